@@ -1,0 +1,36 @@
+package io.socketbox.spring;
+
+/**
+ * The outcome of sending a message to one connection.
+ */
+public enum SendResult {
+
+	/**
+	 * The message was handed to the connection on the node that holds it.
+	 */
+	DELIVERED,
+
+	/**
+	 * No open connection has that id: it closed, or never existed.
+	 */
+	UNKNOWN_CONNECTION,
+
+	/**
+	 * The node that holds the connection is not linked to this one.
+	 */
+	NODE_UNREACHABLE,
+
+	/**
+	 * The node that holds the connection did not confirm delivery in time.
+	 */
+	TIMED_OUT;
+
+	/**
+	 * Whether the message was delivered.
+	 * @return {@code true} for {@link #DELIVERED}
+	 */
+	public boolean isDelivered() {
+		return this == DELIVERED;
+	}
+
+}

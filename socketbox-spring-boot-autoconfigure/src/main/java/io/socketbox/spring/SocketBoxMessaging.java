@@ -1,0 +1,42 @@
+package io.socketbox.spring;
+
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends messages to WebSocket connections anywhere in the cluster. Inject it into any
+ * bean: a scheduled task, a controller or a listener. Payloads that are not
+ * {@link String Strings} are written as JSON.
+ */
+public interface SocketBoxMessaging {
+
+	/**
+	 * Send a message to every connection of every node in the cluster, once each.
+	 * @param payload the message
+	 */
+	void broadcast(Object payload);
+
+	/**
+	 * Send a message to one connection, wherever in the cluster it is.
+	 * @param connectionId the id of the connection
+	 * @param payload the message
+	 * @return the outcome; never completed exceptionally
+	 */
+	CompletableFuture<SendResult> send(String connectionId, Object payload);
+
+	/**
+	 * Send a message to every connection of a user, on every node.
+	 * @param user the name of the user's {@link java.security.Principal}
+	 * @param payload the message
+	 * @return the number of connections that received the message, from the nodes that
+	 * answered in time
+	 */
+	CompletableFuture<Integer> sendToUser(String user, Object payload);
+
+	/**
+	 * Return the open connections of this node.
+	 * @return the local connections
+	 */
+	Collection<SocketBoxConnection> getLocalConnections();
+
+}

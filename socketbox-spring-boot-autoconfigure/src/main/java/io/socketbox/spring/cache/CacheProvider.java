@@ -1,0 +1,125 @@
+package io.socketbox.spring.cache;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The shared store that cluster nodes use to register and discover each other. Only
+ * {@link #get(String)}, {@link #set(String, String)} and {@link #clear(String)} are
+ * required; the richer operations have read-modify-write defaults that providers with
+ * atomic operations (Redis, the in-memory and file-system providers) override.
+ * <p>
+ * The cache carries registrations only; messages travel over direct peer links.
+ *
+ * @see #of(Function, BiConsumer, Consumer)
+ */
+public interface CacheProvider {
+
+	/**
+	 * Return the value stored under the given key.
+	 * @param key the key
+	 * @return the value, or {@code null} when the key is missing
+	 */
+	@Nullable String get(String key);
+
+	/**
+	 * Store a value under the given key, replacing any previous value.
+	 * @param key the key
+	 * @param value the value
+	 */
+	void set(String key, String value);
+
+	/**
+	 * Remove the given key. Removing a missing key does nothing.
+	 * @param key the key
+	 */
+	void clear(String key);
+
+	/**
+	 * Store a value that the provider may drop after the given time to live. The
+	 * default ignores the time to live: discovery expires members on its own.
+	 * @param key the key
+	 * @param value the value
+	 * @param timeToLive how long the value needs to be kept at least
+	 */
+	default void set(String key, String value, Duration timeToLive) {
+		set(key, value);
+	}
+
+	/**
+	 * Add a member to the set stored under the given key. The default is a
+	 * read-modify-write that concurrent writers can lose; discovery re-adds its own
+	 * member on every refresh to heal such losses.
+	 * @param key the key of the set
+	 * @param member the member to add
+	 */
+	default void addMember(String key, String member) {
+		Set<String> members = members(key);
+		if (members.add(member)) {
+			set(key, String.join("\n", members));
+		}
+	}
+
+	/**
+	 * Remove a member from the set stored under the given key.
+	 * @param key the key of the set
+	 * @param member the member to remove
+	 */
+	default void removeMember(String key, String member) {
+		Set<String> members = members(key);
+		if (members.remove(member)) {
+			set(key, String.join("\n", members));
+		}
+	}
+
+	/**
+	 * Return the members of the set stored under the given key.
+	 * @param key the key of the set
+	 * @return a mutable copy of the members, empty when the key is missing
+	 */
+	default Set<String> members(String key) {
+		String value = get(key);
+		if (value == null || value.isEmpty()) {
+			return new LinkedHashSet<>();
+		}
+		return Arrays.stream(value.split("\n")).collect(Collectors.toCollection(LinkedHashSet::new));
+	}
+
+	/**
+	 * Create a provider from three functions, for a store that offers nothing more.
+	 * @param get returns the value of a key, or {@code null} when it is missing
+	 * @param set stores a value under a key
+	 * @param clear removes a key
+	 * @return a provider that delegates to the functions
+	 */
+	static CacheProvider of(Function<String, @Nullable String> get, BiConsumer<String, String> set,
+			Consumer<String> clear) {
+		return new CacheProvider() {
+
+			@Override
+			public @Nullable String get(String key) {
+				return get.apply(key);
+			}
+
+			@Override
+			public void set(String key, String value) {
+				set.accept(key, value);
+			}
+
+			@Override
+			public void clear(String key) {
+				clear.accept(key);
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Shared caches that cluster nodes register in and discover each other through.
+ */
+@NullMarked
+package io.socketbox.spring.cache;
+
+import org.jspecify.annotations.NullMarked;
