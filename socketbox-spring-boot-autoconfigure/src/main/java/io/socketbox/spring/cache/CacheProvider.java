@@ -17,9 +17,15 @@ import org.jspecify.annotations.Nullable;
  * required; the richer operations have read-modify-write defaults that providers with
  * atomic operations (Redis, the in-memory and file-system providers) override.
  * <p>
+ * Use a key either for a value or for a set, never for both: providers differ in what
+ * {@link #get(String)} returns for a set key. {@link #clear(String)} removes either.
+ * <p>
  * The cache carries registrations only; messages travel over direct peer links.
  *
  * @see #of(Function, BiConsumer, Consumer)
+ * @see InMemoryCacheProvider
+ * @see FileSystemCacheProvider
+ * @see RedisCacheProvider
  */
 public interface CacheProvider {
 

@@ -1,0 +1,201 @@
+package io.socketbox.spring.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Behavior that every {@link CacheProvider} shares. Subclasses create the provider.
+ */
+abstract class CacheProviderContractTests {
+
+	private static final String KEY = "socketbox:test/key";
+
+	private static final String SET_KEY = "socketbox:test/members";
+
+	private CacheProvider provider;
+
+	/**
+	 * Create the provider under test. Called before every test; each call must return a
+	 * provider whose store holds none of the keys used by the tests.
+	 * @return the provider
+	 */
+	protected abstract CacheProvider createProvider();
+
+	/**
+	 * Whether the provider's set operations are atomic, so that concurrent writers lose
+	 * no members.
+	 * @return {@code true} unless overridden
+	 */
+	protected boolean atomicSets() {
+		return true;
+	}
+
+	@BeforeEach
+	void createProviderUnderTest() {
+		this.provider = createProvider();
+	}
+
+	@AfterEach
+	void clearKeys() {
+		this.provider.clear(KEY);
+		this.provider.clear(SET_KEY);
+	}
+
+	protected final CacheProvider provider() {
+		return this.provider;
+	}
+
+	@Test
+	void getWhenKeyIsMissingReturnsNull() {
+		assertThat(this.provider.get(KEY)).isNull();
+	}
+
+	@Test
+	void getAfterSetReturnsValue() {
+		this.provider.set(KEY, "node-1@10.0.0.1:8080");
+		assertThat(this.provider.get(KEY)).isEqualTo("node-1@10.0.0.1:8080");
+	}
+
+	@Test
+	void getAfterSetKeepsValueWithNewlinesAndUnicode() {
+		this.provider.set(KEY, "first line\nsecond: ünïcødé ✓");
+		assertThat(this.provider.get(KEY)).isEqualTo("first line\nsecond: ünïcødé ✓");
+	}
+
+	@Test
+	void setOverwritesPreviousValue() {
+		this.provider.set(KEY, "one");
+		this.provider.set(KEY, "two");
+		assertThat(this.provider.get(KEY)).isEqualTo("two");
+	}
+
+	@Test
+	void setKeepsKeysApart() {
+		this.provider.set(KEY, "one");
+		this.provider.set(SET_KEY, "two");
+		assertThat(this.provider.get(KEY)).isEqualTo("one");
+		assertThat(this.provider.get(SET_KEY)).isEqualTo("two");
+	}
+
+	@Test
+	void clearRemovesValue() {
+		this.provider.set(KEY, "one");
+		this.provider.clear(KEY);
+		assertThat(this.provider.get(KEY)).isNull();
+	}
+
+	@Test
+	void clearWhenKeyIsMissingDoesNothing() {
+		this.provider.clear(KEY);
+		assertThat(this.provider.get(KEY)).isNull();
+	}
+
+	@Test
+	void membersWhenKeyIsMissingIsEmpty() {
+		assertThat(this.provider.members(SET_KEY)).isEmpty();
+	}
+
+	@Test
+	void membersAfterAddMemberContainsMembers() {
+		this.provider.addMember(SET_KEY, "node-1");
+		this.provider.addMember(SET_KEY, "node-2");
+		this.provider.addMember(SET_KEY, "node-1");
+		assertThat(this.provider.members(SET_KEY)).containsExactlyInAnyOrder("node-1", "node-2");
+	}
+
+	@Test
+	void membersKeepsMembersWithSpecialCharacters() {
+		this.provider.addMember(SET_KEY, "node-1@10.0.0.1:8080/ws?x=ÄÖ");
+		assertThat(this.provider.members(SET_KEY)).containsExactly("node-1@10.0.0.1:8080/ws?x=ÄÖ");
+	}
+
+	@Test
+	void membersAfterRemoveMemberLacksMember() {
+		this.provider.addMember(SET_KEY, "node-1");
+		this.provider.addMember(SET_KEY, "node-2");
+		this.provider.removeMember(SET_KEY, "node-1");
+		assertThat(this.provider.members(SET_KEY)).containsExactly("node-2");
+	}
+
+	@Test
+	void membersAfterRemovingLastMemberIsEmpty() {
+		this.provider.addMember(SET_KEY, "node-1");
+		this.provider.removeMember(SET_KEY, "node-1");
+		assertThat(this.provider.members(SET_KEY)).isEmpty();
+	}
+
+	@Test
+	void removeMemberWhenMissingDoesNothing() {
+		this.provider.removeMember(SET_KEY, "node-1");
+		this.provider.addMember(SET_KEY, "node-2");
+		this.provider.removeMember(SET_KEY, "node-1");
+		assertThat(this.provider.members(SET_KEY)).containsExactly("node-2");
+	}
+
+	@Test
+	void membersReturnsMutableCopy() {
+		this.provider.addMember(SET_KEY, "node-1");
+		Set<String> members = this.provider.members(SET_KEY);
+		members.add("node-2");
+		assertThat(this.provider.members(SET_KEY)).containsExactly("node-1");
+	}
+
+	@Test
+	void clearRemovesSet() {
+		this.provider.addMember(SET_KEY, "node-1");
+		this.provider.clear(SET_KEY);
+		assertThat(this.provider.members(SET_KEY)).isEmpty();
+		this.provider.addMember(SET_KEY, "node-2");
+		assertThat(this.provider.members(SET_KEY)).containsExactly("node-2");
+	}
+
+	@Test
+	void addMemberFromConcurrentThreadsKeepsAllMembers() throws Exception {
+		assumeTrue(atomicSets(), "set operations are not atomic");
+		int threads = 10;
+		int membersPerThread = 20;
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int thread = 0; thread < threads; thread++) {
+				int t = thread;
+				futures.add(executor.submit(() -> {
+					start.await();
+					for (int i = 0; i < membersPerThread; i++) {
+						this.provider.addMember(SET_KEY, "node-" + t + "-" + i);
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		Set<String> expected = IntStream.range(0, threads)
+			.boxed()
+			.flatMap((t) -> IntStream.range(0, membersPerThread).mapToObj((i) -> "node-" + t + "-" + i))
+			.collect(Collectors.toSet());
+		assertThat(this.provider.members(SET_KEY)).containsExactlyInAnyOrderElementsOf(expected);
+	}
+
+}

@@ -1,0 +1,150 @@
+package io.socketbox.spring.cache;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
+
+import io.socketbox.spring.testsupport.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link FileSystemCacheProvider}.
+ */
+class FileSystemCacheProviderTests extends CacheProviderContractTests {
+
+	@TempDir
+	Path tempDir;
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+
+	@Override
+	protected CacheProvider createProvider() {
+		return new FileSystemCacheProvider(this.tempDir.resolve("cache"), this.clock);
+	}
+
+	@Test
+	void createsMissingDirectories() {
+		Path directory = this.tempDir.resolve("a/b/c");
+		new FileSystemCacheProvider(directory);
+		assertThat(directory).isDirectory();
+	}
+
+	@Test
+	void createWhenPathIsFileFails() throws IOException {
+		Path file = Files.writeString(this.tempDir.resolve("file"), "x");
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> new FileSystemCacheProvider(file))
+			.withMessageContaining(file.toString());
+	}
+
+	@Test
+	void instancesOnSameDirectorySeeEachOthersWrites() {
+		Path directory = this.tempDir.resolve("shared");
+		FileSystemCacheProvider first = new FileSystemCacheProvider(directory);
+		FileSystemCacheProvider second = new FileSystemCacheProvider(directory);
+		first.set("socketbox:node/1", "one");
+		first.addMember("socketbox:members", "node-1");
+		second.addMember("socketbox:members", "node-2");
+		assertThat(second.get("socketbox:node/1")).isEqualTo("one");
+		assertThat(first.members("socketbox:members")).containsExactlyInAnyOrder("node-1", "node-2");
+		second.clear("socketbox:node/1");
+		second.removeMember("socketbox:members", "node-1");
+		assertThat(first.get("socketbox:node/1")).isNull();
+		assertThat(first.members("socketbox:members")).containsExactly("node-2");
+	}
+
+	@Test
+	void getBeforeTimeToLiveHasPassedReturnsValue() {
+		provider().set("ttl", "value", Duration.ofSeconds(10));
+		this.clock.advance(Duration.ofSeconds(9));
+		assertThat(provider().get("ttl")).isEqualTo("value");
+	}
+
+	@Test
+	void getAfterTimeToLiveHasPassedReturnsNull() {
+		provider().set("ttl", "value", Duration.ofSeconds(10));
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(provider().get("ttl")).isNull();
+	}
+
+	@Test
+	void expiryIsSharedBetweenInstances() {
+		Path directory = this.tempDir.resolve("shared");
+		new FileSystemCacheProvider(directory, this.clock).set("ttl", "value", Duration.ofSeconds(10));
+		FileSystemCacheProvider other = new FileSystemCacheProvider(directory, this.clock);
+		assertThat(other.get("ttl")).isEqualTo("value");
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(other.get("ttl")).isNull();
+	}
+
+	@Test
+	void setWithoutTimeToLiveReplacesExpiringValue() {
+		provider().set("ttl", "old", Duration.ofSeconds(10));
+		provider().set("ttl", "new");
+		this.clock.advance(Duration.ofDays(1));
+		assertThat(provider().get("ttl")).isEqualTo("new");
+	}
+
+	@Test
+	void setWithNonPositiveTimeToLiveFails() {
+		assertThatIllegalArgumentException().isThrownBy(() -> provider().set("ttl", "value", Duration.ofSeconds(-1)))
+			.withMessageContaining("timeToLive");
+	}
+
+	@Test
+	void setLeavesNoTemporaryFiles() throws IOException {
+		provider().set("socketbox:node/1", "one");
+		provider().set("socketbox:node/1", "two");
+		try (Stream<Path> files = Files.list(this.tempDir.resolve("cache"))) {
+			assertThat(files.map((file) -> file.getFileName().toString()))
+				.containsExactly("v-socketbox%3Anode%2F1");
+		}
+	}
+
+	@Test
+	void keysThatDifferOnlyInCaseUseDifferentFileNames() {
+		assertThat(FileSystemCacheProvider.encode("Node")).isNotEqualToIgnoringCase(FileSystemCacheProvider.encode("node"));
+		provider().set("Node", "upper");
+		provider().set("node", "lower");
+		assertThat(provider().get("Node")).isEqualTo("upper");
+		assertThat(provider().get("node")).isEqualTo("lower");
+	}
+
+	@Test
+	void encodeThenDecodeRestoresName() {
+		String name = "socketbox:cluster/Node 1@host:8080?ä=✓%";
+		String encoded = FileSystemCacheProvider.encode(name);
+		assertThat(encoded).matches("[a-z0-9_%A-F-]+");
+		assertThat(FileSystemCacheProvider.decode(encoded)).isEqualTo(name);
+	}
+
+	@Test
+	void getOfSetKeyReturnsNull() {
+		provider().addMember("set", "node-1");
+		assertThat(provider().get("set")).isNull();
+	}
+
+	@Test
+	void setWhenKeyIsTooLongFails() {
+		assertThatIllegalArgumentException().isThrownBy(() -> provider().set("k".repeat(300), "value"))
+			.withMessageContaining("too long");
+	}
+
+	@Test
+	void getWhenFileIsCorruptFails() throws IOException {
+		Path file = this.tempDir.resolve("cache").resolve("v-" + FileSystemCacheProvider.encode("corrupt"));
+		Files.writeString(file, "no header");
+		assertThatIllegalStateException().isThrownBy(() -> provider().get("corrupt"))
+			.withMessageContaining(file.toString());
+	}
+
+}

@@ -1,0 +1,121 @@
+package io.socketbox.spring.cache;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.socketbox.spring.testsupport.EmbeddedRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link RedisCacheProvider} against a real Redis server.
+ */
+class RedisCacheProviderTests extends CacheProviderContractTests {
+
+	private static EmbeddedRedis redis;
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private static StringRedisTemplate redisTemplate;
+
+	@BeforeAll
+	static void startRedis() {
+		redis = EmbeddedRedis.startNew();
+		connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redis.getPort()));
+		connectionFactory.afterPropertiesSet();
+		connectionFactory.start();
+		redisTemplate = new StringRedisTemplate(connectionFactory);
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		if (connectionFactory != null) {
+			connectionFactory.destroy();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Override
+	protected CacheProvider createProvider() {
+		return new RedisCacheProvider(redisTemplate);
+	}
+
+	@Test
+	void setWithTimeToLiveSetsRedisExpiry() {
+		provider().set("ttl", "value", Duration.ofSeconds(30));
+		try {
+			assertThat(provider().get("ttl")).isEqualTo("value");
+			assertThat(redisTemplate.getExpire("ttl", TimeUnit.MILLISECONDS)).isBetween(25_000L, 30_000L);
+		}
+		finally {
+			provider().clear("ttl");
+		}
+	}
+
+	@Test
+	void setWithSubMillisecondTimeToLiveRoundsUpToOneMillisecond() {
+		// Truncated to 0 ms, Redis would reject the command with "invalid expire time"
+		provider().set("ttl", "value", Duration.ofNanos(500_000));
+		try {
+			assertThat(redisTemplate.getExpire("ttl", TimeUnit.MILLISECONDS)).isIn(-2L, 0L, 1L);
+		}
+		finally {
+			provider().clear("ttl");
+		}
+	}
+
+	@Test
+	void setWithoutTimeToLiveRemovesRedisExpiry() {
+		provider().set("ttl", "old", Duration.ofSeconds(30));
+		provider().set("ttl", "new");
+		try {
+			assertThat(redisTemplate.getExpire("ttl")).isEqualTo(-1L);
+		}
+		finally {
+			provider().clear("ttl");
+		}
+	}
+
+	@Test
+	void setWithNonPositiveTimeToLiveFails() {
+		assertThatIllegalArgumentException().isThrownBy(() -> provider().set("ttl", "value", Duration.ZERO))
+			.withMessageContaining("timeToLive");
+		assertThat(redisTemplate.hasKey("ttl")).isFalse();
+	}
+
+	@Test
+	void addMemberStoresRedisSet() {
+		provider().addMember("set", "node-1");
+		try {
+			assertThat(redisTemplate.opsForSet().isMember("set", "node-1")).isTrue();
+		}
+		finally {
+			provider().clear("set");
+		}
+	}
+
+	@Test
+	void getOfSetKeyFails() {
+		provider().addMember("set", "node-1");
+		try {
+			assertThatExceptionOfType(RedisSystemException.class).isThrownBy(() -> provider().get("set"))
+				.withStackTraceContaining("WRONGTYPE");
+		}
+		finally {
+			provider().clear("set");
+		}
+	}
+
+}
