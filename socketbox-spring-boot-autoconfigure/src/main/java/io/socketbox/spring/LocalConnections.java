@@ -1,0 +1,137 @@
+package io.socketbox.spring;
+
+import java.io.IOException;
+import java.security.Principal;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
+
+/**
+ * The open connections of this node, by id. Delivers messages to them and cuts off a
+ * connection that exceeds its send-time or buffer limit, so that a slow client never
+ * stalls the others.
+ */
+public final class LocalConnections {
+
+	private static final Log logger = LogFactory.getLog(LocalConnections.class);
+
+	private final Map<String, SocketBoxConnection> connections = new ConcurrentHashMap<>();
+
+	private final Collection<SocketBoxConnection> view = Collections.unmodifiableCollection(this.connections.values());
+
+	void add(SocketBoxConnection connection) {
+		this.connections.put(connection.getId(), connection);
+	}
+
+	boolean remove(SocketBoxConnection connection) {
+		return this.connections.remove(connection.getId(), connection);
+	}
+
+	/**
+	 * Return the open connections.
+	 * @return an unmodifiable live view
+	 */
+	public Collection<SocketBoxConnection> getAll() {
+		return this.view;
+	}
+
+	/**
+	 * Return the number of open connections.
+	 * @return the count
+	 */
+	public int size() {
+		return this.connections.size();
+	}
+
+	/**
+	 * Return the connection with the given id.
+	 * @param id the connection id
+	 * @return the connection, or {@code null} when this node holds none with that id
+	 */
+	public @Nullable SocketBoxConnection get(String id) {
+		return this.connections.get(id);
+	}
+
+	/**
+	 * Send a message to one connection of this node.
+	 * @param id the connection id
+	 * @param message the message
+	 * @return whether the connection exists and took the message
+	 */
+	public boolean send(String id, TextMessage message) {
+		SocketBoxConnection connection = this.connections.get(id);
+		return connection != null && send(connection, message);
+	}
+
+	/**
+	 * Send a message to every connection of this node.
+	 * @param message the message
+	 * @return the number of connections that took it
+	 */
+	public int broadcast(TextMessage message) {
+		int count = 0;
+		for (SocketBoxConnection connection : this.connections.values()) {
+			if (send(connection, message)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Send a message to every connection of this node whose principal has the given
+	 * name.
+	 * @param user the principal name
+	 * @param message the message
+	 * @return the number of connections that took it
+	 */
+	public int sendToUser(String user, TextMessage message) {
+		int count = 0;
+		for (SocketBoxConnection connection : this.connections.values()) {
+			Principal principal = connection.getPrincipal();
+			if (principal != null && user.equals(principal.getName()) && send(connection, message)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Close every connection.
+	 * @param status the close status
+	 */
+	public void closeAll(CloseStatus status) {
+		for (SocketBoxConnection connection : this.connections.values()) {
+			connection.close(status);
+		}
+	}
+
+	private boolean send(SocketBoxConnection connection, TextMessage message) {
+		try {
+			connection.send(message);
+			return true;
+		}
+		catch (SessionLimitExceededException ex) {
+			logger.info("Closing " + connection + ": " + ex.getMessage());
+			remove(connection);
+			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
+			return false;
+		}
+		catch (IOException | IllegalStateException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Failed to send to " + connection + ": " + ex.getMessage());
+			}
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,145 @@
+package io.socketbox.spring;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The {@link org.springframework.web.socket.WebSocketHandler} that SocketBox registers
+ * for browsers. It gives each session a cluster-unique id, wraps it for thread-safe
+ * sends with limits, keeps it in {@link LocalConnections} and calls the application's
+ * {@link SocketBoxHandler}. On stop it closes every connection with
+ * {@link CloseStatus#GOING_AWAY}.
+ */
+public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(SocketBoxWebSocketHandler.class);
+
+	private static final String CONNECTION_ATTRIBUTE = SocketBoxConnection.class.getName();
+
+	private final SocketBoxHandler handler;
+
+	private final LocalConnections connections;
+
+	private final String connectionIdPrefix;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final Limits limits;
+
+	private final boolean debug;
+
+	private volatile boolean running;
+
+	/**
+	 * Create a new handler.
+	 * @param handler the application's handler
+	 * @param messaging the messaging the handler's send methods use
+	 * @param cluster this node's view of the cluster
+	 * @param connections where to keep the open connections
+	 * @param limits the limits of each connection
+	 * @param debug whether to log each connection at INFO
+	 */
+	public SocketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxMessaging messaging, SocketBoxCluster cluster,
+			LocalConnections connections, Limits limits, boolean debug) {
+		this.handler = handler;
+		this.connections = connections;
+		this.connectionIdPrefix = cluster.getNodeId() + ".";
+		this.limits = limits;
+		this.debug = debug;
+		handler.initialize(messaging, cluster);
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		if (!this.running) {
+			session.close(CloseStatus.SERVICE_RESTARTED);
+			return;
+		}
+		session.setTextMessageSizeLimit(this.limits.maxTextMessageSize());
+		WebSocketSession concurrentSession = new ConcurrentWebSocketSessionDecorator(session,
+				this.limits.sendTimeLimitMillis(), this.limits.sendBufferSizeLimit());
+		SocketBoxConnection connection = new SocketBoxConnection(
+				this.connectionIdPrefix + this.sequence.incrementAndGet(), concurrentSession);
+		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
+		this.connections.add(connection);
+		log("Connected " + connection + " from " + session.getRemoteAddress());
+		this.handler.onConnect(connection);
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		SocketBoxConnection connection = getConnection(session);
+		if (connection != null) {
+			this.handler.onMessage(message.getPayload(), connection);
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) throws Exception {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Transport error on " + getConnection(session) + ": " + exception.getMessage());
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		SocketBoxConnection connection = getConnection(session);
+		if (connection != null) {
+			this.connections.remove(connection);
+			log("Closed " + connection + " with " + status);
+			this.handler.onClose(connection, status);
+		}
+	}
+
+	private SocketBoxConnection getConnection(WebSocketSession session) {
+		return (SocketBoxConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
+	}
+
+	private void log(String message) {
+		if (this.debug) {
+			logger.info(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.connections.closeAll(CloseStatus.GOING_AWAY);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * The limits of each browser connection.
+	 *
+	 * @param sendTimeLimitMillis how long a send may block before the connection is cut
+	 * off
+	 * @param sendBufferSizeLimit how many bytes may wait to be sent before the connection
+	 * is cut off
+	 * @param maxTextMessageSize the largest text message accepted from a client
+	 */
+	public record Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize) {
+
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.socketbox.spring.autoconfigure;
+
+/**
+ * The shared caches that SocketBox can configure.
+ */
+public enum CacheType {
+
+	/**
+	 * Redis, through Spring Data Redis and the application's connection factory.
+	 */
+	REDIS,
+
+	/**
+	 * A directory that several processes on one machine share.
+	 */
+	FILE,
+
+	/**
+	 * A map in this JVM: only nodes in the same JVM share it.
+	 */
+	MEMORY
+
+}

@@ -1,0 +1,89 @@
+package io.socketbox.spring.autoconfigure;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.socketbox.spring.LocalConnections;
+import io.socketbox.spring.cache.CacheProvider;
+import io.socketbox.spring.cluster.ClusterMembership;
+import io.socketbox.spring.cluster.ClusterMessaging;
+import io.socketbox.spring.cluster.ClusterNode;
+import io.socketbox.spring.cluster.LocalNode;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+
+/**
+ * Configuration of cluster mode: the shared cache, membership and the cluster endpoint.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty("socketbox.cluster.enabled")
+@Import({ CacheProviderConfigurations.RedisCacheProviderConfiguration.class,
+		CacheProviderConfigurations.FileCacheProviderConfiguration.class,
+		CacheProviderConfigurations.MemoryCacheProviderConfiguration.class })
+class ClusterConfiguration {
+
+	static final int MIN_SECRET_LENGTH = 32;
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
+			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		SocketBoxProperties.Cluster cluster = properties.getCluster();
+		String secret = validateSecret(cluster.getSecretKey());
+		if (cluster.getName() != null && !cluster.getName().isBlank()) {
+			NodeNameSupplier.validate(cluster.getName().trim());
+		}
+		CacheProvider cache = cacheProvider.getIfAvailable();
+		if (cache == null) {
+			CacheType type = properties.getCache().getType();
+			throw new InvalidConfigurationPropertyValueException("socketbox.cache.type", type,
+					"Cluster mode needs a shared cache, and '" + type + "' is not available: add "
+							+ "spring-boot-starter-data-redis and configure spring.data.redis.*, set "
+							+ "socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
+		}
+		ClusterNode.Settings settings = new ClusterNode.Settings(secret, cluster.getCachePrefix(),
+				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getHandshakeTimeout(),
+				cluster.getReplyTimeout(), (int) cluster.getMaxFrameSize().toBytes(),
+				(int) cluster.getSendTimeLimit().toMillis(), (int) cluster.getSendBufferSizeLimit().toBytes());
+		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
+				new StandardWebSocketClient(), settings);
+	}
+
+	private static String validateSecret(String secret) {
+		if (secret == null || secret.isBlank()) {
+			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.secret-key", null,
+					"Cluster mode needs a secret that every node shares: set socketbox.cluster.secret-key "
+							+ "to a random string of at least " + MIN_SECRET_LENGTH + " characters");
+		}
+		if (secret.length() < MIN_SECRET_LENGTH) {
+			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.secret-key",
+					"<" + secret.length() + " characters>", "The secret must have at least " + MIN_SECRET_LENGTH
+							+ " characters: set socketbox.cluster.secret-key to a longer random string");
+		}
+		return secret;
+	}
+
+	@Bean
+	ClusterMessaging socketBoxMessaging(ClusterNode node) {
+		return node.getMessaging();
+	}
+
+	@Bean
+	ClusterMembership socketBoxCluster(ClusterNode node) {
+		return node.getMembership();
+	}
+
+	@Bean
+	WebSocketConfigurer socketBoxClusterEndpointConfigurer(ClusterNode node, SocketBoxProperties properties) {
+		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath());
+	}
+
+}

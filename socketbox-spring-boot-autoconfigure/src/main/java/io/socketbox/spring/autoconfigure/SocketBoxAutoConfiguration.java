@@ -1,0 +1,151 @@
+package io.socketbox.spring.autoconfigure;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.socketbox.spring.LocalConnections;
+import io.socketbox.spring.SingleNodeCluster;
+import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.SocketBoxHandler;
+import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxWebSocketHandler;
+import io.socketbox.spring.cluster.ClusterMessaging;
+import io.socketbox.spring.cluster.EcsNodeNameResolver;
+import io.socketbox.spring.cluster.EnvironmentVariableNodeNameResolver;
+import io.socketbox.spring.cluster.KubernetesNodeNameResolver;
+import io.socketbox.spring.cluster.LocalAddressNodeNameResolver;
+import io.socketbox.spring.cluster.LocalNode;
+import io.socketbox.spring.cluster.NodeNameResolver;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistration;
+
+/**
+ * Auto-configuration for SocketBox: registers the
+ * application's {@link SocketBoxHandler} bean at {@code socketbox.path} and, in cluster
+ * mode, joins the cluster.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(WebSocketConfigurer.class)
+@ConditionalOnBean(SocketBoxHandler.class)
+@EnableConfigurationProperties(SocketBoxProperties.class)
+@Import(ClusterConfiguration.class)
+public final class SocketBoxAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	NodeNameResolver socketBoxNodeNameResolver(SocketBoxProperties properties, Environment environment,
+			ObjectProvider<RestClient.Builder> restClientBuilder) {
+		SocketBoxProperties.Cluster cluster = properties.getCluster();
+		if (cluster.getHost() != null) {
+			return new LocalAddressNodeNameResolver(cluster.getHost());
+		}
+		return switch (cluster.getNameResolver()) {
+			case ENVIRONMENT -> new EnvironmentVariableNodeNameResolver(environment, cluster.getNameVariable());
+			case KUBERNETES -> new KubernetesNodeNameResolver(environment, cluster.getPodIpVariable());
+			case ECS -> new EcsNodeNameResolver(environment, restClientBuilder.getIfAvailable(RestClient::builder));
+			case LOCAL_ADDRESS -> new LocalAddressNodeNameResolver();
+			case AUTO -> firstResolved(List.of(
+					new EnvironmentVariableNodeNameResolver(environment, cluster.getNameVariable()),
+					new KubernetesNodeNameResolver(environment, cluster.getPodIpVariable()),
+					new EcsNodeNameResolver(environment, restClientBuilder.getIfAvailable(RestClient::builder)),
+					new LocalAddressNodeNameResolver()));
+		};
+	}
+
+	private static NodeNameResolver firstResolved(List<NodeNameResolver> resolvers) {
+		return (port, path) -> resolvers.stream()
+			.map((resolver) -> resolver.resolve(port, path))
+			.filter((name) -> name != null)
+			.findFirst()
+			.orElse(null);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalNode socketBoxLocalNode(SocketBoxProperties properties, Environment environment,
+			NodeNameResolver nodeNameResolver) {
+		return new LocalNode(new NodeNameSupplier(properties.getCluster(), environment, nodeNameResolver));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalConnections socketBoxLocalConnections() {
+		return new LocalConnections();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SocketBoxWebSocketHandler socketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxMessaging messaging,
+			SocketBoxCluster cluster, LocalConnections connections, SocketBoxProperties properties) {
+		SocketBoxWebSocketHandler.Limits limits = new SocketBoxWebSocketHandler.Limits(
+				(int) properties.getSendTimeLimit().toMillis(), (int) properties.getSendBufferSizeLimit().toBytes(),
+				(int) properties.getMaxTextMessageSize().toBytes());
+		return new SocketBoxWebSocketHandler(handler, messaging, cluster, connections, limits,
+				properties.isDebugMode());
+	}
+
+	static Function<Object, String> payloadWriter(ObjectProvider<JsonMapper> jsonMapper) {
+		JsonMapper mapper = jsonMapper.getIfAvailable(JsonMapper::shared);
+		return mapper::writeValueAsString;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableWebSocket
+	static class EndpointConfiguration {
+
+		@Bean
+		WebSocketConfigurer socketBoxWebSocketConfigurer(SocketBoxWebSocketHandler handler,
+				SocketBoxProperties properties, ObjectProvider<SocketBoxEndpointCustomizer> customizers) {
+			return (registry) -> {
+				WebSocketHandlerRegistration registration = registry.addHandler(handler, properties.getPath());
+				List<String> origins = properties.getAllowedOriginPatterns();
+				if (!origins.isEmpty()) {
+					registration.setAllowedOriginPatterns(origins.toArray(String[]::new));
+				}
+				customizers.orderedStream().forEach((customizer) -> customizer.customize(registration));
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "socketbox.cluster.enabled", havingValue = "false", matchIfMissing = true)
+	static class SingleNodeConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SingleNodeCluster socketBoxCluster(LocalNode localNode) {
+			return new SingleNodeCluster(localNode);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterMessaging socketBoxMessaging(LocalNode localNode, LocalConnections connections,
+				ObjectProvider<JsonMapper> jsonMapper) {
+			return new ClusterMessaging(localNode, connections, payloadWriter(jsonMapper));
+		}
+
+	}
+
+}

@@ -1,0 +1,411 @@
+package io.socketbox.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for SocketBox.
+ */
+@ConfigurationProperties("socketbox")
+public class SocketBoxProperties {
+
+	/**
+	 * Path at which browsers connect.
+	 */
+	private String path = "/ws";
+
+	/**
+	 * Origin patterns that browsers may connect from. When empty, only the same origin
+	 * is allowed.
+	 */
+	private List<String> allowedOriginPatterns = new ArrayList<>();
+
+	/**
+	 * Whether to log every connection and cluster event at INFO level.
+	 */
+	private boolean debugMode;
+
+	/**
+	 * Longest time a send to a client may take before the client is disconnected.
+	 */
+	private Duration sendTimeLimit = Duration.ofSeconds(10);
+
+	/**
+	 * Most data that may wait to be sent to a client before the client is disconnected.
+	 */
+	private DataSize sendBufferSizeLimit = DataSize.ofKilobytes(512);
+
+	/**
+	 * Largest text message accepted from a client; a larger one closes that client.
+	 */
+	private DataSize maxTextMessageSize = DataSize.ofKilobytes(64);
+
+	private final Cluster cluster = new Cluster();
+
+	private final Cache cache = new Cache();
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public List<String> getAllowedOriginPatterns() {
+		return this.allowedOriginPatterns;
+	}
+
+	public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+		this.allowedOriginPatterns = allowedOriginPatterns;
+	}
+
+	public boolean isDebugMode() {
+		return this.debugMode;
+	}
+
+	public void setDebugMode(boolean debugMode) {
+		this.debugMode = debugMode;
+	}
+
+	public Duration getSendTimeLimit() {
+		return this.sendTimeLimit;
+	}
+
+	public void setSendTimeLimit(Duration sendTimeLimit) {
+		this.sendTimeLimit = sendTimeLimit;
+	}
+
+	public DataSize getSendBufferSizeLimit() {
+		return this.sendBufferSizeLimit;
+	}
+
+	public void setSendBufferSizeLimit(DataSize sendBufferSizeLimit) {
+		this.sendBufferSizeLimit = sendBufferSizeLimit;
+	}
+
+	public DataSize getMaxTextMessageSize() {
+		return this.maxTextMessageSize;
+	}
+
+	public void setMaxTextMessageSize(DataSize maxTextMessageSize) {
+		this.maxTextMessageSize = maxTextMessageSize;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	/**
+	 * Cluster mode.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether this node joins a cluster.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Secret that all nodes of the cluster share, at least 32 characters. It never
+		 * crosses the wire.
+		 */
+		private @Nullable String secretKey;
+
+		/**
+		 * URL at which every other node reaches this one, for example
+		 * 'ws://10.0.0.7:8080/socketbox/cluster'. When unset, the name resolver computes
+		 * it.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Host or address at which other nodes reach this one, combined with the server
+		 * port and the cluster path when 'name' is not set. Takes precedence over the
+		 * name resolver.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * How to compute the node name when neither 'name' nor 'host' is set.
+		 */
+		private NameResolver nameResolver = NameResolver.AUTO;
+
+		/**
+		 * Environment variable that holds the node name, for the 'environment' resolver.
+		 */
+		private String nameVariable = "SOCKETBOX_NODE_NAME";
+
+		/**
+		 * Environment variable that holds the pod IP, for the 'kubernetes' resolver.
+		 */
+		private String podIpVariable = "POD_IP";
+
+		/**
+		 * Path of the endpoint that other nodes dial; never the browsers' path.
+		 */
+		private String path = "/socketbox/cluster";
+
+		/**
+		 * Prefix of every cache key, so that several clusters can share one cache.
+		 */
+		private String cachePrefix = "";
+
+		/**
+		 * How often a node refreshes its registration and looks for new members.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(2);
+
+		/**
+		 * How long a registration may stay unrefreshed before the member expires.
+		 */
+		private Duration memberTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * How long a peer has to complete the authentication handshake.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * How long to wait for the node that holds a connection to confirm a direct
+		 * send.
+		 */
+		private Duration replyTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Largest frame accepted on a peer link.
+		 */
+		private DataSize maxFrameSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Longest time a send to a peer may take before the link is cut.
+		 */
+		private Duration sendTimeLimit = Duration.ofSeconds(10);
+
+		/**
+		 * Most data that may wait to be sent to a peer before the link is cut.
+		 */
+		private DataSize sendBufferSizeLimit = DataSize.ofMegabytes(16);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getSecretKey() {
+			return this.secretKey;
+		}
+
+		public void setSecretKey(@Nullable String secretKey) {
+			this.secretKey = secretKey;
+		}
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public NameResolver getNameResolver() {
+			return this.nameResolver;
+		}
+
+		public void setNameResolver(NameResolver nameResolver) {
+			this.nameResolver = nameResolver;
+		}
+
+		public String getNameVariable() {
+			return this.nameVariable;
+		}
+
+		public void setNameVariable(String nameVariable) {
+			this.nameVariable = nameVariable;
+		}
+
+		public String getPodIpVariable() {
+			return this.podIpVariable;
+		}
+
+		public void setPodIpVariable(String podIpVariable) {
+			this.podIpVariable = podIpVariable;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getCachePrefix() {
+			return this.cachePrefix;
+		}
+
+		public void setCachePrefix(String cachePrefix) {
+			this.cachePrefix = cachePrefix;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+		public Duration getMemberTimeout() {
+			return this.memberTimeout;
+		}
+
+		public void setMemberTimeout(Duration memberTimeout) {
+			this.memberTimeout = memberTimeout;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public Duration getReplyTimeout() {
+			return this.replyTimeout;
+		}
+
+		public void setReplyTimeout(Duration replyTimeout) {
+			this.replyTimeout = replyTimeout;
+		}
+
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+		public Duration getSendTimeLimit() {
+			return this.sendTimeLimit;
+		}
+
+		public void setSendTimeLimit(Duration sendTimeLimit) {
+			this.sendTimeLimit = sendTimeLimit;
+		}
+
+		public DataSize getSendBufferSizeLimit() {
+			return this.sendBufferSizeLimit;
+		}
+
+		public void setSendBufferSizeLimit(DataSize sendBufferSizeLimit) {
+			this.sendBufferSizeLimit = sendBufferSizeLimit;
+		}
+
+	}
+
+	/**
+	 * The shared cache that cluster nodes register in.
+	 */
+	public static class Cache {
+
+		/**
+		 * Type of cache. When unset, Redis if a RedisConnectionFactory is available,
+		 * else a file-system directory.
+		 */
+		private @Nullable CacheType type;
+
+		private final File file = new File();
+
+		public @Nullable CacheType getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable CacheType type) {
+			this.type = type;
+		}
+
+		public File getFile() {
+			return this.file;
+		}
+
+		/**
+		 * The file-system cache.
+		 */
+		public static class File {
+
+			/**
+			 * Directory that every node on this machine shares.
+			 */
+			private Path directory = Path.of(System.getProperty("java.io.tmpdir"), "socketbox-cache");
+
+			public Path getDirectory() {
+				return this.directory;
+			}
+
+			public void setDirectory(Path directory) {
+				this.directory = directory;
+			}
+
+		}
+
+	}
+
+	/**
+	 * How to compute the node name.
+	 */
+	public enum NameResolver {
+
+		/**
+		 * Kubernetes when its environment is detected, AWS ECS when its metadata
+		 * endpoint is set, else the local address.
+		 */
+		AUTO,
+
+		/**
+		 * The name from an environment variable.
+		 */
+		ENVIRONMENT,
+
+		/**
+		 * The pod IP from the environment.
+		 */
+		KUBERNETES,
+
+		/**
+		 * The task's address from the ECS container metadata endpoint v4.
+		 */
+		ECS,
+
+		/**
+		 * The first site-local address of this machine.
+		 */
+		LOCAL_ADDRESS
+
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.socketbox.spring.cluster;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A frame on a peer link: versioned JSON with the origin node, a message id and a type.
+ *
+ * @param v the protocol version
+ * @param type the frame type
+ * @param origin the id of the node that sent the frame
+ * @param id the message id, or the id of the message an acknowledgement answers
+ * @param target the connection id or user name that a direct message is for
+ * @param payload the application message, already serialized
+ * @param count the number of connections reached, in an acknowledgement
+ * @param name the name of the sender, in a handshake
+ * @param nonce the sender's fresh nonce, in a handshake
+ * @param proof the sender's HMAC proof, in a handshake
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable String id, @Nullable String target,
+		@Nullable String payload, @Nullable Integer count, @Nullable String name, @Nullable String nonce,
+		@Nullable String proof) {
+
+	static final int VERSION = 1;
+
+	static final String CHALLENGE = "challenge";
+
+	static final String HELLO = "hello";
+
+	static final String WELCOME = "welcome";
+
+	static final String BROADCAST = "broadcast";
+
+	static final String SEND = "send";
+
+	static final String USER = "user";
+
+	static final String ACK = "ack";
+
+	static final String LEAVE = "leave";
+
+	static Envelope challenge(String origin, String name, String nonce) {
+		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null);
+	}
+
+	static Envelope hello(String origin, String name, String nonce, String proof) {
+		return new Envelope(VERSION, HELLO, origin, null, null, null, null, name, nonce, proof);
+	}
+
+	static Envelope welcome(String origin, String proof) {
+		return new Envelope(VERSION, WELCOME, origin, null, null, null, null, null, null, proof);
+	}
+
+	static Envelope broadcast(String origin, String id, String payload) {
+		return new Envelope(VERSION, BROADCAST, origin, id, null, payload, null, null, null, null);
+	}
+
+	static Envelope send(String origin, String id, String connectionId, String payload) {
+		return new Envelope(VERSION, SEND, origin, id, connectionId, payload, null, null, null, null);
+	}
+
+	static Envelope user(String origin, String id, String user, String payload) {
+		return new Envelope(VERSION, USER, origin, id, user, payload, null, null, null, null);
+	}
+
+	static Envelope ack(String origin, String id, int count) {
+		return new Envelope(VERSION, ACK, origin, id, null, null, count, null, null, null);
+	}
+
+	static Envelope leave(String origin) {
+		return new Envelope(VERSION, LEAVE, origin, null, null, null, null, null, null, null);
+	}
+
+	boolean isHandshake() {
+		return CHALLENGE.equals(this.type) || HELLO.equals(this.type) || WELCOME.equals(this.type);
+	}
+
+}

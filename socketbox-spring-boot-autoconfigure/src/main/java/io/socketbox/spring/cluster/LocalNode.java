@@ -1,0 +1,83 @@
+package io.socketbox.spring.cluster;
+
+import java.security.SecureRandom;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * This node: an id that is new on every start, and a name resolved once the web server
+ * knows its port.
+ */
+public final class LocalNode {
+
+	private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+	private final String id;
+
+	private final Supplier<String> nameResolver;
+
+	private volatile @Nullable String name;
+
+	/**
+	 * Create a node with a new random id.
+	 * @param nameResolver computes the node name on first use
+	 */
+	public LocalNode(Supplier<String> nameResolver) {
+		this(newId(), nameResolver);
+	}
+
+	LocalNode(String id, Supplier<String> nameResolver) {
+		this.id = id;
+		this.nameResolver = nameResolver;
+	}
+
+	/**
+	 * Return the id of this node.
+	 * @return the id
+	 */
+	public String getId() {
+		return this.id;
+	}
+
+	/**
+	 * Return the name of this node, resolving it on first use.
+	 * @return the name
+	 */
+	public String getName() {
+		String name = this.name;
+		if (name == null) {
+			synchronized (this) {
+				name = this.name;
+				if (name == null) {
+					name = this.nameResolver.get();
+					Assert.state(name != null, "Node name could not be resolved");
+					this.name = name;
+				}
+			}
+		}
+		return name;
+	}
+
+	private static String newId() {
+		SecureRandom random = new SecureRandom();
+		char[] id = new char[12];
+		for (int i = 0; i < id.length; i++) {
+			id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+		}
+		return new String(id);
+	}
+
+	/**
+	 * Return the id of the node that holds a connection.
+	 * @param connectionId a cluster-unique connection id
+	 * @return the node id, or {@code null} when the id names no node
+	 */
+	public static @Nullable String nodeIdOf(String connectionId) {
+		int dot = connectionId.lastIndexOf('.');
+		return (dot > 0) ? connectionId.substring(0, dot) : null;
+	}
+
+}

@@ -1,0 +1,263 @@
+package io.socketbox.spring.cluster;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * Speaks the peer protocol on one side of a link: the mutual challenge-response
+ * handshake, then envelopes. The accepting side sends a challenge as soon as the link
+ * opens; the dialing side answers with its proof; the accepting side checks it and
+ * answers with its own. Neither side passes cluster traffic before it has checked the
+ * other's proof, and any frame out of turn closes the link.
+ */
+final class PeerProtocolHandler extends TextWebSocketHandler {
+
+	private static final Log logger = LogFactory.getLog(PeerProtocolHandler.class);
+
+	private static final String STATE_ATTRIBUTE = PeerProtocolHandler.class.getName() + ".state";
+
+	private final PeerContext context;
+
+	private final @Nullable ExpectedPeer expectedPeer;
+
+	/**
+	 * Create a handler for the accepting side.
+	 */
+	PeerProtocolHandler(PeerContext context) {
+		this(context, null);
+	}
+
+	/**
+	 * Create a handler for the dialing side of a link to the given peer.
+	 */
+	PeerProtocolHandler(PeerContext context, @Nullable ExpectedPeer expectedPeer) {
+		this.context = context;
+		this.expectedPeer = expectedPeer;
+	}
+
+	private boolean isDialer() {
+		return this.expectedPeer != null;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		session.setTextMessageSizeLimit(this.context.maxFrameSize());
+		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
+				this.context.sendTimeLimitMillis(), this.context.sendBufferSizeLimit());
+		State state = new State(concurrent, this.context.authenticator().newNonce());
+		session.getAttributes().put(STATE_ATTRIBUTE, state);
+		this.context.scheduler().schedule(() -> closeIfNotAuthenticated(state),
+				this.context.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		if (!isDialer()) {
+			LocalNode local = this.context.localNode();
+			send(state, Envelope.challenge(local.getId(), local.getName(), state.localNonce));
+		}
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		State state = (State) session.getAttributes().get(STATE_ATTRIBUTE);
+		if (state == null) {
+			return;
+		}
+		Envelope envelope;
+		try {
+			envelope = this.context.codec().read(message.getPayload());
+		}
+		catch (EnvelopeCodec.InvalidEnvelopeException ex) {
+			reject(state, ex.getMessage());
+			return;
+		}
+		PeerLink link = state.link;
+		if (link != null) {
+			if (envelope.isHandshake() || !link.peerId().equals(envelope.origin())) {
+				reject(state, "Unexpected " + envelope.type() + " frame from " + envelope.origin());
+				return;
+			}
+			this.context.dispatcher().onEnvelope(link, envelope);
+			return;
+		}
+		if (isDialer()) {
+			handleAsDialer(state, envelope);
+		}
+		else {
+			handleAsAcceptor(state, envelope);
+		}
+	}
+
+	private void handleAsDialer(State state, Envelope envelope) {
+		ExpectedPeer expected = this.expectedPeer;
+		LocalNode local = this.context.localNode();
+		PeerAuthenticator authenticator = this.context.authenticator();
+		if (Envelope.CHALLENGE.equals(envelope.type()) && state.peerNonce == null && envelope.nonce() != null) {
+			if (expected.id() != null && !expected.id().equals(envelope.origin())) {
+				reject(state, "Expected node " + expected.id() + " at " + expected.name() + " but found "
+						+ envelope.origin());
+				return;
+			}
+			state.peerNonce = envelope.nonce();
+			state.peerId = envelope.origin();
+			state.peerName = expected.name();
+			send(state, Envelope.hello(local.getId(), local.getName(), state.localNonce, authenticator
+				.helloProof(state.peerNonce, state.localNonce, local.getId(), state.peerId, expected.name())));
+		}
+		else if (Envelope.WELCOME.equals(envelope.type()) && state.peerNonce != null && envelope.proof() != null
+				&& envelope.origin().equals(state.peerId)) {
+			String expectedProof = authenticator.welcomeProof(state.peerNonce, state.localNonce, local.getId(),
+					state.peerId, expected.name());
+			if (!PeerAuthenticator.matches(expectedProof, envelope.proof())) {
+				reject(state, "Node at " + expected.name() + " failed to prove that it knows the secret");
+				return;
+			}
+			authenticated(state);
+		}
+		else {
+			reject(state, "Unexpected " + envelope.type() + " frame during handshake");
+		}
+	}
+
+	private void handleAsAcceptor(State state, Envelope envelope) {
+		LocalNode local = this.context.localNode();
+		PeerAuthenticator authenticator = this.context.authenticator();
+		if (!Envelope.HELLO.equals(envelope.type()) || envelope.nonce() == null || envelope.proof() == null
+				|| envelope.name() == null) {
+			reject(state, "Unexpected " + envelope.type() + " frame during handshake");
+			return;
+		}
+		String expectedProof = authenticator.helloProof(state.localNonce, envelope.nonce(), envelope.origin(),
+				local.getId(), local.getName());
+		if (!PeerAuthenticator.matches(expectedProof, envelope.proof())) {
+			reject(state, "Peer failed to prove that it knows the secret");
+			return;
+		}
+		state.peerNonce = envelope.nonce();
+		state.peerId = envelope.origin();
+		state.peerName = envelope.name();
+		send(state, Envelope.welcome(local.getId(), authenticator.welcomeProof(state.localNonce, state.peerNonce,
+				state.peerId, local.getId(), local.getName())));
+		authenticated(state);
+	}
+
+	private void authenticated(State state) {
+		PeerLink link = new PeerLink(state.peerId, state.peerName, state.session);
+		state.link = link;
+		if (logger.isDebugEnabled()) {
+			logger.debug("Link " + (isDialer() ? "to " : "from ") + state.peerName + " (" + state.peerId
+					+ ") authenticated");
+		}
+		this.context.links().up(link);
+	}
+
+	private void reject(State state, String reason) {
+		logger.warn("Closing peer link " + state.session.getRemoteAddress() + ": " + reason);
+		close(state, CloseStatus.POLICY_VIOLATION.withReason(truncate(reason)));
+	}
+
+	private void closeIfNotAuthenticated(State state) {
+		if (state.link == null && state.session.isOpen()) {
+			reject(state, "Handshake not completed within " + this.context.handshakeTimeout());
+		}
+	}
+
+	private void send(State state, Envelope envelope) {
+		try {
+			state.session.sendMessage(this.context.codec().write(envelope));
+		}
+		catch (Exception ex) {
+			close(state, CloseStatus.SESSION_NOT_RELIABLE);
+		}
+	}
+
+	private void close(State state, CloseStatus status) {
+		try {
+			state.session.close(status);
+		}
+		catch (Exception ex) {
+			// Already gone
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Transport error on peer link " + session.getRemoteAddress() + ": " + exception.getMessage());
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		State state = (State) session.getAttributes().get(STATE_ATTRIBUTE);
+		if (state != null && state.link != null) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Link to " + state.peerName + " closed with " + status);
+			}
+			this.context.links().down(state.link);
+		}
+	}
+
+	private static String truncate(String reason) {
+		// A close frame's reason is limited to 123 bytes
+		return (reason.length() > 100) ? reason.substring(0, 100) : reason;
+	}
+
+	/**
+	 * The node that the dialing side expects to reach.
+	 *
+	 * @param id the node id from the registry, or {@code null} when unknown
+	 * @param name the URL that was dialed
+	 */
+	record ExpectedPeer(@Nullable String id, String name) {
+
+	}
+
+	/**
+	 * What a handler needs from its node.
+	 */
+	record PeerContext(LocalNode localNode, PeerAuthenticator authenticator, EnvelopeCodec codec, PeerLinks links,
+			EnvelopeDispatcher dispatcher, ScheduledExecutorService scheduler, Duration handshakeTimeout,
+			int maxFrameSize, int sendTimeLimitMillis, int sendBufferSizeLimit) {
+
+	}
+
+	/**
+	 * Receives the envelopes of authenticated links.
+	 */
+	interface EnvelopeDispatcher {
+
+		void onEnvelope(PeerLink link, Envelope envelope);
+
+	}
+
+	private static final class State {
+
+		private final WebSocketSession session;
+
+		private final String localNonce;
+
+		private volatile @Nullable String peerNonce;
+
+		private volatile @Nullable String peerId;
+
+		private volatile @Nullable String peerName;
+
+		private volatile @Nullable PeerLink link;
+
+		State(WebSocketSession session, String localNonce) {
+			this.session = session;
+			this.localNonce = localNonce;
+		}
+
+	}
+
+}
