@@ -1,0 +1,85 @@
+package io.socketbox.spring.testsupport;
+
+import java.security.Principal;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import io.socketbox.spring.SendResult;
+import io.socketbox.spring.SocketBoxConnection;
+import io.socketbox.spring.SocketBoxHandler;
+import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.autoconfigure.SocketBoxEndpointCustomizer;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * A cluster node for tests: its handler tells each client its connection id, and a
+ * REST endpoint sends to a connection from the server side.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class TestNodeApplication {
+
+	/**
+	 * The prefix of the first message each client receives, followed by its id.
+	 */
+	public static final String ID_PREFIX = "id:";
+
+	@Bean
+	SocketBoxHandler testHandler() {
+		return new SocketBoxHandler() {
+
+			@Override
+			public void onConnect(SocketBoxConnection connection) {
+				sendMessage(ID_PREFIX + connection.getId(), connection);
+			}
+
+		};
+	}
+
+	/**
+	 * Takes the user name from the {@code user} query parameter, standing in for the
+	 * application's authentication.
+	 */
+	@Bean
+	SocketBoxEndpointCustomizer userFromQueryParameter() {
+		return (registration) -> registration.setHandshakeHandler(new DefaultHandshakeHandler() {
+
+			@Override
+			protected Principal determineUser(ServerHttpRequest request, WebSocketHandler handler,
+					Map<String, Object> attributes) {
+				String user = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst("user");
+				return (user != null) ? () -> user : null;
+			}
+
+		});
+	}
+
+	@RestController
+	static class NotifyController {
+
+		private final SocketBoxMessaging messaging;
+
+		NotifyController(SocketBoxMessaging messaging) {
+			this.messaging = messaging;
+		}
+
+		@PostMapping("/notify")
+		SendResult notify(@RequestParam String to, @RequestBody String text)
+				throws InterruptedException, ExecutionException {
+			return this.messaging.send(to, text).get();
+		}
+
+	}
+
+}
