@@ -134,13 +134,13 @@ public final class SocketBoxAutoConfiguration {
 	static class SingleNodeConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(SocketBoxCluster.class)
 		SingleNodeCluster socketBoxCluster(LocalNode localNode) {
 			return new SingleNodeCluster(localNode);
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(SocketBoxMessaging.class)
 		ClusterMessaging socketBoxMessaging(LocalNode localNode, LocalConnections connections,
 				ObjectProvider<JsonMapper> jsonMapper) {
 			return new ClusterMessaging(localNode, connections, payloadWriter(jsonMapper));
