@@ -127,9 +127,12 @@ public final class LocalConnections {
 			return false;
 		}
 		catch (IOException | IllegalStateException ex) {
+			// A failed or timed-out write leaves the connection unusable
 			if (logger.isDebugEnabled()) {
-				logger.debug("Failed to send to " + connection + ": " + ex.getMessage());
+				logger.debug("Closing " + connection + " after a failed send: " + ex.getMessage());
 			}
+			remove(connection);
+			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
 			return false;
 		}
 	}

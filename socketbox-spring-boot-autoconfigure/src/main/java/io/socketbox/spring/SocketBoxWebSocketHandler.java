@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.socket.CloseStatus;
@@ -65,6 +66,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 			return;
 		}
 		session.setTextMessageSizeLimit(this.limits.maxTextMessageSize());
+		SendTimeouts.apply(session, this.limits.sendTimeLimitMillis());
 		WebSocketSession concurrentSession = new ConcurrentWebSocketSessionDecorator(session,
 				this.limits.sendTimeLimitMillis(), this.limits.sendBufferSizeLimit());
 		SocketBoxConnection connection = new SocketBoxConnection(
@@ -100,7 +102,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		}
 	}
 
-	private SocketBoxConnection getConnection(WebSocketSession session) {
+	private @Nullable SocketBoxConnection getConnection(WebSocketSession session) {
 		return (SocketBoxConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
 	}
 

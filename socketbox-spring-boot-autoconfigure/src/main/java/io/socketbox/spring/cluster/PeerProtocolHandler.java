@@ -8,6 +8,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.SendTimeouts;
+
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -53,6 +55,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		session.setTextMessageSizeLimit(this.context.maxFrameSize());
+		SendTimeouts.apply(session, this.context.sendTimeLimitMillis());
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
 				this.context.sendTimeLimitMillis(), this.context.sendBufferSizeLimit());
 		State state = new State(concurrent, this.context.authenticator().newNonce());

@@ -48,6 +48,11 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	}
 
 	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		session.setTextMessageSizeLimit(1024 * 1024);
+	}
+
+	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		this.messages.add(message.getPayload());
 	}

@@ -1,0 +1,93 @@
+package io.socketbox.spring;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.socketbox.spring.testsupport.Node;
+import io.socketbox.spring.testsupport.Node.ConnectedClient;
+import io.socketbox.spring.testsupport.TestNodeApplication;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A client that stops reading is cut off once a send to it exceeds the send-time limit,
+ * and the other clients get every message.
+ */
+class SlowClientTests {
+
+	private static final int MESSAGES = 300;
+
+	private Node node;
+
+	@BeforeEach
+	void startNode() {
+		this.node = new Node(new SpringApplicationBuilder(TestNodeApplication.class)
+			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+					"socketbox.cluster.host=127.0.0.1", "socketbox.send-time-limit=500ms",
+					"socketbox.send-buffer-size-limit=64KB")
+			.run());
+	}
+
+	@AfterEach
+	void stopNode() {
+		this.node.stop();
+	}
+
+	@Test
+	void clientThatStopsReadingIsDisconnectedAndOthersGetEverything() throws Exception {
+		ConnectedClient fast = this.node.connect(null);
+		try (Socket stuck = openWebSocketThatNeverReads()) {
+			await().until(() -> this.node.messaging().getLocalConnections().size() == 2);
+			String padding = "x".repeat(32 * 1024);
+			CompletableFuture<Void> broadcasting = CompletableFuture.runAsync(() -> {
+				for (int i = 0; i < MESSAGES; i++) {
+					this.node.messaging().broadcast(i + ":" + padding);
+				}
+			});
+			// Well within Tomcat's default blocking-send timeout of 20 seconds
+			await().atMost(Duration.ofSeconds(8))
+				.until(() -> broadcasting.isDone() && this.node.messaging().getLocalConnections().size() == 1);
+			assertThat(this.node.messaging().getLocalConnections()).singleElement()
+				.extracting(SocketBoxConnection::getId)
+				.isEqualTo(fast.id());
+			await().atMost(Duration.ofSeconds(8)).until(() -> fast.client().messages().size() == MESSAGES + 1);
+			for (int i = 0; i < MESSAGES; i++) {
+				assertThat(fast.client().messages().get(i + 1)).startsWith(i + ":");
+			}
+			assertThat(fast.client().isOpen()).isTrue();
+		}
+	}
+
+	private Socket openWebSocketThatNeverReads() throws Exception {
+		Socket socket = new Socket();
+		socket.setReceiveBufferSize(4096);
+		socket.connect(new InetSocketAddress("127.0.0.1", this.node.port()));
+		String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+		OutputStream out = socket.getOutputStream();
+		out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+				+ "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		InputStream in = socket.getInputStream();
+		StringBuilder response = new StringBuilder();
+		while (!response.toString().endsWith("\r\n\r\n")) {
+			response.append((char) in.read());
+		}
+		assertThat(response.toString()).startsWith("HTTP/1.1 101");
+		return socket;
+	}
+
+}
