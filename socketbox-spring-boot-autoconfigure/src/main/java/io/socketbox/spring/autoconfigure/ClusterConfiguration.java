@@ -52,7 +52,8 @@ class ClusterConfiguration {
 		ClusterNode.Settings settings = new ClusterNode.Settings(secret, cluster.getCachePrefix(),
 				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getHandshakeTimeout(),
 				cluster.getReplyTimeout(), (int) cluster.getMaxFrameSize().toBytes(),
-				(int) cluster.getSendTimeLimit().toMillis(), (int) cluster.getSendBufferSizeLimit().toBytes());
+				(int) cluster.getSendTimeLimit().toMillis(), (int) cluster.getSendBufferSizeLimit().toBytes(),
+				properties.isDebugMode());
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
 				new StandardWebSocketClient(), settings);
 	}

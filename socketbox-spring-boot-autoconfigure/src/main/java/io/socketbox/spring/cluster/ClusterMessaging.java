@@ -47,6 +47,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final Duration replyTimeout;
 
+	private final boolean debug;
+
 	private final EnvelopeCodec codec = new EnvelopeCodec();
 
 	private final AtomicLong sequence = new AtomicLong();
@@ -63,16 +65,17 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * @param payloadWriter writes payloads that are not strings
 	 */
 	public ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter) {
-		this(localNode, connections, payloadWriter, new PeerLinks(), Duration.ofSeconds(5));
+		this(localNode, connections, payloadWriter, new PeerLinks(), Duration.ofSeconds(5), false);
 	}
 
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			PeerLinks links, Duration replyTimeout) {
+			PeerLinks links, Duration replyTimeout, boolean debug) {
 		this.localNode = localNode;
 		this.connections = connections;
 		this.payloadWriter = payloadWriter;
 		this.links = links;
 		this.replyTimeout = replyTimeout;
+		this.debug = debug;
 		links.addListener(new PeerLinks.Listener() {
 
 			@Override
@@ -96,6 +99,9 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		String text = toText(payload);
 		this.connections.broadcast(new TextMessage(text));
 		if (!this.links.all().isEmpty()) {
+			if (this.debug) {
+				logger.info("Broadcasting to " + this.links.all().size() + " peer(s)");
+			}
 			this.links.broadcast(this.codec.write(Envelope.broadcast(this.localNode.getId(), nextId(), text)));
 		}
 	}
@@ -138,6 +144,10 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * Handle an envelope from an authenticated peer.
 	 */
 	void onEnvelope(PeerLink link, Envelope envelope) {
+		if (this.debug) {
+			logger.info("Received " + envelope.type() + " " + envelope.id() + " from " + link.peerName()
+					+ ((envelope.target() != null) ? " for " + envelope.target() : ""));
+		}
 		switch (envelope.type()) {
 			case Envelope.BROADCAST -> {
 				if (envelope.payload() != null) {
@@ -175,6 +185,9 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		PeerLink link = this.links.get(peerId);
 		if (link == null) {
 			return CompletableFuture.completedFuture(LINK_LOST);
+		}
+		if (this.debug) {
+			logger.info("Sending " + envelope.type() + " " + id + " to " + link.peerName() + " for " + envelope.target());
 		}
 		CompletableFuture<Integer> future = new CompletableFuture<>();
 		this.pendingReplies.put(id, new PendingReply(peerId, future));

@@ -42,7 +42,8 @@ public final class ClusterNode implements DisposableBean {
 		threadFactory.setDaemon(true);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threadFactory);
 		PeerLinks links = new PeerLinks();
-		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, links, settings.replyTimeout());
+		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, links, settings.replyTimeout(),
+				settings.debug());
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey()), new EnvelopeCodec(), links, this.messaging::onEnvelope,
 				this.scheduler, settings.handshakeTimeout(), settings.maxFrameSize(), settings.sendTimeLimitMillis(),
@@ -97,10 +98,11 @@ public final class ClusterNode implements DisposableBean {
 	 * cut
 	 * @param sendBufferSizeLimit how many bytes may wait for a peer before the link is
 	 * cut
+	 * @param debug whether to log cluster traffic at INFO level
 	 */
 	public record Settings(String secretKey, String cachePrefix, Duration refreshInterval, Duration memberTimeout,
 			Duration handshakeTimeout, Duration replyTimeout, int maxFrameSize, int sendTimeLimitMillis,
-			int sendBufferSizeLimit) {
+			int sendBufferSizeLimit, boolean debug) {
 
 	}
 

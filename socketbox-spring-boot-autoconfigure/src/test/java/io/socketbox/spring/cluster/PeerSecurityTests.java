@@ -82,7 +82,7 @@ class PeerSecurityTests {
 		String nonce = wrong.newNonce();
 		peer.send(text(Envelope.hello("intruder0000", "ws://127.0.0.1:1/x", nonce,
 				wrong.helloProof(challenge.nonce(), nonce, "intruder0000", this.node.id(), this.node.cluster().getNodeName()))));
-		peer.send(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected")));
+		peer.sendIfOpen(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected")));
 		assertThat(peer.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertThat(peer.messages()).hasSize(1);
 		assertNotDeliveredToBrowser("injected");
@@ -114,7 +114,7 @@ class PeerSecurityTests {
 		TestClient replay = connectToClusterEndpoint();
 		awaitChallenge(replay);
 		replay.send(hello);
-		replay.send(text(Envelope.broadcast("zzzzzzzzzzz1", "zzzzzzzzzzz1-1", "injected")));
+		replay.sendIfOpen(text(Envelope.broadcast("zzzzzzzzzzz1", "zzzzzzzzzzz1-1", "injected")));
 		assertThat(replay.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertThat(replay.messages()).hasSize(1);
 		assertNotDeliveredToBrowser("injected");

@@ -71,6 +71,19 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 		}
 	}
 
+	/**
+	 * Send a message unless the other side has closed the connection already.
+	 * @param text the message
+	 */
+	public void sendIfOpen(String text) {
+		try {
+			this.session.sendMessage(new TextMessage(text));
+		}
+		catch (Exception ex) {
+			// Closed by the server in the meantime: nothing was sent
+		}
+	}
+
 	public List<String> messages() {
 		synchronized (this.messages) {
 			return List.copyOf(this.messages);
