@@ -2,6 +2,7 @@ package io.socketbox.sample;
 
 import java.net.URI;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,8 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 
 	private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
 
+	private final CompletableFuture<CloseStatus> closeStatus = new CompletableFuture<>();
+
 	private final WebSocketSession session;
 
 	private TestClient(JsonMapper jsonMapper, URI uri) throws Exception {
@@ -45,6 +48,11 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 		this.received.add(this.jsonMapper.readTree(message.getPayload()));
 	}
 
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		this.closeStatus.complete(status);
+	}
+
 	void send(String text) throws Exception {
 		this.session.sendMessage(new TextMessage(text));
 	}
@@ -59,6 +67,10 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 		JsonNode message = next();
 		assertThat(message.path("type").asString()).as("type of %s", message).isEqualTo(type);
 		return message;
+	}
+
+	CloseStatus awaitClose() throws Exception {
+		return this.closeStatus.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 	boolean isOpen() {
