@@ -78,8 +78,10 @@ class ClusterConfiguration {
 	}
 
 	@Bean
-	ClusterMembership socketBoxCluster(ClusterNode node) {
-		return node.getMembership();
+	ClusterMembership socketBoxCluster(ClusterNode node, SocketBoxProperties properties) {
+		ClusterMembership membership = node.getMembership();
+		membership.setAutoStartup(properties.getCluster().isAutoStartup());
+		return membership;
 	}
 
 	@Bean

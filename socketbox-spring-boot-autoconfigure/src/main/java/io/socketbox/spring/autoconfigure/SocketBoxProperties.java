@@ -118,6 +118,12 @@ public class SocketBoxProperties {
 		private boolean enabled;
 
 		/**
+		 * Whether to join the cluster when the application starts. When false, the
+		 * application starts the ClusterMembership lifecycle itself.
+		 */
+		private boolean autoStartup = true;
+
+		/**
 		 * Secret that all nodes of the cluster share, at least 32 characters. It never
 		 * crosses the wire.
 		 */
@@ -204,6 +210,14 @@ public class SocketBoxProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
 		}
 
 		public @Nullable String getSecretKey() {

@@ -67,6 +67,8 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private volatile @Nullable ScheduledFuture<?> refreshTask;
 
+	private boolean autoStartup = true;
+
 	ClusterMembership(LocalNode localNode, CacheProvider cache, PeerLinks links, WebSocketClient client,
 			PeerProtocolHandler.PeerContext peerContext, ScheduledExecutorService scheduler, Settings settings) {
 		this.localNode = localNode;
@@ -109,6 +111,19 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 			return ClusterMember.LinkState.UP;
 		}
 		return isDialing(member) ? ClusterMember.LinkState.CONNECTING : ClusterMember.LinkState.DOWN;
+	}
+
+	/**
+	 * Set whether this node joins the cluster when the application context starts.
+	 * @param autoStartup {@code false} to join only when {@link #start()} is called
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	@Override

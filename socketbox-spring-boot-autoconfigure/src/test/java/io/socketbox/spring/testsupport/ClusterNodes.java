@@ -2,6 +2,7 @@ package io.socketbox.spring.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -16,7 +17,7 @@ public final class ClusterNodes implements AutoCloseable {
 	 */
 	public static final String SECRET = "test-secret-0123456789-abcdefghijklmnop";
 
-	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+	private final List<ConfigurableApplicationContext> nodes = new CopyOnWriteArrayList<>();
 
 	private final List<String> commonProperties;
 
