@@ -13,6 +13,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -35,7 +36,7 @@ class ClusterConfiguration {
 	@ConditionalOnMissingBean
 	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
 			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher) {
 		SocketBoxProperties.Cluster cluster = properties.getCluster();
 		String secret = validateSecret(cluster.getSecretKey());
 		if (cluster.getName() != null && !cluster.getName().isBlank()) {
@@ -51,11 +52,12 @@ class ClusterConfiguration {
 		}
 		ClusterNode.Settings settings = new ClusterNode.Settings(secret, cluster.getCachePrefix(),
 				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getHandshakeTimeout(),
-				cluster.getReplyTimeout(), (int) cluster.getMaxFrameSize().toBytes(),
-				(int) cluster.getSendTimeLimit().toMillis(), (int) cluster.getSendBufferSizeLimit().toBytes(),
-				properties.isDebugMode());
+				cluster.getReplyTimeout(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
+				cluster.getResendWindow(), cluster.getResendBufferSize().toBytes(), cluster.getReconnectInitialDelay(),
+				cluster.getReconnectMaxDelay(), (int) cluster.getMaxFrameSize().toBytes(), cluster.getSendTimeLimit(),
+				(int) cluster.getSendBufferSizeLimit().toBytes(), properties.isDebugMode());
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), settings);
+				new StandardWebSocketClient(), eventPublisher, settings);
 	}
 
 	private static String validateSecret(String secret) {

@@ -190,6 +190,39 @@ public class SocketBoxProperties {
 		private Duration replyTimeout = Duration.ofSeconds(5);
 
 		/**
+		 * How often each peer link carries a heartbeat.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long a peer link may stay silent before it is closed, and a peer without a link
+		 * before sends to its connections fail.
+		 */
+		private Duration heartbeatTimeout = Duration.ofSeconds(3);
+
+		/**
+		 * How long messages for a peer wait for its link to come back before they are dropped
+		 * and counted.
+		 */
+		private Duration resendWindow = Duration.ofSeconds(10);
+
+		/**
+		 * Most data that may wait for one peer while its link is down or slow.
+		 */
+		private DataSize resendBufferSize = DataSize.ofMegabytes(16);
+
+		/**
+		 * Delay before the first attempt to reconnect a lost peer link; it doubles, with
+		 * jitter, on every failed attempt.
+		 */
+		private Duration reconnectInitialDelay = Duration.ofMillis(100);
+
+		/**
+		 * Longest delay between attempts to reconnect a lost peer link.
+		 */
+		private Duration reconnectMaxDelay = Duration.ofSeconds(5);
+
+		/**
 		 * Largest frame accepted on a peer link.
 		 */
 		private DataSize maxFrameSize = DataSize.ofMegabytes(1);
@@ -314,6 +347,54 @@ public class SocketBoxProperties {
 
 		public void setReplyTimeout(Duration replyTimeout) {
 			this.replyTimeout = replyTimeout;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getHeartbeatTimeout() {
+			return this.heartbeatTimeout;
+		}
+
+		public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+			this.heartbeatTimeout = heartbeatTimeout;
+		}
+
+		public Duration getResendWindow() {
+			return this.resendWindow;
+		}
+
+		public void setResendWindow(Duration resendWindow) {
+			this.resendWindow = resendWindow;
+		}
+
+		public DataSize getResendBufferSize() {
+			return this.resendBufferSize;
+		}
+
+		public void setResendBufferSize(DataSize resendBufferSize) {
+			this.resendBufferSize = resendBufferSize;
+		}
+
+		public Duration getReconnectInitialDelay() {
+			return this.reconnectInitialDelay;
+		}
+
+		public void setReconnectInitialDelay(Duration reconnectInitialDelay) {
+			this.reconnectInitialDelay = reconnectInitialDelay;
+		}
+
+		public Duration getReconnectMaxDelay() {
+			return this.reconnectMaxDelay;
+		}
+
+		public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+			this.reconnectMaxDelay = reconnectMaxDelay;
 		}
 
 		public DataSize getMaxFrameSize() {

@@ -10,7 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,7 +39,7 @@ import org.springframework.web.socket.client.WebSocketClient;
  * Routing follows the links, not the cache: a member with a live link stays a member
  * while the cache is unreachable or flushed.
  */
-public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle, PeerLinks.Listener {
+public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle, Peers.Listener {
 
 	private static final Log logger = LogFactory.getLog(ClusterMembership.class);
 
@@ -45,7 +47,9 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private final CacheProvider cache;
 
-	private final PeerLinks links;
+	private final Peers peers;
+
+	private final ClusterMessaging messaging;
 
 	private final WebSocketClient client;
 
@@ -67,18 +71,22 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private volatile @Nullable ScheduledFuture<?> refreshTask;
 
+	private volatile @Nullable ScheduledFuture<?> heartbeatTask;
+
 	private boolean autoStartup = true;
 
-	ClusterMembership(LocalNode localNode, CacheProvider cache, PeerLinks links, WebSocketClient client,
-			PeerProtocolHandler.PeerContext peerContext, ScheduledExecutorService scheduler, Settings settings) {
+	ClusterMembership(LocalNode localNode, CacheProvider cache, Peers peers, ClusterMessaging messaging,
+			WebSocketClient client, PeerProtocolHandler.PeerContext peerContext, ScheduledExecutorService scheduler,
+			Settings settings) {
 		this.localNode = localNode;
 		this.cache = cache;
-		this.links = links;
+		this.peers = peers;
+		this.messaging = messaging;
 		this.client = client;
 		this.peerContext = peerContext;
 		this.scheduler = scheduler;
 		this.settings = settings;
-		links.addListener(this);
+		peers.addListener(this);
 	}
 
 	@Override
@@ -107,7 +115,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	}
 
 	private ClusterMember.LinkState linkState(Member member) {
-		if (this.links.get(member.id) != null) {
+		if (this.peers.isUp(member.id)) {
 			return ClusterMember.LinkState.UP;
 		}
 		return isDialing(member) ? ClusterMember.LinkState.CONNECTING : ClusterMember.LinkState.DOWN;
@@ -132,15 +140,17 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 				+ (this.settings.prefix().isEmpty() ? "" : " with cache prefix '" + this.settings.prefix() + "'"));
 		this.refreshTask = this.scheduler.scheduleWithFixedDelay(this::refresh, 0,
 				this.settings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
+		this.heartbeatTask = this.scheduler.scheduleWithFixedDelay(this::heartbeat,
+				this.settings.heartbeatInterval().toMillis(), this.settings.heartbeatInterval().toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
 	@Override
 	public void stop() {
-		ScheduledFuture<?> task = this.refreshTask;
+		cancel(this.refreshTask);
+		cancel(this.heartbeatTask);
 		this.refreshTask = null;
-		if (task != null) {
-			task.cancel(false);
-		}
+		this.heartbeatTask = null;
 		// Deregister on the scheduler so that it cannot race a refresh still under way
 		try {
 			this.scheduler.submit(this::deregister).get(this.settings.refreshInterval().toMillis() * 2,
@@ -149,9 +159,25 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		catch (Exception ex) {
 			logger.warn("Could not deregister from the cluster cache: " + ex.getMessage());
 		}
-		this.links.broadcast(this.peerContext.codec().write(Envelope.leave(this.localNode.getId())));
-		this.links.closeAll(CloseStatus.GOING_AWAY);
+		// Peers get everything queued for them, then the notice, before the links close
+		this.messaging.leave();
+		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
+		while (!this.peers.isFlushed() && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+		}
+		this.peers.closeAll(CloseStatus.GOING_AWAY);
 		this.members.clear();
+	}
+
+	private static void cancel(@Nullable ScheduledFuture<?> task) {
+		if (task != null) {
+			task.cancel(false);
+		}
+	}
+
+	private void heartbeat() {
+		this.peers.tick();
+		dialMissingLinks();
 	}
 
 	@Override
@@ -179,7 +205,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		catch (RuntimeException ex) {
 			if (!this.cacheFailing) {
 				this.cacheFailing = true;
-				logger.warn("Cluster cache is unreachable; keeping the " + this.links.all().size()
+				logger.warn("Cluster cache is unreachable; keeping the " + this.peers.upCount()
 						+ " live peer link(s) and retrying every " + this.settings.refreshInterval() + ": " + ex);
 			}
 		}
@@ -210,19 +236,24 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 			Registration registration = readRegistration(id);
 			if (registration == null) {
 				// Gone from the cache; a member with a live link re-registers on its own
-				if (this.links.get(id) == null) {
+				if (!this.peers.isUp(id)) {
 					forget(id, false);
 				}
 				continue;
 			}
 			Member member = this.members.computeIfAbsent(id, (key) -> new Member(key, registration.name(), now));
 			member.observe(registration, now);
-			if (now - member.changedAt > this.settings.memberTimeout().toNanos() && this.links.get(id) == null) {
+			if (now - member.changedAt > this.settings.memberTimeout().toNanos() && !this.peers.isUp(id)) {
 				logger.info("Member " + member.name + " (" + id + ") expired");
 				forget(id, true);
 			}
 		}
-		this.members.keySet().removeIf((id) -> !ids.contains(id) && this.links.get(id) == null);
+		for (String id : List.copyOf(this.members.keySet())) {
+			if (!ids.contains(id) && !this.peers.isUp(id)) {
+				this.members.remove(id);
+				this.peers.remove(id);
+			}
+		}
 	}
 
 	private @Nullable Registration readRegistration(String id) {
@@ -242,6 +273,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private void forget(String id, boolean clearRegistration) {
 		this.members.remove(id);
+		this.peers.remove(id);
 		if (clearRegistration) {
 			this.cache.clear(memberKey(id));
 		}
@@ -250,8 +282,8 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private void dialMissingLinks() {
 		for (Member member : this.members.values()) {
-			if (this.localNode.getId().compareTo(member.id) < 0 && this.links.get(member.id) == null
-					&& !isDialing(member)) {
+			if (this.localNode.getId().compareTo(member.id) < 0 && !this.peers.isUp(member.id)
+					&& !isDialing(member) && System.nanoTime() - member.nextDialAt >= 0) {
 				dial(member);
 			}
 		}
@@ -263,7 +295,9 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	}
 
 	private void dial(Member member) {
-		member.dialStartedAt = System.nanoTime();
+		long now = System.nanoTime();
+		member.dialStartedAt = now;
+		member.nextDialAt = now + backoff(++member.dialAttempts);
 		URI uri;
 		try {
 			uri = URI.create(member.name);
@@ -278,10 +312,31 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		PeerProtocolHandler handler = new PeerProtocolHandler(this.peerContext,
 				new PeerProtocolHandler.ExpectedPeer(member.id, member.name));
 		this.client.execute(handler, new WebSocketHttpHeaders(), uri).whenComplete((session, ex) -> {
-			if (ex != null && logger.isDebugEnabled()) {
-				logger.debug("Could not reach " + member.name + ": " + ex.getMessage());
+			if (ex != null) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Could not reach " + member.name + ": " + ex.getMessage());
+				}
+				member.dialStartedAt = 0;
+				scheduleDial(member.nextDialAt - System.nanoTime());
 			}
 		});
+	}
+
+	/**
+	 * Exponential backoff with jitter, so that peers of a returning node do not all dial
+	 * at once.
+	 */
+	private long backoff(int attempt) {
+		long initial = this.settings.reconnectInitialDelay().toNanos();
+		long max = this.settings.reconnectMaxDelay().toNanos();
+		long delay = (attempt >= 30) ? max : Math.min(max, initial << Math.max(0, attempt - 1));
+		return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+	}
+
+	private void scheduleDial(long delayNanos) {
+		if (isRunning()) {
+			this.scheduler.schedule(this::dialMissingLinks, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+		}
 	}
 
 	/**
@@ -290,13 +345,18 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	void onLeave(String peerId) {
 		this.departed.put(peerId, System.nanoTime());
 		Member member = this.members.remove(peerId);
+		this.peers.remove(peerId);
 		logger.info("Member " + ((member != null) ? member.name : peerId) + " left the cluster");
 	}
 
 	@Override
 	public void linkUp(PeerLink link) {
 		this.departed.remove(link.peerId());
-		this.members.computeIfAbsent(link.peerId(), (id) -> new Member(id, link.peerName(), System.nanoTime()));
+		Member member = this.members.computeIfAbsent(link.peerId(),
+				(id) -> new Member(id, link.peerName(), System.nanoTime()));
+		member.dialAttempts = 0;
+		member.nextDialAt = System.nanoTime();
+		member.dialStartedAt = 0;
 		logger.info("Linked with " + link.peerName() + " (" + link.peerId() + ")");
 	}
 
@@ -306,6 +366,9 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		Member member = this.members.get(link.peerId());
 		if (member != null) {
 			member.dialStartedAt = 0;
+			if (this.localNode.getId().compareTo(member.id) < 0) {
+				scheduleDial(backoff(1));
+			}
 		}
 	}
 
@@ -335,8 +398,15 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	 * @param refreshInterval how often the registration is refreshed
 	 * @param memberTimeout how long a registration may stay unchanged before it expires
 	 * @param dialTimeout how long a dial may take before it is tried again
+	 * @param heartbeatInterval how often links are checked and heartbeats sent
+	 * @param reconnectInitialDelay the delay before the first attempt to reconnect
+	 * @param reconnectMaxDelay the longest delay between attempts to reconnect
+	 * @param drainTimeout how long a stopping node waits for its peers to take what is
+	 * queued for them
 	 */
-	record Settings(String prefix, Duration refreshInterval, Duration memberTimeout, Duration dialTimeout) {
+	record Settings(String prefix, Duration refreshInterval, Duration memberTimeout, Duration dialTimeout,
+			Duration heartbeatInterval, Duration reconnectInitialDelay, Duration reconnectMaxDelay,
+			Duration drainTimeout) {
 
 	}
 
@@ -351,6 +421,10 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		private volatile long changedAt;
 
 		private volatile long dialStartedAt;
+
+		private volatile long nextDialAt = System.nanoTime();
+
+		private volatile int dialAttempts;
 
 		Member(String id, String name, long now) {
 			this.id = id;

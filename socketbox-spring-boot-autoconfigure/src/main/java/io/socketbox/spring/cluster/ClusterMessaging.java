@@ -14,6 +14,7 @@ import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.LocalConnections;
 import io.socketbox.spring.SendResult;
@@ -25,9 +26,9 @@ import org.springframework.web.socket.TextMessage;
 
 /**
  * {@link SocketBoxMessaging} that delivers to local connections directly and to other
- * nodes over their peer links. A broadcast is serialized once and goes one hop to each
- * peer, which delivers it locally and never forwards it. A direct send goes only to the
- * node named in the connection id, which acknowledges it.
+ * nodes through their {@link PeerChannel channels}. A broadcast is serialized once and
+ * goes one hop to each peer, which delivers it locally and never forwards it. A direct
+ * send goes only to the node named in the connection id, which replies with the outcome.
  */
 public final class ClusterMessaging implements SocketBoxMessaging {
 
@@ -43,7 +44,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final Function<Object, String> payloadWriter;
 
-	private final PeerLinks links;
+	private final @Nullable Peers peers;
 
 	private final Duration replyTimeout;
 
@@ -51,7 +52,11 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final EnvelopeCodec codec = new EnvelopeCodec();
 
-	private final AtomicLong sequence = new AtomicLong();
+	private final Object sequenceLock = new Object();
+
+	private long sequence;
+
+	private final AtomicLong requestIds = new AtomicLong();
 
 	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
 
@@ -65,29 +70,27 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * @param payloadWriter writes payloads that are not strings
 	 */
 	public ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter) {
-		this(localNode, connections, payloadWriter, new PeerLinks(), Duration.ofSeconds(5), false);
+		this(localNode, connections, payloadWriter, null, Duration.ofSeconds(5), false);
 	}
 
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			PeerLinks links, Duration replyTimeout, boolean debug) {
+			@Nullable Peers peers, Duration replyTimeout, boolean debug) {
 		this.localNode = localNode;
 		this.connections = connections;
 		this.payloadWriter = payloadWriter;
-		this.links = links;
+		this.peers = peers;
 		this.replyTimeout = replyTimeout;
 		this.debug = debug;
-		links.addListener(new PeerLinks.Listener() {
+		if (peers != null) {
+			peers.addListener(new Peers.Listener() {
 
-			@Override
-			public void linkUp(PeerLink link) {
-			}
+				@Override
+				public void unreachable(String peerId, List<String> failedRequestIds) {
+					failedRequestIds.forEach((id) -> complete(id, LINK_LOST));
+				}
 
-			@Override
-			public void linkDown(PeerLink link) {
-				failPendingReplies(link.peerId());
-			}
-
-		});
+			});
+		}
 	}
 
 	void setLeaveListener(Consumer<String> leaveListener) {
@@ -98,11 +101,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	public void broadcast(Object payload) {
 		String text = toText(payload);
 		this.connections.broadcast(new TextMessage(text));
-		if (!this.links.all().isEmpty()) {
-			if (this.debug) {
-				logger.info("Broadcasting to " + this.links.all().size() + " peer(s)");
-			}
-			this.links.broadcast(this.codec.write(Envelope.broadcast(this.localNode.getId(), nextId(), text)));
+		if (this.peers != null && !this.peers.all().isEmpty()) {
+			sendToPeers(Envelope.broadcast(this.localNode.getId(), nextRequestId(), text));
 		}
 	}
 
@@ -117,8 +117,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			boolean sent = this.connections.send(connectionId, new TextMessage(text));
 			return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
 		}
-		String id = nextId();
-		return request(nodeId, id, Envelope.send(this.localNode.getId(), id, connectionId, text))
+		String id = nextRequestId();
+		return request(nodeId, Envelope.send(this.localNode.getId(), id, connectionId, text))
 			.thenApply(ClusterMessaging::toSendResult);
 	}
 
@@ -127,9 +127,10 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		String text = toText(payload);
 		int local = this.connections.sendToUser(user, new TextMessage(text));
 		List<CompletableFuture<Integer>> replies = new ArrayList<>();
-		for (PeerLink link : this.links.all()) {
-			String id = nextId();
-			replies.add(request(link.peerId(), id, Envelope.user(this.localNode.getId(), id, user, text)));
+		if (this.peers != null) {
+			for (PeerChannel channel : this.peers.all()) {
+				replies.add(request(channel.peerId(), Envelope.user(this.localNode.getId(), nextRequestId(), user, text)));
+			}
 		}
 		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
 			.thenApply((ignored) -> local + replies.stream().mapToInt(CompletableFuture::join).filter((n) -> n > 0).sum());
@@ -141,7 +142,25 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	/**
-	 * Handle an envelope from an authenticated peer.
+	 * Return how many messages for other nodes were dropped because their links stayed
+	 * down for longer than the resend window or their resend buffer was full.
+	 * @return the number of dropped messages since start
+	 */
+	public long getDroppedMessages() {
+		return (this.peers != null) ? this.peers.getDroppedMessages() : 0;
+	}
+
+	/**
+	 * Tell every peer that this node is leaving, after everything sent before.
+	 */
+	void leave() {
+		if (this.peers != null) {
+			sendToPeers(Envelope.leave(this.localNode.getId()));
+		}
+	}
+
+	/**
+	 * Handle a data frame from an authenticated peer, in the order the peer sent it.
 	 */
 	void onEnvelope(PeerLink link, Envelope envelope) {
 		if (this.debug) {
@@ -164,7 +183,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 						? this.connections.sendToUser(envelope.target(), new TextMessage(envelope.payload())) : 0;
 				reply(link, envelope, count);
 			}
-			case Envelope.ACK -> {
+			case Envelope.REPLY -> {
 				PendingReply pending = (envelope.id() != null) ? this.pendingReplies.get(envelope.id()) : null;
 				if (pending != null && pending.peerId().equals(link.peerId()) && envelope.count() != null) {
 					pending.future().complete(Math.max(0, envelope.count()));
@@ -177,33 +196,59 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private void reply(PeerLink link, Envelope request, int count) {
 		if (request.id() != null) {
-			link.send(this.codec.write(Envelope.ack(this.localNode.getId(), request.id(), count)));
+			sendToPeer(link.peerId(), Envelope.reply(this.localNode.getId(), request.id(), count), null);
 		}
 	}
 
-	private CompletableFuture<Integer> request(String peerId, String id, Envelope envelope) {
-		PeerLink link = this.links.get(peerId);
-		if (link == null) {
-			return CompletableFuture.completedFuture(LINK_LOST);
-		}
-		if (this.debug) {
-			logger.info("Sending " + envelope.type() + " " + id + " to " + link.peerName() + " for " + envelope.target());
-		}
+	private CompletableFuture<Integer> request(String peerId, Envelope envelope) {
+		String id = envelope.id();
 		CompletableFuture<Integer> future = new CompletableFuture<>();
 		this.pendingReplies.put(id, new PendingReply(peerId, future));
 		future.completeOnTimeout(TIMED_OUT, this.replyTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((count, ex) -> this.pendingReplies.remove(id));
-		if (!link.send(this.codec.write(envelope))) {
+		if (this.debug) {
+			logger.info("Sending " + envelope.type() + " " + id + " to " + peerId + " for " + envelope.target());
+		}
+		if (!sendToPeer(peerId, envelope, id)) {
 			future.complete(LINK_LOST);
 		}
 		return future;
 	}
 
-	private void failPendingReplies(String peerId) {
-		this.pendingReplies.values()
-			.stream()
-			.filter((pending) -> pending.peerId().equals(peerId))
-			.forEach((pending) -> pending.future().complete(LINK_LOST));
+	private void complete(String requestId, int count) {
+		PendingReply pending = this.pendingReplies.get(requestId);
+		if (pending != null) {
+			pending.future().complete(count);
+		}
+	}
+
+	/**
+	 * Number a frame and queue it for every peer. Numbering and queueing happen under
+	 * one lock so that every channel sees increasing sequence numbers.
+	 */
+	private void sendToPeers(Envelope envelope) {
+		synchronized (this.sequenceLock) {
+			long sequence = ++this.sequence;
+			TextMessage message = this.codec.write(envelope.withSequence(sequence));
+			PeerChannel.Outbound outbound = new PeerChannel.Outbound(sequence, message, message.getPayloadLength(),
+					null);
+			for (PeerChannel channel : this.peers.all()) {
+				channel.enqueue(outbound);
+			}
+		}
+	}
+
+	private boolean sendToPeer(String peerId, Envelope envelope, @Nullable String requestId) {
+		PeerChannel channel = (this.peers != null) ? this.peers.get(peerId) : null;
+		if (channel == null) {
+			return false;
+		}
+		synchronized (this.sequenceLock) {
+			long sequence = ++this.sequence;
+			TextMessage message = this.codec.write(envelope.withSequence(sequence));
+			return channel
+				.enqueue(new PeerChannel.Outbound(sequence, message, message.getPayloadLength(), requestId));
+		}
 	}
 
 	private static SendResult toSendResult(int count) {
@@ -219,8 +264,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		return (payload instanceof String text) ? text : this.payloadWriter.apply(payload);
 	}
 
-	private String nextId() {
-		return this.localNode.getId() + "-" + this.sequence.incrementAndGet();
+	private String nextRequestId() {
+		return this.localNode.getId() + "-" + this.requestIds.incrementAndGet();
 	}
 
 	private record PendingReply(String peerId, CompletableFuture<Integer> future) {

@@ -1,6 +1,7 @@
 package io.socketbox.spring.cluster;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -9,6 +10,7 @@ import io.socketbox.spring.LocalConnections;
 import io.socketbox.spring.cache.CacheProvider;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.client.WebSocketClient;
@@ -20,6 +22,8 @@ import org.springframework.web.socket.client.WebSocketClient;
 public final class ClusterNode implements DisposableBean {
 
 	private final ScheduledExecutorService scheduler;
+
+	private final ExecutorService senders;
 
 	private final ClusterMessaging messaging;
 
@@ -34,25 +38,39 @@ public final class ClusterNode implements DisposableBean {
 	 * @param payloadWriter writes payloads that are not strings
 	 * @param cache the shared cache to register in
 	 * @param client the client that dials other nodes
+	 * @param eventPublisher publishes {@link io.socketbox.spring.MessagesDroppedEvent}
 	 * @param settings the cluster settings
 	 */
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			CacheProvider cache, WebSocketClient client, Settings settings) {
-		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory("socketbox-cluster-");
-		threadFactory.setDaemon(true);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(threadFactory);
-		PeerLinks links = new PeerLinks();
-		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, links, settings.replyTimeout(),
+			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings) {
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(threadFactory("socketbox-cluster-"));
+		// One drain task per peer at most: a slow peer holds up only its own thread
+		this.senders = Executors.newCachedThreadPool(threadFactory("socketbox-peer-sender-"));
+		EnvelopeCodec codec = new EnvelopeCodec();
+		Peers peers = new Peers(localNode, codec,
+				new PeerChannel.Settings(settings.heartbeatTimeout(), settings.resendWindow(),
+						settings.resendBufferSize(), 256),
+				this.senders, eventPublisher);
+		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, settings.replyTimeout(),
 				settings.debug());
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
-				new PeerAuthenticator(settings.secretKey()), new EnvelopeCodec(), links, this.messaging::onEnvelope,
-				this.scheduler, settings.handshakeTimeout(), settings.maxFrameSize(), settings.sendTimeLimitMillis(),
+				new PeerAuthenticator(settings.secretKey()), codec, peers, this.messaging::onEnvelope, this.scheduler,
+				settings.handshakeTimeout(), settings.maxFrameSize(), settings.sendTimeLimitMillis(),
 				settings.sendBufferSizeLimit());
 		this.peerHandler = new PeerProtocolHandler(context);
-		this.membership = new ClusterMembership(localNode, cache, links, client, context, this.scheduler,
+		this.membership = new ClusterMembership(localNode, cache, peers, this.messaging, client, context,
+				this.scheduler,
 				new ClusterMembership.Settings(settings.cachePrefix(), settings.refreshInterval(),
-						settings.memberTimeout(), settings.handshakeTimeout().multipliedBy(2)));
+						settings.memberTimeout(), settings.handshakeTimeout().multipliedBy(2),
+						settings.heartbeatInterval(), settings.reconnectInitialDelay(), settings.reconnectMaxDelay(),
+						settings.sendTimeLimit()));
 		this.messaging.setLeaveListener(this.membership::onLeave);
+	}
+
+	private static CustomizableThreadFactory threadFactory(String prefix) {
+		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(prefix);
+		threadFactory.setDaemon(true);
+		return threadFactory;
 	}
 
 	/**
@@ -82,6 +100,7 @@ public final class ClusterNode implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
+		this.senders.shutdownNow();
 	}
 
 	/**
@@ -93,16 +112,27 @@ public final class ClusterNode implements DisposableBean {
 	 * @param memberTimeout how long a registration may stay unchanged before it expires
 	 * @param handshakeTimeout how long a peer has to complete the handshake
 	 * @param replyTimeout how long to wait for a peer to confirm a direct send
+	 * @param heartbeatInterval how often each link carries a heartbeat
+	 * @param heartbeatTimeout how long a link may stay silent before it is closed, and a
+	 * peer without a link before sends to it fail
+	 * @param resendWindow how long messages for a peer wait for its link to come back
+	 * @param resendBufferSize the most bytes that may wait for one peer
+	 * @param reconnectInitialDelay the delay before the first attempt to reconnect
+	 * @param reconnectMaxDelay the longest delay between attempts to reconnect
 	 * @param maxFrameSize the largest frame accepted on a peer link, in bytes
-	 * @param sendTimeLimitMillis how long a send to a peer may block before the link is
-	 * cut
-	 * @param sendBufferSizeLimit how many bytes may wait for a peer before the link is
-	 * cut
+	 * @param sendTimeLimit how long a send to a peer may block before the link is cut
+	 * @param sendBufferSizeLimit how many bytes may wait for a peer's socket before the
+	 * link is cut
 	 * @param debug whether to log cluster traffic at INFO level
 	 */
 	public record Settings(String secretKey, String cachePrefix, Duration refreshInterval, Duration memberTimeout,
-			Duration handshakeTimeout, Duration replyTimeout, int maxFrameSize, int sendTimeLimitMillis,
-			int sendBufferSizeLimit, boolean debug) {
+			Duration handshakeTimeout, Duration replyTimeout, Duration heartbeatInterval, Duration heartbeatTimeout,
+			Duration resendWindow, long resendBufferSize, Duration reconnectInitialDelay, Duration reconnectMaxDelay,
+			int maxFrameSize, Duration sendTimeLimit, int sendBufferSizeLimit, boolean debug) {
+
+		int sendTimeLimitMillis() {
+			return (int) this.sendTimeLimit.toMillis();
+		}
 
 	}
 

@@ -17,12 +17,15 @@ import org.jspecify.annotations.Nullable;
  * @param name the name of the sender, in a handshake
  * @param nonce the sender's fresh nonce, in a handshake
  * @param proof the sender's HMAC proof, in a handshake
+ * @param s the sender's sequence number of a data frame, increasing per origin
+ * @param ack the highest sequence number received from the other side, in a handshake
+ * or heartbeat
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable String id, @Nullable String target,
 		@Nullable String payload, @Nullable Integer count, @Nullable String name, @Nullable String nonce,
-		@Nullable String proof) {
+		@Nullable String proof, @Nullable Long s, @Nullable Long ack) {
 
 	static final int VERSION = 1;
 
@@ -38,40 +41,54 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static final String USER = "user";
 
-	static final String ACK = "ack";
+	static final String REPLY = "reply";
+
+	static final String HEARTBEAT = "hb";
 
 	static final String LEAVE = "leave";
 
 	static Envelope challenge(String origin, String name, String nonce) {
-		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null);
+		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
 	}
 
-	static Envelope hello(String origin, String name, String nonce, String proof) {
-		return new Envelope(VERSION, HELLO, origin, null, null, null, null, name, nonce, proof);
+	static Envelope hello(String origin, String name, String nonce, String proof, long ack) {
+		return new Envelope(VERSION, HELLO, origin, null, null, null, null, name, nonce, proof, null, ack);
 	}
 
-	static Envelope welcome(String origin, String proof) {
-		return new Envelope(VERSION, WELCOME, origin, null, null, null, null, null, null, proof);
+	static Envelope welcome(String origin, String proof, long ack) {
+		return new Envelope(VERSION, WELCOME, origin, null, null, null, null, null, null, proof, null, ack);
 	}
 
 	static Envelope broadcast(String origin, String id, String payload) {
-		return new Envelope(VERSION, BROADCAST, origin, id, null, payload, null, null, null, null);
+		return new Envelope(VERSION, BROADCAST, origin, id, null, payload, null, null, null, null, null, null);
 	}
 
 	static Envelope send(String origin, String id, String connectionId, String payload) {
-		return new Envelope(VERSION, SEND, origin, id, connectionId, payload, null, null, null, null);
+		return new Envelope(VERSION, SEND, origin, id, connectionId, payload, null, null, null, null, null, null);
 	}
 
 	static Envelope user(String origin, String id, String user, String payload) {
-		return new Envelope(VERSION, USER, origin, id, user, payload, null, null, null, null);
+		return new Envelope(VERSION, USER, origin, id, user, payload, null, null, null, null, null, null);
 	}
 
-	static Envelope ack(String origin, String id, int count) {
-		return new Envelope(VERSION, ACK, origin, id, null, null, count, null, null, null);
+	static Envelope reply(String origin, String id, int count) {
+		return new Envelope(VERSION, REPLY, origin, id, null, null, count, null, null, null, null, null);
+	}
+
+	static Envelope heartbeat(String origin, long ack) {
+		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack);
+	}
+
+	/**
+	 * Return this envelope with a sequence number.
+	 */
+	Envelope withSequence(long sequence) {
+		return new Envelope(this.v, this.type, this.origin, this.id, this.target, this.payload, this.count, this.name,
+				this.nonce, this.proof, sequence, this.ack);
 	}
 
 	static Envelope leave(String origin) {
-		return new Envelope(VERSION, LEAVE, origin, null, null, null, null, null, null, null);
+		return new Envelope(VERSION, LEAVE, origin, null, null, null, null, null, null, null, null, null);
 	}
 
 	boolean isHandshake() {

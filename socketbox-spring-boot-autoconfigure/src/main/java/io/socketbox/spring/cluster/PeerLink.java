@@ -7,13 +7,41 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * An authenticated link to another node.
- *
- * @param peerId the id of the other node
- * @param peerName the name of the other node
- * @param session the WebSocket session, safe for sends from several threads
+ * One authenticated WebSocket connection to another node. A peer's
+ * {@link PeerChannel} outlives its links: when a link breaks, a new one resumes where
+ * the old one stopped.
  */
-record PeerLink(String peerId, String peerName, WebSocketSession session) {
+final class PeerLink {
+
+	private final String peerId;
+
+	private final String peerName;
+
+	private final WebSocketSession session;
+
+	private volatile long lastReceivedAt = System.nanoTime();
+
+	private long lastSequence;
+
+	/**
+	 * Create a link.
+	 * @param peerId the id of the other node
+	 * @param peerName the name of the other node
+	 * @param session the session, safe for sends from several threads
+	 */
+	PeerLink(String peerId, String peerName, WebSocketSession session) {
+		this.peerId = peerId;
+		this.peerName = peerName;
+		this.session = session;
+	}
+
+	String peerId() {
+		return this.peerId;
+	}
+
+	String peerName() {
+		return this.peerName;
+	}
 
 	boolean send(TextMessage message) {
 		try {
@@ -37,6 +65,34 @@ record PeerLink(String peerId, String peerName, WebSocketSession session) {
 
 	boolean isOpen() {
 		return this.session.isOpen();
+	}
+
+	/**
+	 * Record that a frame arrived on this link.
+	 */
+	void received() {
+		this.lastReceivedAt = System.nanoTime();
+	}
+
+	long lastReceivedAt() {
+		return this.lastReceivedAt;
+	}
+
+	/**
+	 * Check that a data frame's sequence number follows the previous one on this link.
+	 * Called with the channel's receive lock held.
+	 */
+	boolean advance(long sequence) {
+		if (sequence <= this.lastSequence) {
+			return false;
+		}
+		this.lastSequence = sequence;
+		return true;
+	}
+
+	@Override
+	public String toString() {
+		return "link to " + this.peerName + " (" + this.peerId + ")";
 	}
 
 }

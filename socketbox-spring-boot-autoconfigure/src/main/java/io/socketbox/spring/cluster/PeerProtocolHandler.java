@@ -84,11 +84,8 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		}
 		PeerLink link = state.link;
 		if (link != null) {
-			if (envelope.isHandshake() || !link.peerId().equals(envelope.origin())) {
-				reject(state, "Unexpected " + envelope.type() + " frame from " + envelope.origin());
-				return;
-			}
-			this.context.dispatcher().onEnvelope(link, envelope);
+			link.received();
+			handleAuthenticated(state, link, envelope);
 			return;
 		}
 		if (isDialer()) {
@@ -96,6 +93,32 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		}
 		else {
 			handleAsAcceptor(state, envelope);
+		}
+	}
+
+	private void handleAuthenticated(State state, PeerLink link, Envelope envelope) {
+		if (envelope.isHandshake() || !link.peerId().equals(envelope.origin())) {
+			reject(state, "Unexpected " + envelope.type() + " frame from " + envelope.origin());
+			return;
+		}
+		PeerChannel channel = this.context.peers().get(link.peerId());
+		if (channel == null) {
+			// The peer left or expired while this frame was on its way
+			return;
+		}
+		if (Envelope.HEARTBEAT.equals(envelope.type())) {
+			if (envelope.ack() != null) {
+				channel.acknowledged(envelope.ack());
+			}
+			return;
+		}
+		Long sequence = envelope.s();
+		if (sequence == null) {
+			reject(state, "Data frame " + envelope.type() + " without a sequence number");
+			return;
+		}
+		if (!channel.receive(link, sequence, () -> this.context.dispatcher().onEnvelope(link, envelope))) {
+			reject(state, "Frame " + sequence + " out of order on " + link);
 		}
 	}
 
@@ -112,8 +135,10 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			state.peerNonce = envelope.nonce();
 			state.peerId = envelope.origin();
 			state.peerName = expected.name();
-			send(state, Envelope.hello(local.getId(), local.getName(), state.localNonce, authenticator
-				.helloProof(state.peerNonce, state.localNonce, local.getId(), state.peerId, expected.name())));
+			send(state, Envelope.hello(local.getId(), local.getName(), state.localNonce,
+					authenticator.helloProof(state.peerNonce, state.localNonce, local.getId(), state.peerId,
+							expected.name()),
+					this.context.peers().lastReceivedFrom(state.peerId)));
 		}
 		else if (Envelope.WELCOME.equals(envelope.type()) && state.peerNonce != null && envelope.proof() != null
 				&& envelope.origin().equals(state.peerId)) {
@@ -123,7 +148,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 				reject(state, "Node at " + expected.name() + " failed to prove that it knows the secret");
 				return;
 			}
-			authenticated(state);
+			authenticated(state, (envelope.ack() != null) ? envelope.ack() : 0);
 		}
 		else {
 			reject(state, "Unexpected " + envelope.type() + " frame during handshake");
@@ -147,19 +172,21 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		state.peerNonce = envelope.nonce();
 		state.peerId = envelope.origin();
 		state.peerName = envelope.name();
-		send(state, Envelope.welcome(local.getId(), authenticator.welcomeProof(state.localNonce, state.peerNonce,
-				state.peerId, local.getId(), local.getName())));
-		authenticated(state);
+		send(state, Envelope.welcome(local.getId(),
+				authenticator.welcomeProof(state.localNonce, state.peerNonce, state.peerId, local.getId(),
+						local.getName()),
+				this.context.peers().lastReceivedFrom(state.peerId)));
+		authenticated(state, (envelope.ack() != null) ? envelope.ack() : 0);
 	}
 
-	private void authenticated(State state) {
+	private void authenticated(State state, long peerAcknowledged) {
 		PeerLink link = new PeerLink(state.peerId, state.peerName, state.session);
 		state.link = link;
 		if (logger.isDebugEnabled()) {
 			logger.debug("Link " + (isDialer() ? "to " : "from ") + state.peerName + " (" + state.peerId
 					+ ") authenticated");
 		}
-		this.context.links().up(link);
+		this.context.peers().linkUp(link, peerAcknowledged);
 	}
 
 	private void reject(State state, String reason) {
@@ -205,7 +232,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Link to " + state.peerName + " closed with " + status);
 			}
-			this.context.links().down(state.link);
+			this.context.peers().linkDown(state.link);
 		}
 	}
 
@@ -227,7 +254,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	/**
 	 * What a handler needs from its node.
 	 */
-	record PeerContext(LocalNode localNode, PeerAuthenticator authenticator, EnvelopeCodec codec, PeerLinks links,
+	record PeerContext(LocalNode localNode, PeerAuthenticator authenticator, EnvelopeCodec codec, Peers peers,
 			EnvelopeDispatcher dispatcher, ScheduledExecutorService scheduler, Duration handshakeTimeout,
 			int maxFrameSize, int sendTimeLimitMillis, int sendBufferSizeLimit) {
 

@@ -81,8 +81,9 @@ class PeerSecurityTests {
 		PeerAuthenticator wrong = new PeerAuthenticator("another-secret-0123456789-abcdefghijklmno");
 		String nonce = wrong.newNonce();
 		peer.send(text(Envelope.hello("intruder0000", "ws://127.0.0.1:1/x", nonce,
-				wrong.helloProof(challenge.nonce(), nonce, "intruder0000", this.node.id(), this.node.cluster().getNodeName()))));
-		peer.sendIfOpen(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected")));
+				wrong.helloProof(challenge.nonce(), nonce, "intruder0000", this.node.id(), this.node.cluster().getNodeName()),
+				0)));
+		peer.sendIfOpen(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected").withSequence(1)));
 		assertThat(peer.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertThat(peer.messages()).hasSize(1);
 		assertNotDeliveredToBrowser("injected");
@@ -92,7 +93,7 @@ class PeerSecurityTests {
 	void frameBeforeHandshakeIsRejected() {
 		TestClient peer = connectToClusterEndpoint();
 		awaitChallenge(peer);
-		peer.send(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected")));
+		peer.send(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected").withSequence(1)));
 		assertThat(peer.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertNotDeliveredToBrowser("injected");
 	}
@@ -105,7 +106,7 @@ class PeerSecurityTests {
 		Envelope challenge = awaitChallenge(first);
 		String nonce = authenticator.newNonce();
 		String hello = text(Envelope.hello("zzzzzzzzzzz1", "ws://127.0.0.1:1/x", nonce,
-				authenticator.helloProof(challenge.nonce(), nonce, "zzzzzzzzzzz1", this.node.id(), name)));
+				authenticator.helloProof(challenge.nonce(), nonce, "zzzzzzzzzzz1", this.node.id(), name), 0));
 		first.send(hello);
 		await().until(() -> first.messages().size() == 2);
 		assertThat(this.codec.read(first.messages().get(1)).type()).isEqualTo(Envelope.WELCOME);
@@ -114,7 +115,7 @@ class PeerSecurityTests {
 		TestClient replay = connectToClusterEndpoint();
 		awaitChallenge(replay);
 		replay.send(hello);
-		replay.sendIfOpen(text(Envelope.broadcast("zzzzzzzzzzz1", "zzzzzzzzzzz1-1", "injected")));
+		replay.sendIfOpen(text(Envelope.broadcast("zzzzzzzzzzz1", "zzzzzzzzzzz1-1", "injected").withSequence(1)));
 		assertThat(replay.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertThat(replay.messages()).hasSize(1);
 		assertNotDeliveredToBrowser("injected");
@@ -215,8 +216,8 @@ class PeerSecurityTests {
 		@Override
 		protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
 			this.received.add(message.getPayload());
-			session.sendMessage(this.codec.write(Envelope.welcome("zzzzzzzzzzzz", "bm90LWEtcHJvb2Y")));
-			session.sendMessage(this.codec.write(Envelope.broadcast("zzzzzzzzzzzz", "zzzzzzzzzzzz-1", "injected")));
+			session.sendMessage(this.codec.write(Envelope.welcome("zzzzzzzzzzzz", "bm90LWEtcHJvb2Y", 0)));
+			session.sendMessage(this.codec.write(Envelope.broadcast("zzzzzzzzzzzz", "zzzzzzzzzzzz-1", "injected").withSequence(1)));
 		}
 
 		@Override

@@ -1,0 +1,424 @@
+package io.socketbox.spring.cluster;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+
+/**
+ * Everything this node exchanges with one peer, across the links that come and go.
+ * <p>
+ * Outbound, every data frame carries a sequence number and stays buffered until the
+ * peer acknowledges it, so that frames sent on a link that breaks are sent again, in
+ * order, on the next link. While there is no link, new frames wait in the same buffer.
+ * Requests (direct sends) fail once the peer has been silent for the heartbeat timeout;
+ * everything else is dropped, and counted, only when the link stays down for the resend
+ * window or the buffer outgrows its limit.
+ * <p>
+ * Inbound, frames whose sequence number was already delivered (sent again after a
+ * resume) are skipped, and a link whose sequence numbers go backwards is closed.
+ * <p>
+ * One drain task at a time writes to the link, on the executor, so that a slow peer
+ * holds up neither the sender nor other peers.
+ */
+final class PeerChannel {
+
+	private final String peerId;
+
+	private volatile String peerName;
+
+	private final Settings settings;
+
+	private final Executor executor;
+
+	private final Listener listener;
+
+	private final Object lock = new Object();
+
+	private final ArrayDeque<Outbound> unsent = new ArrayDeque<>();
+
+	private final ArrayDeque<Outbound> unacknowledged = new ArrayDeque<>();
+
+	private long bufferedBytes;
+
+	private @Nullable PeerLink link;
+
+	private State state = State.DOWN;
+
+	private long downSince = System.nanoTime();
+
+	private boolean draining;
+
+	private long droppedInOutage;
+
+	private final Object receiveLock = new Object();
+
+	private long lastReceivedSequence;
+
+	private int receivedSinceAcknowledgement;
+
+	PeerChannel(String peerId, String peerName, Settings settings, Executor executor, Listener listener) {
+		this.peerId = peerId;
+		this.peerName = peerName;
+		this.settings = settings;
+		this.executor = executor;
+		this.listener = listener;
+	}
+
+	String peerId() {
+		return this.peerId;
+	}
+
+	String peerName() {
+		return this.peerName;
+	}
+
+	State state() {
+		synchronized (this.lock) {
+			return this.state;
+		}
+	}
+
+	@Nullable PeerLink link() {
+		synchronized (this.lock) {
+			return this.link;
+		}
+	}
+
+	/**
+	 * Queue a data frame for the peer.
+	 * @param outbound the frame
+	 * @return whether the frame was taken; a request is refused once the peer is
+	 * unreachable
+	 */
+	boolean enqueue(Outbound outbound) {
+		boolean drain;
+		synchronized (this.lock) {
+			if (outbound.requestId() != null && (this.state == State.UNREACHABLE || this.state == State.EXPIRED)) {
+				return false;
+			}
+			if (this.state == State.EXPIRED
+					|| this.bufferedBytes + outbound.size() > this.settings.bufferLimitBytes()) {
+				if (outbound.requestId() != null) {
+					return false;
+				}
+				dropped(1, (this.state == State.EXPIRED) ? "link down for longer than the resend window"
+						: "resend buffer full");
+				return true;
+			}
+			this.unsent.add(outbound);
+			this.bufferedBytes += outbound.size();
+			drain = this.state == State.UP && !this.draining;
+			this.draining |= drain;
+		}
+		if (drain) {
+			this.executor.execute(this::drain);
+		}
+		return true;
+	}
+
+	private void drain() {
+		while (true) {
+			Outbound next;
+			PeerLink current;
+			synchronized (this.lock) {
+				current = this.link;
+				next = (current != null) ? this.unsent.poll() : null;
+				if (next == null) {
+					this.draining = false;
+					return;
+				}
+				this.unacknowledged.add(next);
+			}
+			if (!current.send(next.message())) {
+				// The link closed; what it did not confirm goes again on the next one
+				synchronized (this.lock) {
+					this.draining = false;
+				}
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Take a link that has just been authenticated.
+	 * @param newLink the link
+	 * @param peerAcknowledged the highest sequence number the peer had received from
+	 * this node when the link was set up
+	 */
+	void linkUp(PeerLink newLink, long peerAcknowledged) {
+		PeerLink previous;
+		boolean drain;
+		long dropped;
+		synchronized (this.lock) {
+			previous = this.link;
+			this.link = newLink;
+			this.peerName = newLink.peerName();
+			this.state = State.UP;
+			dropped = this.droppedInOutage;
+			this.droppedInOutage = 0;
+			acknowledged(peerAcknowledged);
+			// Whatever the peer did not confirm is sent again first, in order
+			Iterator<Outbound> pending = this.unacknowledged.descendingIterator();
+			while (pending.hasNext()) {
+				this.unsent.addFirst(pending.next());
+			}
+			this.unacknowledged.clear();
+			drain = !this.draining;
+			this.draining = true;
+		}
+		if (previous != null && previous != newLink) {
+			previous.close(CloseStatus.NORMAL.withReason("Replaced by a newer link"));
+		}
+		if (dropped > 0) {
+			this.listener.resumed(this, dropped);
+		}
+		if (drain) {
+			this.executor.execute(this::drain);
+		}
+	}
+
+	/**
+	 * Forget a link that has closed.
+	 * @return whether it was the current link
+	 */
+	boolean linkDown(PeerLink closed) {
+		synchronized (this.lock) {
+			if (this.link != closed) {
+				return false;
+			}
+			this.link = null;
+			this.state = State.DOWN;
+			this.downSince = System.nanoTime();
+			return true;
+		}
+	}
+
+	/**
+	 * The peer confirmed every frame up to a sequence number.
+	 */
+	void acknowledged(long sequence) {
+		synchronized (this.lock) {
+			while (!this.unacknowledged.isEmpty() && this.unacknowledged.peek().sequence() <= sequence) {
+				this.bufferedBytes -= this.unacknowledged.poll().size();
+			}
+			while (!this.unsent.isEmpty() && this.unsent.peek().sequence() <= sequence) {
+				this.bufferedBytes -= this.unsent.poll().size();
+			}
+		}
+	}
+
+	/**
+	 * Accept an inbound data frame for delivery.
+	 * @param from the link it arrived on
+	 * @param sequence its sequence number
+	 * @param delivery delivers the frame; run under the receive lock, so in order
+	 * @return {@code false} if the frame broke the order of its link, which must then
+	 * be closed
+	 */
+	boolean receive(PeerLink from, long sequence, Runnable delivery) {
+		boolean acknowledge;
+		synchronized (this.receiveLock) {
+			if (!from.advance(sequence)) {
+				return false;
+			}
+			if (sequence <= this.lastReceivedSequence) {
+				// Sent again after a resume, and already delivered from the old link
+				return true;
+			}
+			this.lastReceivedSequence = sequence;
+			delivery.run();
+			acknowledge = ++this.receivedSinceAcknowledgement >= this.settings.acknowledgeEvery();
+		}
+		if (acknowledge) {
+			sendHeartbeat(from);
+		}
+		return true;
+	}
+
+	long lastReceivedSequence() {
+		synchronized (this.receiveLock) {
+			return this.lastReceivedSequence;
+		}
+	}
+
+	/**
+	 * Check liveness and timeouts; called every heartbeat interval.
+	 */
+	void tick(long now) {
+		PeerLink current;
+		List<String> failedRequests = null;
+		long dropped = 0;
+		synchronized (this.lock) {
+			current = this.link;
+			long down = now - this.downSince;
+			if (current == null && this.state == State.DOWN && down > this.settings.heartbeatTimeout().toNanos()) {
+				this.state = State.UNREACHABLE;
+				failedRequests = removeRequests();
+			}
+			if (current == null && this.state == State.UNREACHABLE
+					&& down > this.settings.resendWindow().toNanos()) {
+				this.state = State.EXPIRED;
+				dropped = this.unsent.size() + this.unacknowledged.size();
+				this.unsent.clear();
+				this.unacknowledged.clear();
+				this.bufferedBytes = 0;
+			}
+		}
+		if (failedRequests != null) {
+			this.listener.unreachable(this, failedRequests);
+		}
+		if (dropped > 0) {
+			synchronized (this.lock) {
+				dropped(dropped, "link down for longer than the resend window");
+			}
+		}
+		if (current != null) {
+			if (now - current.lastReceivedAt() > this.settings.heartbeatTimeout().toNanos()) {
+				current.close(CloseStatus.SESSION_NOT_RELIABLE.withReason("No heartbeat within "
+						+ this.settings.heartbeatTimeout()));
+			}
+			else {
+				sendHeartbeat(current);
+			}
+		}
+	}
+
+	private void sendHeartbeat(PeerLink current) {
+		long sequence;
+		synchronized (this.receiveLock) {
+			sequence = this.lastReceivedSequence;
+			this.receivedSinceAcknowledgement = 0;
+		}
+		current.send(this.listener.heartbeat(sequence));
+	}
+
+	private List<String> removeRequests() {
+		List<String> requests = new ArrayList<>();
+		removeRequests(this.unsent, requests);
+		removeRequests(this.unacknowledged, requests);
+		return requests;
+	}
+
+	private void removeRequests(ArrayDeque<Outbound> queue, List<String> requests) {
+		Iterator<Outbound> iterator = queue.iterator();
+		while (iterator.hasNext()) {
+			Outbound outbound = iterator.next();
+			if (outbound.requestId() != null) {
+				requests.add(outbound.requestId());
+				this.bufferedBytes -= outbound.size();
+				iterator.remove();
+			}
+		}
+	}
+
+	/**
+	 * Whether every queued frame has been written to the link.
+	 */
+	boolean isFlushed() {
+		synchronized (this.lock) {
+			return this.unsent.isEmpty() && !this.draining;
+		}
+	}
+
+	private void dropped(long count, String reason) {
+		boolean first = this.droppedInOutage == 0;
+		this.droppedInOutage += count;
+		this.listener.dropped(this, count, reason, first);
+	}
+
+	@Override
+	public String toString() {
+		return this.peerName + " (" + this.peerId + ")";
+	}
+
+	/**
+	 * The states of a channel.
+	 */
+	enum State {
+
+		/**
+		 * A link is up.
+		 */
+		UP,
+
+		/**
+		 * The link is down for less than the heartbeat timeout: everything is buffered.
+		 */
+		DOWN,
+
+		/**
+		 * The link is down for longer than the heartbeat timeout: requests fail at once,
+		 * other frames are buffered.
+		 */
+		UNREACHABLE,
+
+		/**
+		 * The link is down for longer than the resend window: frames are dropped and
+		 * counted.
+		 */
+		EXPIRED
+
+	}
+
+	/**
+	 * A data frame on its way to the peer.
+	 *
+	 * @param sequence its sequence number
+	 * @param message the frame
+	 * @param size its size, for the buffer limit
+	 * @param requestId the id of the request that waits for a reply, or {@code null}
+	 */
+	record Outbound(long sequence, TextMessage message, int size, @Nullable String requestId) {
+
+	}
+
+	/**
+	 * Timing and limits of a channel.
+	 *
+	 * @param heartbeatTimeout how long a link may stay silent before it is closed, and a
+	 * peer without a link before its requests fail
+	 * @param resendWindow how long frames wait for a link to come back
+	 * @param bufferLimitBytes the most that may wait for the peer
+	 * @param acknowledgeEvery acknowledge received frames at least this often, besides
+	 * every heartbeat
+	 */
+	record Settings(Duration heartbeatTimeout, Duration resendWindow, long bufferLimitBytes, int acknowledgeEvery) {
+
+	}
+
+	/**
+	 * Told what happens on a channel.
+	 */
+	interface Listener {
+
+		/**
+		 * Create a heartbeat frame that acknowledges the given sequence number.
+		 */
+		TextMessage heartbeat(long acknowledged);
+
+		/**
+		 * The peer became unreachable; the given requests will not be delivered.
+		 */
+		void unreachable(PeerChannel channel, List<String> failedRequestIds);
+
+		/**
+		 * Frames for the peer were dropped.
+		 */
+		void dropped(PeerChannel channel, long count, String reason, boolean firstInOutage);
+
+		/**
+		 * A link came back after frames had been dropped.
+		 */
+		void resumed(PeerChannel channel, long droppedInOutage);
+
+	}
+
+}
