@@ -18,6 +18,18 @@ public enum CacheType {
 	/**
 	 * A map in this JVM: only nodes in the same JVM share it.
 	 */
-	MEMORY
+	MEMORY,
+
+	/**
+	 * Two tables in the application's database, through its single DataSource. Never
+	 * chosen unless set.
+	 */
+	JDBC,
+
+	/**
+	 * A cache of the application's Spring CacheManager, which must be distributed.
+	 * Never chosen unless set.
+	 */
+	SPRING
 
 }

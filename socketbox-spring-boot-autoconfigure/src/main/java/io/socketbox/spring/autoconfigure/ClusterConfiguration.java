@@ -1,5 +1,7 @@
 package io.socketbox.spring.autoconfigure;
 
+import java.util.Locale;
+
 import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.LocalConnections;
@@ -8,6 +10,7 @@ import io.socketbox.spring.cluster.ClusterMembership;
 import io.socketbox.spring.cluster.ClusterMessaging;
 import io.socketbox.spring.cluster.ClusterNode;
 import io.socketbox.spring.cluster.LocalNode;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -27,7 +30,9 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 @ConditionalOnBooleanProperty("socketbox.cluster.enabled")
 @Import({ CacheProviderConfigurations.RedisCacheProviderConfiguration.class,
 		CacheProviderConfigurations.FileCacheProviderConfiguration.class,
-		CacheProviderConfigurations.MemoryCacheProviderConfiguration.class })
+		CacheProviderConfigurations.MemoryCacheProviderConfiguration.class,
+		CacheProviderConfigurations.JdbcCacheProviderConfiguration.class,
+		CacheProviderConfigurations.SpringCacheProviderConfiguration.class })
 class ClusterConfiguration {
 
 	static final int MIN_SECRET_LENGTH = 32;
@@ -45,10 +50,10 @@ class ClusterConfiguration {
 		CacheProvider cache = cacheProvider.getIfAvailable();
 		if (cache == null) {
 			CacheType type = properties.getCache().getType();
+			String name = String.valueOf(type).toLowerCase(Locale.ROOT);
 			throw new InvalidConfigurationPropertyValueException("socketbox.cache.type", type,
-					"Cluster mode needs a shared cache, and '" + type + "' is not available: add "
-							+ "spring-boot-starter-data-redis and configure spring.data.redis.*, set "
-							+ "socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
+					"Cluster mode needs a shared cache, and '" + name + "' is not available: " + howToEnable(type)
+							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		ClusterNode.Settings settings = new ClusterNode.Settings(secret, cluster.getCachePrefix(),
 				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getHandshakeTimeout(),
@@ -58,6 +63,17 @@ class ClusterConfiguration {
 				(int) cluster.getSendBufferSizeLimit().toBytes(), properties.isDebugMode());
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
 				new StandardWebSocketClient(), eventPublisher, settings);
+	}
+
+	private static String howToEnable(@Nullable CacheType type) {
+		if (type == CacheType.JDBC) {
+			return "add spring-boot-starter-jdbc and configure a single DataSource (spring.datasource.*)";
+		}
+		if (type == CacheType.SPRING) {
+			return "declare a CacheManager bean (spring-boot-starter-cache with @EnableCaching and a distributed "
+					+ "cache provider)";
+		}
+		return "add spring-boot-starter-data-redis and configure spring.data.redis.*";
 	}
 
 	private static String validateSecret(String secret) {

@@ -42,8 +42,10 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
  * application's {@link SocketBoxHandler} bean at {@code socketbox.path} and, in cluster
  * mode, joins the cluster.
  */
-@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(WebSocketConfigurer.class)

@@ -430,11 +430,15 @@ public class SocketBoxProperties {
 
 		/**
 		 * Type of cache. When unset, Redis if a RedisConnectionFactory is available,
-		 * else a file-system directory.
+		 * else a file-system directory; JDBC and Spring caches only when set.
 		 */
 		private @Nullable CacheType type;
 
 		private final File file = new File();
+
+		private final Jdbc jdbc = new Jdbc();
+
+		private final Spring spring = new Spring();
 
 		public @Nullable CacheType getType() {
 			return this.type;
@@ -446,6 +450,14 @@ public class SocketBoxProperties {
 
 		public File getFile() {
 			return this.file;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
+		public Spring getSpring() {
+			return this.spring;
 		}
 
 		/**
@@ -464,6 +476,60 @@ public class SocketBoxProperties {
 
 			public void setDirectory(Path directory) {
 				this.directory = directory;
+			}
+
+		}
+
+		/**
+		 * The JDBC cache.
+		 */
+		public static class Jdbc {
+
+			/**
+			 * Name of the value table, optionally schema-qualified; sets use this name
+			 * with "_member" appended.
+			 */
+			private String tableName = "socketbox_cache";
+
+			/**
+			 * Whether to create the tables on first use when they are missing.
+			 */
+			private boolean createTables = true;
+
+			public String getTableName() {
+				return this.tableName;
+			}
+
+			public void setTableName(String tableName) {
+				this.tableName = tableName;
+			}
+
+			public boolean isCreateTables() {
+				return this.createTables;
+			}
+
+			public void setCreateTables(boolean createTables) {
+				this.createTables = createTables;
+			}
+
+		}
+
+		/**
+		 * The cache of the application's Spring CacheManager.
+		 */
+		public static class Spring {
+
+			/**
+			 * Name of the cache to take from the CacheManager.
+			 */
+			private String cacheName = "socketbox";
+
+			public String getCacheName() {
+				return this.cacheName;
+			}
+
+			public void setCacheName(String cacheName) {
+				this.cacheName = cacheName;
 			}
 
 		}

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * The shared store that cluster nodes use to register and discover each other. Only
  * {@link #get(String)}, {@link #set(String, String)} and {@link #clear(String)} are
  * required; the richer operations have read-modify-write defaults that providers with
- * atomic operations (Redis, the in-memory and file-system providers) override.
+ * atomic operations (Redis, JDBC, the in-memory and file-system providers) override.
  * <p>
  * Use a key either for a value or for a set, never for both: providers differ in what
  * {@link #get(String)} returns for a set key. {@link #clear(String)} removes either.
@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @see InMemoryCacheProvider
  * @see FileSystemCacheProvider
  * @see RedisCacheProvider
+ * @see JdbcCacheProvider
+ * @see SpringCacheProvider
  */
 public interface CacheProvider {
 

@@ -19,7 +19,9 @@ import io.socketbox.spring.SocketBoxWebSocketHandler;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.cache.FileSystemCacheProvider;
 import io.socketbox.spring.cache.InMemoryCacheProvider;
+import io.socketbox.spring.cache.JdbcCacheProvider;
 import io.socketbox.spring.cache.RedisCacheProvider;
+import io.socketbox.spring.cache.SpringCacheProvider;
 import io.socketbox.spring.cluster.ClusterMembership;
 import io.socketbox.spring.cluster.ClusterMessaging;
 import io.socketbox.spring.cluster.ClusterNode;
@@ -30,14 +32,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -133,6 +139,9 @@ class SocketBoxAutoConfigurationTests {
 			assertThat(properties.getCache().getType()).isNull();
 			assertThat(properties.getCache().getFile().getDirectory())
 				.isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "socketbox-cache"));
+			assertThat(properties.getCache().getJdbc().getTableName()).isEqualTo("socketbox_cache");
+			assertThat(properties.getCache().getJdbc().isCreateTables()).isTrue();
+			assertThat(properties.getCache().getSpring().getCacheName()).isEqualTo("socketbox");
 		});
 	}
 
@@ -246,6 +255,96 @@ class SocketBoxAutoConfigurationTests {
 					.hasMessageContaining("spring-boot-starter-data-redis")
 					.hasMessageContaining("declare a CacheProvider bean");
 			});
+	}
+
+	@Test
+	void jdbcCacheTypeUsesJdbcCacheProviderOnDataSource() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+			.withPropertyValues(clusterProperties())
+			.withPropertyValues("socketbox.cache.type=jdbc", "socketbox.cache.jdbc.table-name=app_socketbox")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CacheProvider.class);
+				JdbcCacheProvider cache = context.getBean(JdbcCacheProvider.class);
+				assertThat(cache.getTableName()).isEqualTo("app_socketbox");
+				cache.set("key", "value");
+				assertThat(cache.get("key")).isEqualTo("value");
+			});
+	}
+
+	@Test
+	void dataSourceWithoutJdbcCacheTypeKeepsFileSystemCacheProvider() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+			.withPropertyValues(clusterProperties())
+			.run((context) -> assertThat(context.getBean(CacheProvider.class))
+				.isInstanceOf(FileSystemCacheProvider.class));
+	}
+
+	@Test
+	void jdbcCacheTypeWithoutDataSourceFails() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues(clusterProperties())
+			.withPropertyValues("socketbox.cache.type=jdbc")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("'jdbc' is not available")
+				.hasMessageContaining("spring-boot-starter-jdbc"));
+	}
+
+	@Test
+	void springCacheTypeUsesCacheOfCacheManager() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class, CachingConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(CacheAutoConfiguration.class))
+			.withPropertyValues(clusterProperties())
+			.withPropertyValues("spring.cache.type=simple", "socketbox.cache.type=spring",
+					"socketbox.cache.spring.cache-name=cluster")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CacheProvider.class);
+				assertThat(context.getBean(SpringCacheProvider.class).getCache())
+					.isSameAs(context.getBean(CacheManager.class).getCache("cluster"));
+			});
+	}
+
+	@Test
+	void cacheManagerWithoutSpringCacheTypeKeepsFileSystemCacheProvider() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class, CachingConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(CacheAutoConfiguration.class))
+			.withPropertyValues(clusterProperties())
+			.withPropertyValues("spring.cache.type=simple")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CacheManager.class);
+				assertThat(context.getBean(CacheProvider.class)).isInstanceOf(FileSystemCacheProvider.class);
+			});
+	}
+
+	@Test
+	void springCacheTypeWithoutCacheManagerFails() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(CacheAutoConfiguration.class))
+			.withPropertyValues(clusterProperties())
+			.withPropertyValues("socketbox.cache.type=spring")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("'spring' is not available")
+				.hasMessageContaining("declare a CacheManager bean"));
+	}
+
+	@Test
+	void springCacheTypeWithUnknownCacheNameFails() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class, CachingConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(CacheAutoConfiguration.class))
+			.withPropertyValues(clusterProperties())
+			.withPropertyValues("spring.cache.type=simple", "spring.cache.cache-names=books",
+					"socketbox.cache.type=spring")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("socketbox.cache.spring.cache-name")
+				.hasMessageContaining("no cache named 'socketbox'")
+				.hasMessageContaining("[books]"));
 	}
 
 	@Test
@@ -404,6 +503,12 @@ class SocketBoxAutoConfigurationTests {
 		TestHandler testHandler() {
 			return new TestHandler();
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableCaching
+	static class CachingConfiguration {
 
 	}
 

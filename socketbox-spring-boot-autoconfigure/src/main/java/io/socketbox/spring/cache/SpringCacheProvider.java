@@ -1,0 +1,131 @@
+package io.socketbox.spring.cache;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.Cache;
+import org.springframework.util.Assert;
+
+/**
+ * A {@link CacheProvider} over one cache of Spring's cache abstraction, for a
+ * distributed cache that the application already has (Hazelcast, Infinispan, Redis
+ * through Spring's {@code RedisCacheManager}, ...). Per-JVM caches such as Caffeine or
+ * {@code ConcurrentMapCache} cannot form a cluster: each node would only see itself.
+ * <p>
+ * Values are {@link String} entries ({@link Cache#put put}, {@link Cache#get get},
+ * {@link Cache#evictIfPresent evictIfPresent}). A set is one entry holding an
+ * {@link ArrayList} of its members. The {@link Cache} API offers
+ * {@link Cache#putIfAbsent putIfAbsent} but no compare-and-set, so adding to or removing
+ * from an existing set is a read-modify-write that concurrent writers can lose; every
+ * node re-adds itself on each refresh, so a lost registration heals within one refresh
+ * interval. The cache must store values that Java serialization or the cache's own
+ * serializer can carry: strings and lists of strings.
+ * <p>
+ * The cache decides expiry: {@link #set(String, String, java.time.Duration)} ignores
+ * the time to live, since the API has no per-entry expiry; configure one on the cache
+ * (for example a Hazelcast map's time to live) if entries of departed nodes must go
+ * away without being cleared. Discovery expires members on its own either way.
+ *
+ * @see RedisCacheProvider
+ */
+public final class SpringCacheProvider implements CacheProvider {
+
+	private final Cache cache;
+
+	/**
+	 * Create a provider that stores its entries in the given cache.
+	 * @param cache the cache to use
+	 */
+	public SpringCacheProvider(Cache cache) {
+		Assert.notNull(cache, "'cache' must not be null");
+		this.cache = cache;
+	}
+
+	/**
+	 * Return the cache that this provider uses.
+	 * @return the cache
+	 */
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	/**
+	 * Return the value stored under the given key.
+	 * @param key the key
+	 * @return the value, or {@code null} when the key is missing or holds a set
+	 */
+	@Override
+	public @Nullable String get(String key) {
+		return (read(key) instanceof String value) ? value : null;
+	}
+
+	@Override
+	public void set(String key, String value) {
+		this.cache.put(key, value);
+	}
+
+	@Override
+	public void clear(String key) {
+		this.cache.evictIfPresent(key);
+	}
+
+	@Override
+	public void addMember(String key, String member) {
+		Object current = read(key);
+		if (!(current instanceof Collection<?>)) {
+			// putIfAbsent is atomic: concurrent writers cannot lose the first member
+			Cache.ValueWrapper existing = this.cache.putIfAbsent(key, new ArrayList<>(List.of(member)));
+			if (existing == null) {
+				return;
+			}
+			current = existing.get();
+		}
+		Set<String> members = toMembers(current);
+		if (members.add(member)) {
+			this.cache.put(key, new ArrayList<>(members));
+		}
+	}
+
+	@Override
+	public void removeMember(String key, String member) {
+		Set<String> members = members(key);
+		if (members.remove(member)) {
+			if (members.isEmpty()) {
+				this.cache.evictIfPresent(key);
+			}
+			else {
+				this.cache.put(key, new ArrayList<>(members));
+			}
+		}
+	}
+
+	/**
+	 * Return the members of the set stored under the given key.
+	 * @param key the key of the set
+	 * @return a mutable copy of the members, empty when the key is missing or holds a
+	 * value
+	 */
+	@Override
+	public Set<String> members(String key) {
+		return toMembers(read(key));
+	}
+
+	private @Nullable Object read(String key) {
+		Cache.ValueWrapper wrapper = this.cache.get(key);
+		return (wrapper != null) ? wrapper.get() : null;
+	}
+
+	private static Set<String> toMembers(@Nullable Object value) {
+		Set<String> members = new LinkedHashSet<>();
+		if (value instanceof Collection<?> collection) {
+			collection.forEach((member) -> members.add(String.valueOf(member)));
+		}
+		return members;
+	}
+
+}
