@@ -1,12 +1,11 @@
 package io.socketbox.spring.cluster;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -57,6 +56,8 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private final ScheduledExecutorService scheduler;
 
+	private final ScheduledExecutorService registry;
+
 	private final Settings settings;
 
 	private final JsonMapper mapper = JsonMapper.shared();
@@ -77,7 +78,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	ClusterMembership(LocalNode localNode, CacheProvider cache, Peers peers, ClusterMessaging messaging,
 			WebSocketClient client, PeerProtocolHandler.PeerContext peerContext, ScheduledExecutorService scheduler,
-			Settings settings) {
+			ScheduledExecutorService registry, Settings settings) {
 		this.localNode = localNode;
 		this.cache = cache;
 		this.peers = peers;
@@ -85,6 +86,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		this.client = client;
 		this.peerContext = peerContext;
 		this.scheduler = scheduler;
+		this.registry = registry;
 		this.settings = settings;
 		peers.addListener(this);
 	}
@@ -138,7 +140,9 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	public void start() {
 		logger.info("Node " + this.localNode.getName() + " (" + this.localNode.getId() + ") joining cluster"
 				+ (this.settings.prefix().isEmpty() ? "" : " with cache prefix '" + this.settings.prefix() + "'"));
-		this.refreshTask = this.scheduler.scheduleWithFixedDelay(this::refresh, 0,
+		// Cache calls may block for as long as the cache client's timeout: they get their
+		// own thread so that heartbeats and reconnects never wait for them
+		this.refreshTask = this.registry.scheduleWithFixedDelay(this::refresh, 0,
 				this.settings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
 		this.heartbeatTask = this.scheduler.scheduleWithFixedDelay(this::heartbeat,
 				this.settings.heartbeatInterval().toMillis(), this.settings.heartbeatInterval().toMillis(),
@@ -151,9 +155,9 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		cancel(this.heartbeatTask);
 		this.refreshTask = null;
 		this.heartbeatTask = null;
-		// Deregister on the scheduler so that it cannot race a refresh still under way
+		// Deregister on the registry thread so that it cannot race a refresh under way
 		try {
-			this.scheduler.submit(this::deregister).get(this.settings.refreshInterval().toMillis() * 2,
+			this.registry.submit(this::deregister).get(this.settings.refreshInterval().toMillis() * 2,
 					TimeUnit.MILLISECONDS);
 		}
 		catch (Exception ex) {
@@ -203,13 +207,20 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 			}
 		}
 		catch (RuntimeException ex) {
-			if (!this.cacheFailing) {
-				this.cacheFailing = true;
-				logger.warn("Cluster cache is unreachable; keeping the " + this.peers.upCount()
-						+ " live peer link(s) and retrying every " + this.settings.refreshInterval() + ": " + ex);
-			}
+			cacheFailed(ex);
+			// Members with live links stay; the others expire as usual
+			expire(System.nanoTime());
 		}
+		gossipLiveMembers();
 		dialMissingLinks();
+	}
+
+	private void cacheFailed(RuntimeException ex) {
+		if (!this.cacheFailing) {
+			this.cacheFailing = true;
+			logger.warn("Cluster cache is unreachable; keeping the " + this.peers.upCount()
+					+ " live peer link(s) and retrying every " + this.settings.refreshInterval() + ": " + ex);
+		}
 	}
 
 	private void register() {
@@ -224,8 +235,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	private void discover() {
 		long now = System.nanoTime();
 		this.departed.values().removeIf((at) -> now - at > this.settings.memberTimeout().toNanos() * 2);
-		Set<String> ids = this.cache.members(membersKey());
-		for (String id : ids) {
+		for (String id : this.cache.members(membersKey())) {
 			if (id.equals(this.localNode.getId())) {
 				continue;
 			}
@@ -234,24 +244,87 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 				continue;
 			}
 			Registration registration = readRegistration(id);
-			if (registration == null) {
-				// Gone from the cache; a member with a live link re-registers on its own
-				if (!this.peers.isUp(id)) {
-					forget(id, false);
-				}
-				continue;
+			if (registration != null) {
+				observe(id, registration.name(), registration.heartbeat(), now);
 			}
-			Member member = this.members.computeIfAbsent(id, (key) -> new Member(key, registration.name(), now));
-			member.observe(registration, now);
-			if (now - member.changedAt > this.settings.memberTimeout().toNanos() && !this.peers.isUp(id)) {
-				logger.info("Member " + member.name + " (" + id + ") expired");
-				forget(id, true);
+			else if (!this.members.containsKey(id)) {
+				// A stale entry whose registration expired in the cache
+				this.cache.removeMember(membersKey(), id);
 			}
 		}
-		for (String id : List.copyOf(this.members.keySet())) {
-			if (!ids.contains(id) && !this.peers.isUp(id)) {
-				this.members.remove(id);
-				this.peers.remove(id);
+		expire(now);
+	}
+
+	/**
+	 * Note a sign of life of a member: a registration whose heartbeat moved, or a peer
+	 * that has a live link to it.
+	 */
+	private void observe(String id, String name, long heartbeat, long now) {
+		Member member = this.members.get(id);
+		if (member == null) {
+			replaceEarlierIncarnations(id, name);
+			member = this.members.computeIfAbsent(id, (key) -> new Member(key, name, now));
+		}
+		member.observe(name, heartbeat, now);
+	}
+
+	/**
+	 * A node that restarts keeps its name and gets a new id: forget the old id at once
+	 * rather than route to it until it expires.
+	 */
+	private void replaceEarlierIncarnations(String id, String name) {
+		for (Member other : List.copyOf(this.members.values())) {
+			if (!other.id.equals(id) && other.name.equals(name) && !this.peers.isUp(other.id)) {
+				logger.info("Member " + name + " restarted: " + other.id + " replaced by " + id);
+				forget(other.id, true);
+			}
+		}
+	}
+
+	private void expire(long now) {
+		for (Member member : List.copyOf(this.members.values())) {
+			if (!this.peers.isUp(member.id) && now - member.confirmedAt > this.settings.memberTimeout().toNanos()) {
+				logger.info("Member " + member.name + " (" + member.id + ") expired");
+				forget(member.id, true);
+			}
+		}
+	}
+
+	/**
+	 * Tell every peer which members this node has a live link to, so that a member
+	 * whose registration a racy cache lost is still found.
+	 */
+	private void gossipLiveMembers() {
+		List<Registration> alive = new ArrayList<>();
+		alive.add(new Registration(this.localNode.getId(), this.localNode.getName(), this.heartbeat));
+		for (Member member : this.members.values()) {
+			if (this.peers.isUp(member.id)) {
+				alive.add(new Registration(member.id, member.name, -1));
+			}
+		}
+		if (alive.size() > 1) {
+			this.messaging.gossip(this.mapper.writeValueAsString(alive));
+		}
+	}
+
+	/**
+	 * Handle the members a peer has live links to.
+	 */
+	void onGossip(String peerId, String payload) {
+		Registration[] alive;
+		try {
+			alive = this.mapper.readValue(payload, Registration[].class);
+		}
+		catch (JacksonException ex) {
+			logger.warn("Ignoring malformed member list from " + peerId + ": " + ex.getOriginalMessage());
+			return;
+		}
+		long now = System.nanoTime();
+		for (Registration registration : alive) {
+			String id = registration.id();
+			if (id != null && registration.name() != null && !id.equals(this.localNode.getId())
+					&& !this.departed.containsKey(id)) {
+				observe(id, registration.name(), Member.GOSSIP, now);
 			}
 		}
 	}
@@ -274,13 +347,18 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	private void forget(String id, boolean clearRegistration) {
 		this.members.remove(id);
 		this.peers.remove(id);
-		if (clearRegistration) {
-			this.cache.clear(memberKey(id));
+		try {
+			if (clearRegistration) {
+				this.cache.clear(memberKey(id));
+			}
+			this.cache.removeMember(membersKey(), id);
 		}
-		this.cache.removeMember(membersKey(), id);
+		catch (RuntimeException ex) {
+			// The cache is down; the entry expires there on its own
+		}
 	}
 
-	private void dialMissingLinks() {
+	private synchronized void dialMissingLinks() {
 		for (Member member : this.members.values()) {
 			if (this.localNode.getId().compareTo(member.id) < 0 && !this.peers.isUp(member.id)
 					&& !isDialing(member) && System.nanoTime() - member.nextDialAt >= 0) {
@@ -352,6 +430,9 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	@Override
 	public void linkUp(PeerLink link) {
 		this.departed.remove(link.peerId());
+		if (!this.members.containsKey(link.peerId())) {
+			replaceEarlierIncarnations(link.peerId(), link.peerName());
+		}
 		Member member = this.members.computeIfAbsent(link.peerId(),
 				(id) -> new Member(id, link.peerName(), System.nanoTime()));
 		member.dialAttempts = 0;
@@ -412,13 +493,18 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private static final class Member {
 
+		/**
+		 * The heartbeat of a sign of life that came from a peer, not the cache.
+		 */
+		static final long GOSSIP = -1;
+
 		private final String id;
 
 		private volatile String name;
 
 		private long heartbeat = -1;
 
-		private volatile long changedAt;
+		private volatile long confirmedAt;
 
 		private volatile long dialStartedAt;
 
@@ -429,15 +515,17 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		Member(String id, String name, long now) {
 			this.id = id;
 			this.name = name;
-			this.changedAt = now;
+			this.confirmedAt = now;
 		}
 
-		void observe(Registration registration, long now) {
-			if (registration.heartbeat() != this.heartbeat) {
-				this.heartbeat = registration.heartbeat();
-				this.changedAt = now;
+		void observe(String name, long heartbeat, long now) {
+			if (heartbeat == GOSSIP || heartbeat != this.heartbeat) {
+				this.confirmedAt = now;
 			}
-			this.name = registration.name();
+			if (heartbeat != GOSSIP) {
+				this.heartbeat = heartbeat;
+				this.name = name;
+			}
 		}
 
 	}

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -60,7 +59,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
 
-	private volatile Consumer<String> leaveListener = (peerId) -> {
+	private volatile MembershipListener membershipListener = new MembershipListener() {
 	};
 
 	/**
@@ -93,8 +92,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		}
 	}
 
-	void setLeaveListener(Consumer<String> leaveListener) {
-		this.leaveListener = leaveListener;
+	void setMembershipListener(MembershipListener membershipListener) {
+		this.membershipListener = membershipListener;
 	}
 
 	@Override
@@ -160,6 +159,15 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	/**
+	 * Tell every peer which members this node has live links to.
+	 */
+	void gossip(String members) {
+		if (this.peers != null) {
+			sendToPeers(Envelope.members(this.localNode.getId(), members));
+		}
+	}
+
+	/**
 	 * Handle a data frame from an authenticated peer, in the order the peer sent it.
 	 */
 	void onEnvelope(PeerLink link, Envelope envelope) {
@@ -189,7 +197,12 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					pending.future().complete(Math.max(0, envelope.count()));
 				}
 			}
-			case Envelope.LEAVE -> this.leaveListener.accept(link.peerId());
+			case Envelope.LEAVE -> this.membershipListener.left(link.peerId());
+			case Envelope.MEMBERS -> {
+				if (envelope.payload() != null) {
+					this.membershipListener.gossip(link.peerId(), envelope.payload());
+				}
+			}
 			default -> link.close(CloseStatus.POLICY_VIOLATION.withReason("Unknown frame type " + envelope.type()));
 		}
 	}
@@ -266,6 +279,19 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private String nextRequestId() {
 		return this.localNode.getId() + "-" + this.requestIds.incrementAndGet();
+	}
+
+	/**
+	 * Told of membership news from peers.
+	 */
+	interface MembershipListener {
+
+		default void left(String peerId) {
+		}
+
+		default void gossip(String peerId, String members) {
+		}
+
 	}
 
 	private record PendingReply(String peerId, CompletableFuture<Integer> future) {

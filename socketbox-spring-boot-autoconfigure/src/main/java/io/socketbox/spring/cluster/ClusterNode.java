@@ -23,6 +23,8 @@ public final class ClusterNode implements DisposableBean {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final ScheduledExecutorService registry;
+
 	private final ExecutorService senders;
 
 	private final ClusterMessaging messaging;
@@ -44,6 +46,7 @@ public final class ClusterNode implements DisposableBean {
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
 			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings) {
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threadFactory("socketbox-cluster-"));
+		this.registry = Executors.newSingleThreadScheduledExecutor(threadFactory("socketbox-registry-"));
 		// One drain task per peer at most: a slow peer holds up only its own thread
 		this.senders = Executors.newCachedThreadPool(threadFactory("socketbox-peer-sender-"));
 		EnvelopeCodec codec = new EnvelopeCodec();
@@ -59,12 +62,24 @@ public final class ClusterNode implements DisposableBean {
 				settings.sendBufferSizeLimit());
 		this.peerHandler = new PeerProtocolHandler(context);
 		this.membership = new ClusterMembership(localNode, cache, peers, this.messaging, client, context,
-				this.scheduler,
+				this.scheduler, this.registry,
 				new ClusterMembership.Settings(settings.cachePrefix(), settings.refreshInterval(),
 						settings.memberTimeout(), settings.handshakeTimeout().multipliedBy(2),
 						settings.heartbeatInterval(), settings.reconnectInitialDelay(), settings.reconnectMaxDelay(),
 						settings.sendTimeLimit()));
-		this.messaging.setLeaveListener(this.membership::onLeave);
+		this.messaging.setMembershipListener(new ClusterMessaging.MembershipListener() {
+
+			@Override
+			public void left(String peerId) {
+				ClusterNode.this.membership.onLeave(peerId);
+			}
+
+			@Override
+			public void gossip(String peerId, String members) {
+				ClusterNode.this.membership.onGossip(peerId, members);
+			}
+
+		});
 	}
 
 	private static CustomizableThreadFactory threadFactory(String prefix) {
@@ -100,6 +115,7 @@ public final class ClusterNode implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
+		this.registry.shutdownNow();
 		this.senders.shutdownNow();
 	}
 

@@ -47,6 +47,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static final String LEAVE = "leave";
 
+	static final String MEMBERS = "members";
+
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
 	}
@@ -85,6 +87,10 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	Envelope withSequence(long sequence) {
 		return new Envelope(this.v, this.type, this.origin, this.id, this.target, this.payload, this.count, this.name,
 				this.nonce, this.proof, sequence, this.ack);
+	}
+
+	static Envelope members(String origin, String members) {
+		return new Envelope(VERSION, MEMBERS, origin, null, null, members, null, null, null, null, null, null);
 	}
 
 	static Envelope leave(String origin) {

@@ -2,12 +2,7 @@ package io.socketbox.spring.cluster;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +17,8 @@ import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedis;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
+import io.socketbox.spring.testsupport.RedisTemplates;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.client.RestClient;
 
@@ -164,73 +159,20 @@ class ClusterIntegrationTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> Stream.of(this.node1, this.node2)
 				.allMatch((node) -> node.cluster().getMembers().stream().noneMatch((m) -> m.id().equals(stoppedId))));
-		try (RedisTemplateHolder template = new RedisTemplateHolder(redis.getPort())) {
-			assertThat(template.redis().opsForSet().members(this.prefix + "socketbox:members"))
+		try (RedisTemplates redisTemplates = RedisTemplates.connect(redis.getPort())) {
+			StringRedisTemplate template = redisTemplates.template();
+			assertThat(template.opsForSet().members(this.prefix + "socketbox:members"))
 				.containsExactlyInAnyOrder(this.node1.id(), this.node2.id());
-			assertThat(template.redis().hasKey(this.prefix + "socketbox:member:" + stoppedId)).isFalse();
+			assertThat(template.hasKey(this.prefix + "socketbox:member:" + stoppedId)).isFalse();
 		}
 	}
 
 	@Test
-	void tenNodesJoiningAtOnceAllFindEachOther() throws Exception {
+	void tenNodesJoiningAtOnceAllFindEachOther() {
 		this.nodes.close();
-		this.nodes = new ClusterNodes(redis.getPort(), this.prefix + "ten:", "socketbox.cluster.auto-startup=false");
-		List<Node> ten = IntStream.range(0, 10).mapToObj((i) -> this.nodes.start()).toList();
-		// Contexts start one by one (Boot's logging set-up is not safe for concurrent
-		// starts in one JVM); joining the cluster happens at once, from ten threads
-		CountDownLatch go = new CountDownLatch(1);
-		ExecutorService threads = Executors.newFixedThreadPool(ten.size());
-		try {
-			List<CompletableFuture<Void>> joins = ten.stream().map((node) -> CompletableFuture.runAsync(() -> {
-				awaitUninterruptibly(go);
-				node.context().getBean(ClusterMembership.class).start();
-			}, threads)).toList();
-			go.countDown();
-			joins.forEach(CompletableFuture::join);
-		}
-		finally {
-			threads.shutdown();
-		}
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> ten.stream().allMatch((node) -> node.isLinkedTo(others(ten, node))));
-	}
-
-	private static Node[] others(List<Node> nodes, Node node) {
-		return nodes.stream().filter((other) -> other != node).toArray(Node[]::new);
-	}
-
-	private static void awaitUninterruptibly(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	static final class RedisTemplateHolder implements AutoCloseable {
-
-		private final LettuceConnectionFactory factory;
-
-		private final StringRedisTemplate redis;
-
-		RedisTemplateHolder(int port) {
-			this.factory = new LettuceConnectionFactory("127.0.0.1", port);
-			this.factory.afterPropertiesSet();
-			this.factory.start();
-			this.redis = new StringRedisTemplate(this.factory);
-		}
-
-		StringRedisTemplate redis() {
-			return this.redis;
-		}
-
-		@Override
-		public void close() {
-			this.factory.destroy();
-		}
-
+		this.nodes = new ClusterNodes(redis.getPort(), this.prefix + "ten:");
+		List<Node> ten = this.nodes.startJoiningAtOnce(10);
+		await().atMost(Duration.ofSeconds(20)).until(() -> Node.allLinked(ten));
 	}
 
 }

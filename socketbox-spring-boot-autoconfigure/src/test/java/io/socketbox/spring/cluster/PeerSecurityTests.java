@@ -17,6 +17,7 @@ import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedis;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
+import io.socketbox.spring.testsupport.RedisTemplates;
 import io.socketbox.spring.testsupport.TestClient;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -24,7 +25,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -145,17 +145,11 @@ class PeerSecurityTests {
 	}
 
 	private void writeForgedRegistration(String prefix, String id, String name) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory("127.0.0.1", redis.getPort());
-		factory.afterPropertiesSet();
-		factory.start();
-		try {
-			StringRedisTemplate template = new StringRedisTemplate(factory);
+		try (RedisTemplates redisTemplates = RedisTemplates.connect(redis.getPort())) {
+			StringRedisTemplate template = redisTemplates.template();
 			template.opsForValue()
 				.set(prefix + "socketbox:member:" + id, "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"heartbeat\":1}");
 			template.opsForSet().add(prefix + "socketbox:members", id);
-		}
-		finally {
-			factory.destroy();
 		}
 	}
 

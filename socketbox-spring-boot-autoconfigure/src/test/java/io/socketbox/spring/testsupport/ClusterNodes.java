@@ -2,7 +2,14 @@ package io.socketbox.spring.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+import io.socketbox.spring.cluster.ClusterMembership;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -50,6 +57,44 @@ public final class ClusterNodes implements AutoCloseable {
 			.run();
 		this.nodes.add(context);
 		return new Node(context);
+	}
+
+	/**
+	 * Start nodes that join the cluster at the same moment. Contexts start one by one
+	 * (Boot's logging set-up is not safe for concurrent starts in one JVM), then all of
+	 * them join at once, from one thread each.
+	 * @param count the number of nodes
+	 * @param properties properties of these nodes
+	 * @return the running nodes
+	 */
+	public List<Node> startJoiningAtOnce(int count, String... properties) {
+		List<String> all = new ArrayList<>(List.of(properties));
+		all.add("socketbox.cluster.auto-startup=false");
+		List<Node> nodes = IntStream.range(0, count).mapToObj((i) -> start(all.toArray(String[]::new))).toList();
+		CountDownLatch go = new CountDownLatch(1);
+		ExecutorService threads = Executors.newFixedThreadPool(count);
+		try {
+			List<CompletableFuture<Void>> joins = nodes.stream().map((node) -> CompletableFuture.runAsync(() -> {
+				awaitUninterruptibly(go);
+				node.context().getBean(ClusterMembership.class).start();
+			}, threads)).toList();
+			go.countDown();
+			joins.forEach(CompletableFuture::join);
+		}
+		finally {
+			threads.shutdown();
+		}
+		return nodes;
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.socketbox.spring.testsupport;
 
+import java.util.List;
+
 import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxMessaging;
@@ -44,6 +46,24 @@ public record Node(ConfigurableApplicationContext context) {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether every node has an authenticated link to every other.
+	 * @param nodes the nodes
+	 * @return whether the mesh is complete
+	 */
+	public static boolean allLinked(List<Node> nodes) {
+		return nodes.stream()
+			.allMatch((node) -> node.isLinkedTo(nodes.stream().filter((other) -> other != node).toArray(Node[]::new)));
+	}
+
+	/**
+	 * Return the ids of the members this node knows.
+	 * @return the member ids
+	 */
+	public List<String> memberIds() {
+		return cluster().getMembers().stream().map(ClusterMember::id).toList();
 	}
 
 	/**

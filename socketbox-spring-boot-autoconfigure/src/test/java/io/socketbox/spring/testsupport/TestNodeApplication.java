@@ -9,9 +9,11 @@ import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.autoconfigure.SocketBoxEndpointCustomizer;
+import io.socketbox.spring.cache.CacheProvider;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,6 +36,12 @@ public class TestNodeApplication {
 	 * The prefix of the first message each client receives, followed by its id.
 	 */
 	public static final String ID_PREFIX = "id:";
+
+	@Bean
+	@ConditionalOnProperty(name = "test.cache", havingValue = "slow-racy")
+	CacheProvider slowRacyCache() {
+		return SlowRacyCache.SHARED;
+	}
 
 	@Bean
 	SocketBoxHandler testHandler() {
