@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.SocketBoxCluster;
-import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.cluster.ClusterMessaging;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -15,17 +15,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * HTTP side of the sample: a server-side broadcast and this node's view of the cluster.
+ * HTTP side of the sample: a server-side broadcast, this node's view of the cluster and
+ * its delivery counters.
  */
 @RestController
 @RequestMapping("/api")
 class ClusterController {
 
-	private final SocketBoxMessaging messaging;
+	private final ClusterMessaging messaging;
 
 	private final SocketBoxCluster cluster;
 
-	ClusterController(SocketBoxMessaging messaging, SocketBoxCluster cluster) {
+	ClusterController(ClusterMessaging messaging, SocketBoxCluster cluster) {
 		this.messaging = messaging;
 		this.cluster = cluster;
 	}
@@ -41,6 +42,11 @@ class ClusterController {
 		return new ClusterView(this.cluster.getNodeId(), this.cluster.getNodeName(), this.cluster.getMembers());
 	}
 
+	@GetMapping("/stats")
+	StatsView stats() {
+		return new StatsView(this.cluster.getNodeId(), this.messaging.getDroppedMessages());
+	}
+
 	/**
 	 * This node and the members it knows.
 	 *
@@ -49,6 +55,18 @@ class ClusterController {
 	 * @param members the other members, each with the state of the link to it
 	 */
 	record ClusterView(String id, String name, List<ClusterMember> members) {
+
+	}
+
+	/**
+	 * This node's delivery counters.
+	 *
+	 * @param id the node id
+	 * @param droppedMessages messages for other nodes dropped since this node started,
+	 * because a link stayed down for longer than the resend window or a resend buffer was
+	 * full
+	 */
+	record StatsView(String id, long droppedMessages) {
 
 	}
 

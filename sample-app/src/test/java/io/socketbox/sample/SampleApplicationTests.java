@@ -132,6 +132,14 @@ class SampleApplicationTests {
 		assertThat(body.path("members")).isEmpty();
 	}
 
+	@Test
+	void statsEndpointCountsDroppedMessages() {
+		JsonNode body = this.jsonMapper.readTree(restClient().get().uri("/api/stats").retrieve().body(String.class));
+		assertThat(body.path("id").asString()).isEqualTo(this.cluster.getNodeId());
+		assertThat(body.path("droppedMessages").isIntegralNumber()).isTrue();
+		assertThat(body.path("droppedMessages").asLong()).isZero();
+	}
+
 	private TestClient connect() throws Exception {
 		return TestClient.connect(this.jsonMapper, this.port);
 	}

@@ -1,10 +1,16 @@
 package io.socketbox.sample;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,9 +23,12 @@ import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A WebSocket client that queues the JSON frames it receives.
+ * A WebSocket client that queues the JSON frames it receives, for {@link #next()}, and
+ * also keeps every frame with its arrival time, for tests that look at a stream of
+ * messages as a whole ({@link #numbers()}, {@link #awaitFrame}).
  */
 final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 
@@ -28,6 +37,8 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 	private final JsonMapper jsonMapper;
 
 	private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+
+	private final Queue<Received> history = new ConcurrentLinkedQueue<>();
 
 	private final CompletableFuture<CloseStatus> closeStatus = new CompletableFuture<>();
 
@@ -45,7 +56,9 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-		this.received.add(this.jsonMapper.readTree(message.getPayload()));
+		JsonNode frame = this.jsonMapper.readTree(message.getPayload());
+		this.history.add(new Received(frame, System.nanoTime()));
+		this.received.add(frame);
 	}
 
 	@Override
@@ -69,6 +82,48 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 		return message;
 	}
 
+	/**
+	 * Return the numbers of the numbered chats received so far (chats whose text is a
+	 * number), in the order they arrived.
+	 */
+	List<Integer> numbers() {
+		return this.history.stream()
+			.map(Received::frame)
+			.filter((frame) -> "chat".equals(frame.path("type").asString()))
+			.map((frame) -> frame.path("text").asString())
+			.filter((text) -> text.matches("\\d+"))
+			.map(Integer::valueOf)
+			.toList();
+	}
+
+	/**
+	 * Wait until a numbered chat with the given number or a higher one has arrived.
+	 */
+	void awaitNumber(int number, Duration timeout) {
+		await().alias("chat " + number + " at " + this.session.getUri())
+			.atMost(timeout)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> numbers().stream().anyMatch((received) -> received >= number));
+	}
+
+	/**
+	 * Wait for a frame that matches and arrived after a given time.
+	 * @param description what is awaited
+	 * @param predicate matches the frame
+	 * @param afterNanoTime only frames that arrived after this {@link System#nanoTime()}
+	 * @param timeout how long to wait
+	 * @return the first such frame
+	 */
+	Received awaitFrame(String description, Predicate<JsonNode> predicate, long afterNanoTime, Duration timeout) {
+		return await().alias(description + " at " + this.session.getUri())
+			.atMost(timeout)
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> this.history.stream()
+				.filter((received) -> received.nanoTime() - afterNanoTime > 0 && predicate.test(received.frame()))
+				.findFirst(), Optional::isPresent)
+			.orElseThrow();
+	}
+
 	CloseStatus awaitClose() throws Exception {
 		return this.closeStatus.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
@@ -80,6 +135,16 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 	@Override
 	public void close() throws Exception {
 		this.session.close(CloseStatus.NORMAL);
+	}
+
+	/**
+	 * A frame and when it arrived.
+	 *
+	 * @param frame the frame
+	 * @param nanoTime its arrival, from {@link System#nanoTime()}
+	 */
+	record Received(JsonNode frame, long nanoTime) {
+
 	}
 
 }
