@@ -20,7 +20,9 @@ import org.springframework.web.socket.TextMessage;
  * order, on the next link. While there is no link, new frames wait in the same buffer.
  * Requests (direct sends) fail once the peer has been silent for the heartbeat timeout;
  * everything else is dropped, and counted, only when the link stays down for the resend
- * window or the buffer outgrows its limit.
+ * window or the buffer outgrows its limit. Of the dropped frames, those already written
+ * to the lost link may have arrived: they count once the peer's acknowledgement on the
+ * next link shows that they did not (or once the peer is gone), so the count is exact.
  * <p>
  * Inbound, frames whose sequence number was already delivered (sent again after a
  * resume) are skipped, and a link whose sequence numbers go backwards is closed.
@@ -57,6 +59,10 @@ final class PeerChannel {
 	private boolean draining;
 
 	private long droppedInOutage;
+
+	private long highestWritten;
+
+	private final ArrayDeque<Long> unconfirmedAtExpiry = new ArrayDeque<>();
 
 	private final Object receiveLock = new Object();
 
@@ -136,6 +142,7 @@ final class PeerChannel {
 					return;
 				}
 				this.unacknowledged.add(next);
+				this.highestWritten = next.sequence();
 			}
 			if (!current.send(next.message())) {
 				// The link closed; what it did not confirm goes again on the next one
@@ -162,9 +169,14 @@ final class PeerChannel {
 			this.link = newLink;
 			this.peerName = newLink.peerName();
 			this.state = State.UP;
+			acknowledged(peerAcknowledged);
+			long lost = this.unconfirmedAtExpiry.stream().filter((sequence) -> sequence > peerAcknowledged).count();
+			this.unconfirmedAtExpiry.clear();
+			if (lost > 0) {
+				dropped(lost, "link down for longer than the resend window");
+			}
 			dropped = this.droppedInOutage;
 			this.droppedInOutage = 0;
-			acknowledged(peerAcknowledged);
 			// Whatever the peer did not confirm is sent again first, in order
 			Iterator<Outbound> pending = this.unacknowledged.descendingIterator();
 			while (pending.hasNext()) {
@@ -266,7 +278,9 @@ final class PeerChannel {
 			if (current == null && this.state == State.UNREACHABLE
 					&& down > this.settings.resendWindow().toNanos()) {
 				this.state = State.EXPIRED;
-				dropped = this.unsent.size() + this.unacknowledged.size();
+				// Frames written to a lost link may have arrived: the peer's acknowledgement
+				// on the next link tells, so only those never written count as dropped now
+				dropped = expire(this.unacknowledged) + expire(this.unsent);
 				this.unsent.clear();
 				this.unacknowledged.clear();
 				this.bufferedBytes = 0;
@@ -287,6 +301,32 @@ final class PeerChannel {
 			}
 			else {
 				sendHeartbeat(current);
+			}
+		}
+	}
+
+	private long expire(ArrayDeque<Outbound> queue) {
+		long neverWritten = 0;
+		for (Outbound outbound : queue) {
+			if (outbound.sequence() <= this.highestWritten) {
+				this.unconfirmedAtExpiry.add(outbound.sequence());
+			}
+			else {
+				neverWritten++;
+			}
+		}
+		return neverWritten;
+	}
+
+	/**
+	 * Forget this channel because the peer is gone: frames that were written to a lost
+	 * link and never confirmed will not be confirmed now, so they count as dropped.
+	 */
+	void discard() {
+		synchronized (this.lock) {
+			if (!this.unconfirmedAtExpiry.isEmpty()) {
+				dropped(this.unconfirmedAtExpiry.size(), "peer gone before confirming what it was sent");
+				this.unconfirmedAtExpiry.clear();
 			}
 		}
 	}

@@ -103,6 +103,7 @@ final class Peers implements PeerChannel.Listener {
 	void remove(String peerId) {
 		PeerChannel channel = this.channels.remove(peerId);
 		if (channel != null) {
+			channel.discard();
 			PeerLink link = channel.link();
 			if (link != null) {
 				link.close(CloseStatus.GOING_AWAY);
