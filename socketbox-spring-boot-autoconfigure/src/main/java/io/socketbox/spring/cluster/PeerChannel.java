@@ -202,15 +202,20 @@ final class PeerChannel {
 	 * @return whether it was the current link
 	 */
 	boolean linkDown(PeerLink closed) {
+		long now = System.nanoTime();
 		synchronized (this.lock) {
 			if (this.link != closed) {
 				return false;
 			}
 			this.link = null;
 			this.state = State.DOWN;
-			this.downSince = System.nanoTime();
-			return true;
+			// The outage began when the peer fell silent: a link closed for silence has
+			// been dead for the heartbeat timeout already
+			long lastHeard = closed.lastReceivedAt();
+			this.downSince = (now - lastHeard > 0) ? lastHeard : now;
 		}
+		checkOutage(now);
+		return true;
 	}
 
 	/**
@@ -265,18 +270,35 @@ final class PeerChannel {
 	 * Check liveness and timeouts; called every heartbeat interval.
 	 */
 	void tick(long now) {
-		PeerLink current;
+		PeerLink current = link();
+		if (current == null) {
+			checkOutage(now);
+		}
+		else if (now - current.lastReceivedAt() > this.settings.heartbeatTimeout().toNanos()) {
+			current.close(CloseStatus.SESSION_NOT_RELIABLE.withReason("No heartbeat within "
+					+ this.settings.heartbeatTimeout()));
+		}
+		else {
+			sendHeartbeat(current);
+		}
+	}
+
+	/**
+	 * Move a channel without a link on to unreachable and expired as its outage lasts.
+	 */
+	private void checkOutage(long now) {
 		List<String> failedRequests = null;
 		long dropped = 0;
 		synchronized (this.lock) {
-			current = this.link;
+			if (this.link != null) {
+				return;
+			}
 			long down = now - this.downSince;
-			if (current == null && this.state == State.DOWN && down > this.settings.heartbeatTimeout().toNanos()) {
+			if (this.state == State.DOWN && down > this.settings.heartbeatTimeout().toNanos()) {
 				this.state = State.UNREACHABLE;
 				failedRequests = removeRequests();
 			}
-			if (current == null && this.state == State.UNREACHABLE
-					&& down > this.settings.resendWindow().toNanos()) {
+			if (this.state == State.UNREACHABLE && down > this.settings.resendWindow().toNanos()) {
 				this.state = State.EXPIRED;
 				// Frames written to a lost link may have arrived: the peer's acknowledgement
 				// on the next link tells, so only those never written count as dropped now
@@ -292,15 +314,6 @@ final class PeerChannel {
 		if (dropped > 0) {
 			synchronized (this.lock) {
 				dropped(dropped, "link down for longer than the resend window");
-			}
-		}
-		if (current != null) {
-			if (now - current.lastReceivedAt() > this.settings.heartbeatTimeout().toNanos()) {
-				current.close(CloseStatus.SESSION_NOT_RELIABLE.withReason("No heartbeat within "
-						+ this.settings.heartbeatTimeout()));
-			}
-			else {
-				sendHeartbeat(current);
 			}
 		}
 	}
@@ -390,19 +403,20 @@ final class PeerChannel {
 		UP,
 
 		/**
-		 * The link is down for less than the heartbeat timeout: everything is buffered.
+		 * No link, and the peer silent for less than the heartbeat timeout: everything is
+		 * buffered.
 		 */
 		DOWN,
 
 		/**
-		 * The link is down for longer than the heartbeat timeout: requests fail at once,
-		 * other frames are buffered.
+		 * No link, and the peer silent for longer than the heartbeat timeout: requests fail
+		 * at once, other frames are buffered.
 		 */
 		UNREACHABLE,
 
 		/**
-		 * The link is down for longer than the resend window: frames are dropped and
-		 * counted.
+		 * No link, and the peer silent for longer than the resend window: frames are
+		 * dropped and counted.
 		 */
 		EXPIRED
 
