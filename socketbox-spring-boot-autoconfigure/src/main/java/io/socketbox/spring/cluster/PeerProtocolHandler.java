@@ -84,6 +84,11 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		}
 		PeerLink link = state.link;
 		if (link != null) {
+			if (link.isClosedHere()) {
+				// Still draining while the close handshake completes; what the next link
+				// does not resend was given up on by the sender
+				return;
+			}
 			link.received();
 			handleAuthenticated(state, link, envelope);
 			return;
