@@ -117,6 +117,11 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			}
 			return;
 		}
+		if (!envelope.isData()) {
+			// Rejected before it takes a sequence number, so that it is never acknowledged
+			reject(state, "Unknown frame type " + envelope.type());
+			return;
+		}
 		Long sequence = envelope.s();
 		if (sequence == null) {
 			reject(state, "Data frame " + envelope.type() + " without a sequence number");
