@@ -145,11 +145,14 @@ final class PeerChannel {
 				this.highestWritten = next.sequence();
 			}
 			if (!current.send(next.message())) {
-				// The link closed; what it did not confirm goes again on the next one
+				// The link closed; what it did not confirm goes again on the next one. If
+				// that one came up while this send failed, its resend is up to this task
 				synchronized (this.lock) {
-					this.draining = false;
+					if (this.link == null || this.link == current) {
+						this.draining = false;
+						return;
+					}
 				}
-				return;
 			}
 		}
 	}
