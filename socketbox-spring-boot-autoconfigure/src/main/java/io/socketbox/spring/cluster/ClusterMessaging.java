@@ -189,7 +189,12 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					pending.future().complete(Math.max(0, envelope.count()));
 				}
 			}
-			case Envelope.LEAVE -> this.leaveListener.accept(link.peerId());
+			case Envelope.LEAVE -> {
+				// Confirm at once everything up to the notice: the leaving node waits for
+				// that before it closes the link
+				link.send(this.codec.write(Envelope.heartbeat(this.localNode.getId(), envelope.s())));
+				this.leaveListener.accept(link.peerId());
+			}
 			default -> link.close(CloseStatus.POLICY_VIOLATION.withReason("Unknown frame type " + envelope.type()));
 		}
 	}

@@ -376,11 +376,13 @@ final class PeerChannel {
 	}
 
 	/**
-	 * Whether every queued frame has been written to the link.
+	 * Whether the peer has confirmed every queued frame, or there is no link on which it
+	 * could. Written is not enough: a link closed while the peer still reads can lose
+	 * what the socket held.
 	 */
-	boolean isFlushed() {
+	boolean isConfirmed() {
 		synchronized (this.lock) {
-			return this.unsent.isEmpty() && !this.draining;
+			return this.link == null || (this.unsent.isEmpty() && this.unacknowledged.isEmpty());
 		}
 	}
 

@@ -125,8 +125,11 @@ final class Peers implements PeerChannel.Listener {
 		}
 	}
 
+	/**
+	 * Whether every peer with a link has confirmed everything queued for it.
+	 */
 	boolean isFlushed() {
-		return this.channels.values().stream().allMatch(PeerChannel::isFlushed);
+		return this.channels.values().stream().allMatch(PeerChannel::isConfirmed);
 	}
 
 	long getDroppedMessages() {
