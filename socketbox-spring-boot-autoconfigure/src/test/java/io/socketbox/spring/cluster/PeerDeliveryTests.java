@@ -54,10 +54,11 @@ class PeerDeliveryTests {
 	void startPair(TestInfo testInfo) {
 		// Discovery is slow on purpose: a member that stops must leave the other's
 		// membership through its leave notice, not because its registration went away.
-		// The heartbeat timeout is long so that only the notice can explain a fast exit
+		// The heartbeat timeout is long so that only the notice can explain a fast exit;
+		// frequent heartbeats keep frames flowing both ways while a node stops
 		this.nodes = new ClusterNodes(redis.getPort(), testInfo.getDisplayName() + ":",
 				"socketbox.cluster.refresh-interval=3s", "socketbox.cluster.member-timeout=30s",
-				"socketbox.cluster.heartbeat-timeout=10s");
+				"socketbox.cluster.heartbeat-timeout=10s", "socketbox.cluster.heartbeat-interval=20ms");
 		this.first = this.nodes.start();
 		this.second = this.nodes.start();
 		await().atMost(Duration.ofSeconds(10))
