@@ -197,7 +197,12 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					pending.future().complete(Math.max(0, envelope.count()));
 				}
 			}
-			case Envelope.LEAVE -> this.membershipListener.left(link.peerId());
+			case Envelope.LEAVE -> {
+				// Confirm at once everything up to the notice: the leaving node waits for
+				// that before it closes the link
+				link.send(this.codec.write(Envelope.heartbeat(this.localNode.getId(), envelope.s())));
+				this.membershipListener.left(link.peerId());
+			}
 			case Envelope.MEMBERS -> {
 				if (envelope.payload() != null) {
 					this.membershipListener.gossip(link.peerId(), envelope.payload());

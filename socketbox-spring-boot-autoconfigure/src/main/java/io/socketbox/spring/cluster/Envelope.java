@@ -97,6 +97,15 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return new Envelope(VERSION, LEAVE, origin, null, null, null, null, null, null, null, null, null);
 	}
 
+	/**
+	 * Whether this is a data frame of this protocol version: one that carries a sequence
+	 * number and is delivered in order.
+	 */
+	boolean isData() {
+		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
+				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type);
+	}
+
 	boolean isHandshake() {
 		return CHALLENGE.equals(this.type) || HELLO.equals(this.type) || WELCOME.equals(this.type);
 	}

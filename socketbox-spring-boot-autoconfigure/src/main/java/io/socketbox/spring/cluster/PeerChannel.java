@@ -20,7 +20,9 @@ import org.springframework.web.socket.TextMessage;
  * order, on the next link. While there is no link, new frames wait in the same buffer.
  * Requests (direct sends) fail once the peer has been silent for the heartbeat timeout;
  * everything else is dropped, and counted, only when the link stays down for the resend
- * window or the buffer outgrows its limit.
+ * window or the buffer outgrows its limit. Of the dropped frames, those already written
+ * to the lost link may have arrived: they count once the peer's acknowledgement on the
+ * next link shows that they did not (or once the peer is gone), so the count is exact.
  * <p>
  * Inbound, frames whose sequence number was already delivered (sent again after a
  * resume) are skipped, and a link whose sequence numbers go backwards is closed.
@@ -57,6 +59,10 @@ final class PeerChannel {
 	private boolean draining;
 
 	private long droppedInOutage;
+
+	private long highestWritten;
+
+	private final ArrayDeque<Long> unconfirmedAtExpiry = new ArrayDeque<>();
 
 	private final Object receiveLock = new Object();
 
@@ -136,13 +142,17 @@ final class PeerChannel {
 					return;
 				}
 				this.unacknowledged.add(next);
+				this.highestWritten = next.sequence();
 			}
 			if (!current.send(next.message())) {
-				// The link closed; what it did not confirm goes again on the next one
+				// The link closed; what it did not confirm goes again on the next one. If
+				// that one came up while this send failed, its resend is up to this task
 				synchronized (this.lock) {
-					this.draining = false;
+					if (this.link == null || this.link == current) {
+						this.draining = false;
+						return;
+					}
 				}
-				return;
 			}
 		}
 	}
@@ -162,9 +172,14 @@ final class PeerChannel {
 			this.link = newLink;
 			this.peerName = newLink.peerName();
 			this.state = State.UP;
+			acknowledged(peerAcknowledged);
+			long lost = this.unconfirmedAtExpiry.stream().filter((sequence) -> sequence > peerAcknowledged).count();
+			this.unconfirmedAtExpiry.clear();
+			if (lost > 0) {
+				dropped(lost, "link down for longer than the resend window");
+			}
 			dropped = this.droppedInOutage;
 			this.droppedInOutage = 0;
-			acknowledged(peerAcknowledged);
 			// Whatever the peer did not confirm is sent again first, in order
 			Iterator<Outbound> pending = this.unacknowledged.descendingIterator();
 			while (pending.hasNext()) {
@@ -190,15 +205,20 @@ final class PeerChannel {
 	 * @return whether it was the current link
 	 */
 	boolean linkDown(PeerLink closed) {
+		long now = System.nanoTime();
 		synchronized (this.lock) {
 			if (this.link != closed) {
 				return false;
 			}
 			this.link = null;
 			this.state = State.DOWN;
-			this.downSince = System.nanoTime();
-			return true;
+			// The outage began when the peer fell silent: a link closed for silence has
+			// been dead for the heartbeat timeout already
+			long lastHeard = closed.lastReceivedAt();
+			this.downSince = (now - lastHeard > 0) ? lastHeard : now;
 		}
+		checkOutage(now);
+		return true;
 	}
 
 	/**
@@ -253,20 +273,39 @@ final class PeerChannel {
 	 * Check liveness and timeouts; called every heartbeat interval.
 	 */
 	void tick(long now) {
-		PeerLink current;
+		PeerLink current = link();
+		if (current == null) {
+			checkOutage(now);
+		}
+		else if (now - current.lastReceivedAt() > this.settings.heartbeatTimeout().toNanos()) {
+			current.close(CloseStatus.SESSION_NOT_RELIABLE.withReason("No heartbeat within "
+					+ this.settings.heartbeatTimeout()));
+		}
+		else {
+			sendHeartbeat(current);
+		}
+	}
+
+	/**
+	 * Move a channel without a link on to unreachable and expired as its outage lasts.
+	 */
+	private void checkOutage(long now) {
 		List<String> failedRequests = null;
 		long dropped = 0;
 		synchronized (this.lock) {
-			current = this.link;
+			if (this.link != null) {
+				return;
+			}
 			long down = now - this.downSince;
-			if (current == null && this.state == State.DOWN && down > this.settings.heartbeatTimeout().toNanos()) {
+			if (this.state == State.DOWN && down > this.settings.heartbeatTimeout().toNanos()) {
 				this.state = State.UNREACHABLE;
 				failedRequests = removeRequests();
 			}
-			if (current == null && this.state == State.UNREACHABLE
-					&& down > this.settings.resendWindow().toNanos()) {
+			if (this.state == State.UNREACHABLE && down > this.settings.resendWindow().toNanos()) {
 				this.state = State.EXPIRED;
-				dropped = this.unsent.size() + this.unacknowledged.size();
+				// Frames written to a lost link may have arrived: the peer's acknowledgement
+				// on the next link tells, so only those never written count as dropped now
+				dropped = expire(this.unacknowledged) + expire(this.unsent);
 				this.unsent.clear();
 				this.unacknowledged.clear();
 				this.bufferedBytes = 0;
@@ -280,13 +319,30 @@ final class PeerChannel {
 				dropped(dropped, "link down for longer than the resend window");
 			}
 		}
-		if (current != null) {
-			if (now - current.lastReceivedAt() > this.settings.heartbeatTimeout().toNanos()) {
-				current.close(CloseStatus.SESSION_NOT_RELIABLE.withReason("No heartbeat within "
-						+ this.settings.heartbeatTimeout()));
+	}
+
+	private long expire(ArrayDeque<Outbound> queue) {
+		long neverWritten = 0;
+		for (Outbound outbound : queue) {
+			if (outbound.sequence() <= this.highestWritten) {
+				this.unconfirmedAtExpiry.add(outbound.sequence());
 			}
 			else {
-				sendHeartbeat(current);
+				neverWritten++;
+			}
+		}
+		return neverWritten;
+	}
+
+	/**
+	 * Forget this channel because the peer is gone: frames that were written to a lost
+	 * link and never confirmed will not be confirmed now, so they count as dropped.
+	 */
+	void discard() {
+		synchronized (this.lock) {
+			if (!this.unconfirmedAtExpiry.isEmpty()) {
+				dropped(this.unconfirmedAtExpiry.size(), "peer gone before confirming what it was sent");
+				this.unconfirmedAtExpiry.clear();
 			}
 		}
 	}
@@ -320,11 +376,13 @@ final class PeerChannel {
 	}
 
 	/**
-	 * Whether every queued frame has been written to the link.
+	 * Whether the peer has confirmed every queued frame, or there is no link on which it
+	 * could. Written is not enough: a link closed while the peer still reads can lose
+	 * what the socket held.
 	 */
-	boolean isFlushed() {
+	boolean isConfirmed() {
 		synchronized (this.lock) {
-			return this.unsent.isEmpty() && !this.draining;
+			return this.link == null || (this.unsent.isEmpty() && this.unacknowledged.isEmpty());
 		}
 	}
 
@@ -350,19 +408,20 @@ final class PeerChannel {
 		UP,
 
 		/**
-		 * The link is down for less than the heartbeat timeout: everything is buffered.
+		 * No link, and the peer silent for less than the heartbeat timeout: everything is
+		 * buffered.
 		 */
 		DOWN,
 
 		/**
-		 * The link is down for longer than the heartbeat timeout: requests fail at once,
-		 * other frames are buffered.
+		 * No link, and the peer silent for longer than the heartbeat timeout: requests fail
+		 * at once, other frames are buffered.
 		 */
 		UNREACHABLE,
 
 		/**
-		 * The link is down for longer than the resend window: frames are dropped and
-		 * counted.
+		 * No link, and the peer silent for longer than the resend window: frames are
+		 * dropped and counted.
 		 */
 		EXPIRED
 

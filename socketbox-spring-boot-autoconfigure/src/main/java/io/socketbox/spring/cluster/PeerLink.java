@@ -21,6 +21,8 @@ final class PeerLink {
 
 	private volatile long lastReceivedAt = System.nanoTime();
 
+	private volatile boolean closed;
+
 	private long lastSequence;
 
 	/**
@@ -55,6 +57,7 @@ final class PeerLink {
 	}
 
 	void close(CloseStatus status) {
+		this.closed = true;
 		try {
 			this.session.close(status);
 		}
@@ -65,6 +68,15 @@ final class PeerLink {
 
 	boolean isOpen() {
 		return this.session.isOpen();
+	}
+
+	/**
+	 * Whether this node has closed the link. The other side may not know yet, and frames
+	 * it wrote before it learns are not to be delivered: the sender may already have
+	 * given up on them.
+	 */
+	boolean isClosedHere() {
+		return this.closed;
 	}
 
 	/**

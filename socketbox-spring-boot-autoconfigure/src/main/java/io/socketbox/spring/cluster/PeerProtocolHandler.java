@@ -84,6 +84,11 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		}
 		PeerLink link = state.link;
 		if (link != null) {
+			if (link.isClosedHere()) {
+				// Still draining while the close handshake completes; what the next link
+				// does not resend was given up on by the sender
+				return;
+			}
 			link.received();
 			handleAuthenticated(state, link, envelope);
 			return;
@@ -110,6 +115,11 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			if (envelope.ack() != null) {
 				channel.acknowledged(envelope.ack());
 			}
+			return;
+		}
+		if (!envelope.isData()) {
+			// Rejected before it takes a sequence number, so that it is never acknowledged
+			reject(state, "Unknown frame type " + envelope.type());
 			return;
 		}
 		Long sequence = envelope.s();

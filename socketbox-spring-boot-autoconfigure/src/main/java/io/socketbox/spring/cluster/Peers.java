@@ -103,6 +103,7 @@ final class Peers implements PeerChannel.Listener {
 	void remove(String peerId) {
 		PeerChannel channel = this.channels.remove(peerId);
 		if (channel != null) {
+			channel.discard();
 			PeerLink link = channel.link();
 			if (link != null) {
 				link.close(CloseStatus.GOING_AWAY);
@@ -124,8 +125,11 @@ final class Peers implements PeerChannel.Listener {
 		}
 	}
 
+	/**
+	 * Whether every peer with a link has confirmed everything queued for it.
+	 */
 	boolean isFlushed() {
-		return this.channels.values().stream().allMatch(PeerChannel::isFlushed);
+		return this.channels.values().stream().allMatch(PeerChannel::isConfirmed);
 	}
 
 	long getDroppedMessages() {
