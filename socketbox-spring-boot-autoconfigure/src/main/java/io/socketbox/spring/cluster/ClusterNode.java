@@ -53,7 +53,7 @@ public final class ClusterNode implements DisposableBean {
 		Peers peers = new Peers(localNode, codec,
 				new PeerChannel.Settings(settings.heartbeatTimeout(), settings.resendWindow(),
 						settings.resendBufferSize(), 256),
-				this.senders, eventPublisher);
+				this.senders, this.scheduler, eventPublisher);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, settings.replyTimeout(),
 				settings.debug());
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,

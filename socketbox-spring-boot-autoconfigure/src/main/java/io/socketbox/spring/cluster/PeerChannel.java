@@ -222,6 +222,18 @@ final class PeerChannel {
 	}
 
 	/**
+	 * Return how long after the given time the outage of this channel moves to
+	 * {@link State#UNREACHABLE} and to {@link State#EXPIRED}.
+	 */
+	long[] nanosUntilOutageDeadlines(long now) {
+		synchronized (this.lock) {
+			long down = now - this.downSince;
+			return new long[] { this.settings.heartbeatTimeout().toNanos() - down,
+					this.settings.resendWindow().toNanos() - down };
+		}
+	}
+
+	/**
 	 * The peer confirmed every frame up to a sequence number.
 	 */
 	void acknowledged(long sequence) {

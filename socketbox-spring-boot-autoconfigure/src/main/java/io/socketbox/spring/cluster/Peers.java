@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -33,6 +35,8 @@ final class Peers implements PeerChannel.Listener {
 
 	private final Executor executor;
 
+	private final ScheduledExecutorService scheduler;
+
 	private final ApplicationEventPublisher eventPublisher;
 
 	private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
@@ -42,11 +46,12 @@ final class Peers implements PeerChannel.Listener {
 	private final AtomicLong droppedMessages = new AtomicLong();
 
 	Peers(LocalNode localNode, EnvelopeCodec codec, PeerChannel.Settings settings, Executor executor,
-			ApplicationEventPublisher eventPublisher) {
+			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher) {
 		this.localNode = localNode;
 		this.codec = codec;
 		this.settings = settings;
 		this.executor = executor;
+		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
 	}
 
@@ -72,6 +77,11 @@ final class Peers implements PeerChannel.Listener {
 		PeerChannel channel = this.channels.get(link.peerId());
 		if (channel != null && channel.linkDown(link)) {
 			this.listeners.forEach((listener) -> listener.linkDown(link));
+			// Fail sends at the timeout itself, not at the next heartbeat tick
+			for (long delay : channel.nanosUntilOutageDeadlines(System.nanoTime())) {
+				this.scheduler.schedule(() -> channel.tick(System.nanoTime()),
+						Math.max(0, delay) + TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+			}
 		}
 	}
 
