@@ -442,6 +442,15 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	}
 
 	@Override
+	public void dialFailed(String peerId) {
+		Member member = this.members.get(peerId);
+		if (member != null) {
+			member.dialStartedAt = 0;
+			scheduleDial(member.nextDialAt - System.nanoTime());
+		}
+	}
+
+	@Override
 	public void linkDown(PeerLink link) {
 		logger.info("Link with " + link.peerName() + " (" + link.peerId() + ") closed");
 		Member member = this.members.get(link.peerId());

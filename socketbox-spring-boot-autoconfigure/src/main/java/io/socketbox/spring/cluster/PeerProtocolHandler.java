@@ -155,7 +155,8 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			String expectedProof = authenticator.welcomeProof(state.peerNonce, state.localNonce, local.getId(),
 					state.peerId, expected.name());
 			if (!PeerAuthenticator.matches(expectedProof, envelope.proof())) {
-				reject(state, "Node at " + expected.name() + " failed to prove that it knows the secret");
+				rejectOnce(state, "Node at " + expected.name() + " failed to prove that it knows the secret",
+						"secret-of:" + expected.name());
 				return;
 			}
 			authenticated(state, (envelope.ack() != null) ? envelope.ack() : 0);
@@ -176,7 +177,8 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		String expectedProof = authenticator.helloProof(state.localNonce, envelope.nonce(), envelope.origin(),
 				local.getId(), local.getName());
 		if (!PeerAuthenticator.matches(expectedProof, envelope.proof())) {
-			reject(state, "Peer failed to prove that it knows the secret");
+			rejectOnce(state, "Node " + envelope.origin() + " (" + envelope.name()
+					+ ") failed to prove that it knows the secret", "secret-from:" + envelope.name());
 			return;
 		}
 		state.peerNonce = envelope.nonce();
@@ -201,6 +203,21 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	private void reject(State state, String reason) {
 		logger.warn("Closing peer link " + state.session.getRemoteAddress() + ": " + reason);
+		close(state, CloseStatus.POLICY_VIOLATION.withReason(truncate(reason)));
+	}
+
+	/**
+	 * Reject a peer that keeps coming back (another cluster with another secret under
+	 * the same prefix, say), logging it once rather than on every attempt.
+	 */
+	private void rejectOnce(State state, String reason, String key) {
+		if (this.context.peers().firstRejection(key)) {
+			logger.warn("Closing peer link " + state.session.getRemoteAddress() + ": " + reason
+					+ "; further attempts are logged at DEBUG level");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Closing peer link " + state.session.getRemoteAddress() + ": " + reason);
+		}
 		close(state, CloseStatus.POLICY_VIOLATION.withReason(truncate(reason)));
 	}
 
@@ -243,6 +260,10 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 				logger.debug("Link to " + state.peerName + " closed with " + status);
 			}
 			this.context.peers().linkDown(state.link);
+		}
+		else if (this.expectedPeer != null && this.expectedPeer.id() != null) {
+			// Closed before the handshake completed: the dialer may try again after its backoff
+			this.context.peers().dialFailed(this.expectedPeer.id());
 		}
 	}
 

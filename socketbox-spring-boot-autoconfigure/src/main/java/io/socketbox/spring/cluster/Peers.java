@@ -3,6 +3,7 @@ package io.socketbox.spring.cluster;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -45,6 +46,8 @@ final class Peers implements PeerChannel.Listener {
 
 	private final AtomicLong droppedMessages = new AtomicLong();
 
+	private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+
 	Peers(LocalNode localNode, EnvelopeCodec codec, PeerChannel.Settings settings, Executor executor,
 			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher) {
 		this.localNode = localNode;
@@ -53,6 +56,18 @@ final class Peers implements PeerChannel.Listener {
 		this.executor = executor;
 		this.scheduler = scheduler;
 		this.eventPublisher = eventPublisher;
+	}
+
+	/**
+	 * Record a rejected peer.
+	 * @param key what identifies the peer
+	 * @return whether it is the first rejection of that peer
+	 */
+	boolean firstRejection(String key) {
+		if (this.rejected.size() > 1000) {
+			this.rejected.clear();
+		}
+		return this.rejected.add(key);
 	}
 
 	void addListener(Listener listener) {
@@ -83,6 +98,13 @@ final class Peers implements PeerChannel.Listener {
 						Math.max(0, delay) + TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
 			}
 		}
+	}
+
+	/**
+	 * A link this node dialed closed before it was authenticated.
+	 */
+	void dialFailed(String peerId) {
+		this.listeners.forEach((listener) -> listener.dialFailed(peerId));
 	}
 
 	@Nullable PeerChannel get(String peerId) {
@@ -189,6 +211,9 @@ final class Peers implements PeerChannel.Listener {
 		}
 
 		default void unreachable(String peerId, List<String> failedRequestIds) {
+		}
+
+		default void dialFailed(String peerId) {
 		}
 
 	}

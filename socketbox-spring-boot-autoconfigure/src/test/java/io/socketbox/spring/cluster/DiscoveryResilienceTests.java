@@ -136,16 +136,22 @@ class DiscoveryResilienceTests {
 	}
 
 	@Test
-	void clustersWithDifferentSecretsAndOnePrefixNeverLink() {
-		Node first = this.nodes.start();
-		Node second = this.nodes.start("socketbox.cluster.secret-key=another-secret-0123456789-abcdefghijklmno");
+	void clustersWithDifferentSecretsAndOnePrefixNeverLinkAndSaySoOnce(CapturedOutput output) {
+		String debug = "logging.level.io.socketbox.spring.cluster.PeerProtocolHandler=debug";
+		Node first = this.nodes.start(debug);
+		Node second = this.nodes.start(debug, "socketbox.cluster.secret-key=another-secret-0123456789-abcdefghijklmno");
 		// They find each other in the cache ...
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> first.memberIds().contains(second.id()) && second.memberIds().contains(first.id()));
-		// ... and never link, while the dialer keeps trying
+		// ... and never link, while the dialer keeps trying with backoff
 		await().during(Duration.ofSeconds(3))
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> !first.isLinkedTo(second) && !second.isLinkedTo(first));
+		String rejection = "failed to prove that it knows the secret";
+		assertThat(countOf(output.getOut(), rejection + "; further attempts are logged at DEBUG level"))
+			.as("rejections logged at WARN")
+			.isEqualTo(1);
+		assertThat(countOf(output.getOut(), rejection)).as("attempts, each logged").isGreaterThan(2);
 	}
 
 	private static int countOf(String text, String fragment) {
