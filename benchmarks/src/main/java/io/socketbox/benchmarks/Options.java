@@ -83,7 +83,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	 * Return how long a load scenario warms up before it measures.
 	 */
 	Duration warmup() {
-		return this.quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+		return this.quick ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.socketbox.benchmarks;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -153,6 +155,12 @@ final class Scenarios {
 			Thread.sleep(3000);
 			long heapAfter = target.heapAfterGc(node);
 			long rssAfter = node.residentBytes();
+			String histogram = target.heapHistogram(node);
+			if (histogram != null) {
+				Path file = target.logDirectory().resolve("heap-histogram-" + count + "-connections-" + node.port() + ".txt");
+				Files.writeString(file, histogram);
+				Benchmark.log("  heap histogram in " + file);
+			}
 			Map<String, Double> figures = new LinkedHashMap<>();
 			figures.put("connections", (double) connections.size());
 			figures.put("heapPerConnection", (heapAfter - heapBefore) / 1024.0 / count);

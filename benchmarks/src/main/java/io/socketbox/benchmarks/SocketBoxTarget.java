@@ -88,6 +88,11 @@ final class SocketBoxTarget extends Target {
 		return Long.parseLong(matcher.group(1)) * 1024;
 	}
 
+	@Override
+	String heapHistogram(Node node) throws IOException, InterruptedException {
+		return jcmd(node, "GC.class_histogram");
+	}
+
 	private static String jcmd(Node node, String command) throws IOException, InterruptedException {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 		Process process = new ProcessBuilder(jcmd.toString(), Long.toString(node.pid()), command)

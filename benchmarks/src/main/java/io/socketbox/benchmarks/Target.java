@@ -39,6 +39,10 @@ abstract class Target {
 
 	abstract String name();
 
+	Path logDirectory() {
+		return this.logDirectory;
+	}
+
 	abstract Wire wire();
 
 	/**
@@ -64,6 +68,14 @@ abstract class Target {
 	 * Return the heap in use after a full collection, in bytes.
 	 */
 	abstract long heapAfterGc(Node node) throws IOException, InterruptedException;
+
+	/**
+	 * Return a histogram of the objects on the heap, or {@code null} when the system
+	 * has none to offer.
+	 */
+	String heapHistogram(Node node) throws IOException, InterruptedException {
+		return null;
+	}
 
 	/**
 	 * Start a cluster and wait until every node can reach every other.
