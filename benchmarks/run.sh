@@ -6,7 +6,7 @@
 #
 #   benchmarks/run.sh [--quick] [--scenarios 1,2,...] [--repeat N] [--node-jvm-args "..."]
 #
-# A full run takes about 10 minutes; --quick takes about 2.
+# A full run takes about 20 minutes; --quick takes about 3.
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
