@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the benchmark: SocketBox's sample cluster (A) against Socket.IO 4 with its Redis
+# adapter (B), on 127.0.0.1, and prints a Markdown table (also written to
+# benchmarks/target/benchmark-results.md). Needs a JDK 17 and node/npm (20+); the Maven
+# wrapper fetches Maven, the benchmark runs `npm ci` in benchmarks/socketio itself.
+#
+#   benchmarks/run.sh [--quick] [--scenarios 1,2,...] [--repeat N] [--node-jvm-args "..."]
+#
+# A full run takes about 20 minutes; --quick takes about 3.
+set -euo pipefail
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT_DIR"
+
+if [[ "${SKIP_BUILD:-}" != "true" ]]; then
+	echo "Building sample-app and benchmarks ..." >&2
+	./mvnw -q -pl sample-app,benchmarks -am -DskipTests package
+fi
+
+# 10,000 client connections live in this JVM during scenario 5
+exec java -Xmx2g -jar benchmarks/target/benchmarks.jar "$@"

@@ -1,0 +1,316 @@
+package io.socketbox.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import io.socketbox.benchmarks.Report.Unit;
+import redis.embedded.RedisServer;
+
+/**
+ * Runs the scenarios of the benchmark against the SocketBox sample cluster (A) and
+ * Socket.IO 4 with its Redis adapter (B), alternating A and B, and prints a Markdown
+ * table. See {@link Options#USAGE}.
+ */
+public final class Benchmark {
+
+	private static final int CLIENTS = 200;
+
+	private static final double FIXED_RATE = 200;
+
+	private static final int DIRECT_PAIRS = 100;
+
+	private static final double DIRECT_RATE = 10_000;
+
+	private final Options options;
+
+	private final Scenarios scenarios;
+
+	private final Report report = new Report();
+
+	private final Map<String, Map<String, Double>> results = new HashMap<>();
+
+	private Target a;
+
+	private Target b;
+
+	private Benchmark(Options options) {
+		this.options = options;
+		this.scenarios = new Scenarios(options);
+	}
+
+	public static void main(String[] args) throws Exception {
+		Options options;
+		try {
+			options = Options.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		new Benchmark(options).run();
+	}
+
+	private void run() throws Exception {
+		check(Files.isRegularFile(this.options.sampleJar()), "No sample jar at " + this.options.sampleJar()
+				+ ": build it with ./mvnw -q -pl sample-app -am -DskipTests package");
+		npmInstall(this.options.socketIoDirectory());
+		Path logs = this.options.output().getParent().resolve("bench-logs");
+		int redisPort = Target.freePort();
+		RedisServer redis = RedisServer.newRedisServer()
+			.bind("127.0.0.1")
+			.port(redisPort)
+			.setting("save \"\"")
+			.setting("appendonly no")
+			.soutListener((line) -> {
+			})
+			.serrListener((line) -> {
+			})
+			.build();
+		redis.start();
+		this.a = new SocketBoxTarget(this.options.sampleJar(), redisPort, this.options.nodeJvmArguments(), logs);
+		this.b = new SocketIoTarget(this.options.socketIoDirectory(), redisPort, logs);
+		Thread cleanup = new Thread(() -> {
+			this.a.stopAll();
+			this.b.stopAll();
+			stopQuietly(redis);
+		});
+		Runtime.getRuntime().addShutdownHook(cleanup);
+		log("Node logs in " + logs + "; Redis on port " + redisPort);
+		try {
+			for (int scenario : this.options.scenarios()) {
+				switch (scenario) {
+					case 1 -> saturatedBroadcast();
+					case 2 -> fixedBroadcast();
+					case 3 -> clusterOverhead();
+					case 4 -> directSends();
+					case 5 -> memory();
+					case 6 -> joinAndFailover();
+					case 7 -> growth();
+					default -> throw new IllegalStateException("No scenario " + scenario);
+				}
+			}
+		}
+		finally {
+			this.a.stopAll();
+			this.b.stopAll();
+		}
+		String markdown = header() + this.report.toMarkdown();
+		Files.createDirectories(this.options.output().getParent());
+		Files.writeString(this.options.output(), markdown);
+		System.out.println();
+		System.out.println(markdown);
+		log("Written to " + this.options.output());
+		Runtime.getRuntime().removeShutdownHook(cleanup);
+		stopQuietly(redis);
+		System.exit(0);
+	}
+
+	private void saturatedBroadcast() throws Exception {
+		Pair r = both("1", (t) -> this.scenarios.broadcast(t, 2, CLIENTS, 0));
+		this.results.put("1", r.a());
+		this.results.put("1b", r.b());
+		String s = "1 saturated broadcast, 2 nodes";
+		row(s, "deliveries", "deliveries/s", Unit.PER_SECOND, r, "A >= 2 x B",
+				(x) -> x.a("deliveries") >= 2 * x.b("deliveries"));
+		row(s, "sent", "messages/s sent", Unit.PER_SECOND, r, "", null);
+		row(s, "loss", "loss", Unit.PERCENT, r, "", null);
+		row(s, "p50", "latency p50 (saturated)", Unit.MILLIS, r, "", null);
+		row(s, "p99", "latency p99 (saturated)", Unit.MILLIS, r, "", null);
+	}
+
+	private void fixedBroadcast() throws Exception {
+		Pair r = both("2", (t) -> this.scenarios.broadcast(t, 2, CLIENTS, FIXED_RATE));
+		String s = "2 broadcast 200 msg/s, 2 nodes";
+		row(s, "p50", "latency p50", Unit.MILLIS, r, "", null);
+		row(s, "p99", "latency p99", Unit.MILLIS, r, "A <= B / 5 and < 5 ms",
+				(x) -> x.a("p99") <= x.b("p99") / 5 && x.a("p99") < 5);
+		row(s, "max", "latency max", Unit.MILLIS, r, "", null);
+		row(s, "deliveries", "deliveries/s", Unit.PER_SECOND, r, "", null);
+		row(s, "loss", "loss", Unit.PERCENT, r, "", null);
+	}
+
+	private void clusterOverhead() throws Exception {
+		Pair one = both("3 (1 node)", (t) -> this.scenarios.broadcast(t, 1, CLIENTS, 0));
+		Pair two;
+		if (this.results.containsKey("1")) {
+			two = new Pair(this.results.get("1"), this.results.get("1b"));
+		}
+		else {
+			two = both("3 (2 nodes)", (t) -> this.scenarios.broadcast(t, 2, CLIENTS, 0));
+		}
+		String s = "3 cluster overhead (saturated)";
+		row(s, "deliveries", "1 node: deliveries/s", Unit.PER_SECOND, one, "", null);
+		row(s, "deliveries", "2 nodes: deliveries/s", Unit.PER_SECOND, two, "", null);
+		Map<String, Double> ratioA = Map.of("ratio", 100 * two.a("deliveries") / one.a("deliveries"));
+		Map<String, Double> ratioB = Map.of("ratio", 100 * two.b("deliveries") / one.b("deliveries"));
+		row(s, "ratio", "2 nodes / 1 node", Unit.PERCENT, new Pair(ratioA, ratioB), "A >= 85 %",
+				(x) -> x.a("ratio") >= 85);
+	}
+
+	private void directSends() throws Exception {
+		Pair r = both("4", (t) -> this.scenarios.direct(t, DIRECT_PAIRS, DIRECT_RATE));
+		String s = "4 direct sends, 100 pairs, 10,000 msg/s";
+		row(s, "p50", "latency p50", Unit.MILLIS, r, "", null);
+		row(s, "p99", "latency p99", Unit.MILLIS, r, "A < 5 ms", (x) -> x.a("p99") < 5);
+		row(s, "max", "latency max", Unit.MILLIS, r, "", null);
+		row(s, "deliveries", "deliveries/s", Unit.PER_SECOND, r, "", null);
+		row(s, "loss", "loss", Unit.PERCENT, r, "", null);
+	}
+
+	private void memory() throws Exception {
+		int count = this.options.idleConnections();
+		Pair r = both("5", (t) -> this.scenarios.memory(t, count));
+		String s = "5 memory, " + String.format(Locale.ROOT, "%,d", count) + " idle connections";
+		row(s, "heapPerConnection", "heap per connection", Unit.KILOBYTES, r, "A <= 20 KB",
+				(x) -> x.a("heapPerConnection") <= 20);
+		row(s, "rssPerConnection", "resident per connection", Unit.KILOBYTES, r, "", null);
+		row(s, "heapIdle", "heap with no connection", Unit.MEGABYTES, r, "", null);
+		row(s, "rssIdle", "resident with no connection", Unit.MEGABYTES, r, "", null);
+	}
+
+	private void joinAndFailover() throws Exception {
+		Pair r = both("6", this.scenarios::joinAndFailover);
+		String s = "6 join and failover";
+		row(s, "startup", "start to accepting connections", Unit.SECONDS, r, "", null);
+		row(s, "join", "accepting to first cross-node delivery", Unit.SECONDS, r, "A <= 1 s",
+				(x) -> x.a("join") <= 1);
+		row(s, "unreachable", "SIGKILL to peer unreachable", Unit.SECONDS, r, "A <= 3 s",
+				(x) -> x.a("unreachable") <= 3);
+		row(s, "removed", "SIGKILL to member removed", Unit.SECONDS, r, "", null);
+	}
+
+	private void growth() throws Exception {
+		for (int nodes : this.options.growthSizes()) {
+			Pair r = both("7 (" + nodes + " nodes)", (t) -> this.scenarios.broadcast(t, nodes, CLIENTS, FIXED_RATE));
+			String s = "7 growth, " + nodes + " nodes, 200 msg/s";
+			row(s, "p50", "latency p50", Unit.MILLIS, r, "", null);
+			row(s, "p99", "latency p99", Unit.MILLIS, r, "", null);
+			row(s, "max", "latency max", Unit.MILLIS, r, "", null);
+			row(s, "deliveries", "deliveries/s", Unit.PER_SECOND, r, "", null);
+		}
+	}
+
+	private void row(String scenario, String key, String metric, Unit unit, Pair pair, String target,
+			Predicate<Pair> met) {
+		Boolean verdict = (met != null) ? met.test(pair) : null;
+		this.report.row(scenario, metric, unit, pair.a(key), pair.b(key), target, verdict);
+	}
+
+	/**
+	 * Run a scenario against both systems, {@code repeat} times each, A first on even
+	 * rounds and B first on odd ones, and keep the median of every figure.
+	 */
+	private Pair both(String name, Run run) throws Exception {
+		List<Map<String, Double>> ofA = new ArrayList<>();
+		List<Map<String, Double>> ofB = new ArrayList<>();
+		for (int round = 0; round < this.options.repeat(); round++) {
+			Target[] order = (round % 2 == 0) ? new Target[] { this.a, this.b } : new Target[] { this.b, this.a };
+			for (Target target : order) {
+				log("Scenario " + name + ": " + target + " (round " + (round + 1) + ")");
+				Map<String, Double> figures;
+				try {
+					figures = run.run(target);
+				}
+				catch (Exception ex) {
+					log("  failed: " + ex);
+					this.report.note("Scenario " + name + " failed for " + target + ": " + ex.getMessage());
+					figures = Map.of();
+				}
+				log("  " + figures);
+				((target == this.a) ? ofA : ofB).add(figures);
+			}
+		}
+		return new Pair(median(ofA), median(ofB));
+	}
+
+	private static Map<String, Double> median(List<Map<String, Double>> runs) {
+		Map<String, List<Double>> values = new LinkedHashMap<>();
+		runs.forEach((figures) -> figures.forEach((key, value) -> values.computeIfAbsent(key, (k) -> new ArrayList<>())
+			.add(value)));
+		Map<String, Double> median = new LinkedHashMap<>();
+		values.forEach((key, list) -> {
+			list.sort(Double::compare);
+			int n = list.size();
+			median.put(key, (n % 2 == 1) ? list.get(n / 2) : (list.get(n / 2 - 1) + list.get(n / 2)) / 2);
+		});
+		return median;
+	}
+
+	private String header() {
+		return String.format(Locale.ROOT,
+				"Run %s, %s mode, %d round(s); %d cores, Java %s, %s %s; SocketBox node JVM args: %s%n%n",
+				Instant.now(), this.options.quick() ? "quick" : "full", this.options.repeat(),
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+				System.getProperty("os.name"), System.getProperty("os.arch"),
+				String.join(" ", this.options.nodeJvmArguments()));
+	}
+
+	private static void npmInstall(Path directory) throws IOException, InterruptedException {
+		Path installed = directory.resolve("node_modules/.package-lock.json");
+		Path lock = directory.resolve("package-lock.json");
+		if (Files.isRegularFile(installed)
+				&& Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(lock)) >= 0) {
+			return;
+		}
+		log("npm ci in " + directory);
+		Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(directory.toFile())
+			.inheritIO()
+			.start();
+		check(npm.waitFor() == 0, "npm ci failed in " + directory);
+	}
+
+	private static void stopQuietly(RedisServer redis) {
+		try {
+			redis.stop();
+		}
+		catch (IOException | RuntimeException ex) {
+			// Stopping anyway
+		}
+	}
+
+	private static void check(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalStateException(message);
+		}
+	}
+
+	static void log(String message) {
+		System.err.println("[" + Instant.now() + "] " + message);
+	}
+
+	/**
+	 * One scenario against one system.
+	 */
+	@FunctionalInterface
+	private interface Run {
+
+		Map<String, Double> run(Target target) throws Exception;
+
+	}
+
+	/**
+	 * The figures of A and B.
+	 */
+	private record Pair(Map<String, Double> a, Map<String, Double> b) {
+
+		double a(String key) {
+			return this.a.getOrDefault(key, Double.NaN);
+		}
+
+		double b(String key) {
+			return this.b.getOrDefault(key, Double.NaN);
+		}
+
+	}
+
+}

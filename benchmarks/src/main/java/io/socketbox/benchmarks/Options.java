@@ -1,0 +1,110 @@
+package io.socketbox.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Command-line options of the benchmark.
+ *
+ * @param scenarios the scenarios to run, 1 to 7
+ * @param quick whether to shorten every scenario to a few seconds
+ * @param repeat how many times to run each scenario for each system, alternating the order
+ * @param sampleJar the sample application's executable jar
+ * @param socketIoDirectory the directory of the Socket.IO server script
+ * @param output where to write the Markdown report, besides standard output
+ * @param nodeJvmArguments JVM arguments of every SocketBox node
+ */
+record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJar, Path socketIoDirectory,
+		Path output, List<String> nodeJvmArguments) {
+
+	static final String USAGE = """
+			Usage: java -jar benchmarks/target/benchmarks.jar [options]
+			  --quick                 every scenario shortened to a few seconds
+			  --scenarios 1,2,...     run only these (1-7; default all)
+			  --repeat N              run each scenario N times per system, order alternating (default 1)
+			  --sample-jar PATH       default sample-app/target/sample-app.jar
+			  --socketio-dir PATH     default benchmarks/socketio
+			  --output PATH           default benchmarks/target/benchmark-results.md
+			  --node-jvm-args "ARGS"  JVM arguments of each SocketBox node (default "-Xmx1g")
+			""";
+
+	static Options parse(String... args) {
+		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7);
+		boolean quick = false;
+		int repeat = 1;
+		Path sampleJar = Path.of("sample-app/target/sample-app.jar");
+		Path socketIo = Path.of("benchmarks/socketio");
+		Path output = Path.of("benchmarks/target/benchmark-results.md");
+		List<String> jvm = List.of("-Xmx1g");
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			switch (arg) {
+				case "--quick" -> quick = true;
+				case "--scenarios" -> scenarios = scenarios(value(args, ++i, arg));
+				case "--repeat" -> repeat = Integer.parseInt(value(args, ++i, arg));
+				case "--sample-jar" -> sampleJar = Path.of(value(args, ++i, arg));
+				case "--socketio-dir" -> socketIo = Path.of(value(args, ++i, arg));
+				case "--output" -> output = Path.of(value(args, ++i, arg));
+				case "--node-jvm-args" -> jvm = Arrays.asList(value(args, ++i, arg).trim().split("\\s+"));
+				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
+			}
+		}
+		if (repeat < 1) {
+			throw new IllegalArgumentException("--repeat needs a positive number");
+		}
+		return new Options(scenarios, quick, repeat, sampleJar.toAbsolutePath(), socketIo.toAbsolutePath(),
+				output.toAbsolutePath(), jvm);
+	}
+
+	private static List<Integer> scenarios(String value) {
+		TreeSet<Integer> scenarios = new TreeSet<>();
+		for (String part : value.split(",")) {
+			int scenario = Integer.parseInt(part.trim());
+			if (scenario < 1 || scenario > 7) {
+				throw new IllegalArgumentException("Scenarios are numbered 1 to 7, not " + scenario);
+			}
+			scenarios.add(scenario);
+		}
+		return new ArrayList<>(scenarios);
+	}
+
+	private static String value(String[] args, int index, String option) {
+		if (index >= args.length) {
+			throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+		}
+		return args[index];
+	}
+
+	/**
+	 * Return how long a load scenario warms up before it measures.
+	 */
+	Duration warmup() {
+		return this.quick ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+	}
+
+	/**
+	 * Return how long a load scenario measures.
+	 */
+	Duration measure() {
+		return this.quick ? Duration.ofSeconds(3) : Duration.ofSeconds(20);
+	}
+
+	/**
+	 * Return the number of idle connections of scenario 5.
+	 */
+	int idleConnections() {
+		return this.quick ? 500 : 10_000;
+	}
+
+	/**
+	 * Return the cluster sizes of scenario 7.
+	 */
+	List<Integer> growthSizes() {
+		return this.quick ? List.of(2, 3) : List.of(2, 3, 4, 5);
+	}
+
+}

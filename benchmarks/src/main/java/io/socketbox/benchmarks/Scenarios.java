@@ -1,0 +1,361 @@
+package io.socketbox.benchmarks;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The measurements, each against one system. Every run starts its own nodes and stops
+ * them at the end, and returns named figures: rates per second, latencies in
+ * milliseconds, sizes in kilobytes, times in seconds.
+ */
+final class Scenarios {
+
+	/** Broadcasts a saturating sender may have ahead of the slowest node's probe. */
+	static final int WINDOW = 1000;
+
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final int CONNECT_CONCURRENCY = 100;
+
+	private final Options options;
+
+	Scenarios(Options options) {
+		this.options = options;
+	}
+
+	/**
+	 * One sender on node 1 broadcasts to {@code clients} connections spread evenly over
+	 * {@code nodeCount} nodes: at {@code rate} messages per second, or as fast as the
+	 * system takes them when {@code rate} is 0 (at most {@link #WINDOW} messages ahead
+	 * of a probe connection on the last node, so that neither system queues without
+	 * bound).
+	 */
+	Map<String, Double> broadcast(Target target, int nodeCount, int clients, double rate) throws Exception {
+		List<Node> nodes = target.startCluster(nodeCount);
+		HttpClient http = HttpClient.newHttpClient();
+		List<Client> connections = new ArrayList<>();
+		try {
+			connections.addAll(connect(http, target, nodes, clients));
+			Client sender = connections.get(0);
+			Client probe = connections.get(connections.size() - 1);
+			Semaphore window = new Semaphore(WINDOW);
+			probe.onMessage((sentAt) -> window.release());
+			AtomicBoolean running = new AtomicBoolean(true);
+			AtomicLong sent = new AtomicLong();
+			AtomicLong stalls = new AtomicLong();
+			Thread thread = new Thread(() -> {
+				long start = System.nanoTime();
+				for (long k = 0; running.get(); k++) {
+					long sendAt;
+					if (rate > 0) {
+						sendAt = start + (long) (k * 1e9 / rate);
+						parkUntil(sendAt);
+					}
+					else {
+						if (!tryAcquire(window)) {
+							// The probe missed a message: go on rather than wait forever
+							stalls.incrementAndGet();
+						}
+						sendAt = System.nanoTime();
+					}
+					sender.chat(Payload.create(sendAt, k));
+					sent.incrementAndGet();
+				}
+			}, "sender");
+			thread.start();
+			Measured measured = measure(connections, connections);
+			running.set(false);
+			thread.join();
+			long expected = sent.get() * connections.size();
+			long received = drain(connections, expected);
+			Map<String, Double> figures = latencies(measured.histogram());
+			figures.put("deliveries", measured.deliveriesPerSecond());
+			figures.put("sent", measured.seconds() > 0 ? sent.get() / (double) measured.totalSeconds() : 0);
+			figures.put("loss", 100.0 * (expected - received) / Math.max(1, expected));
+			figures.put("stalls", (double) stalls.get());
+			return figures;
+		}
+		finally {
+			connections.forEach(Client::close);
+			target.stopAll();
+		}
+	}
+
+	/**
+	 * {@code pairs} senders on node 1 each send to their own receiver on node 2, at
+	 * {@code rate} messages per second in all.
+	 */
+	Map<String, Double> direct(Target target, int pairs, double rate) throws Exception {
+		List<Node> nodes = target.startCluster(2);
+		HttpClient http = HttpClient.newHttpClient();
+		List<Client> senders = new ArrayList<>();
+		List<Client> receivers = new ArrayList<>();
+		try {
+			senders.addAll(connect(http, target, nodes.subList(0, 1), pairs));
+			receivers.addAll(connect(http, target, nodes.subList(1, 2), pairs));
+			AtomicBoolean running = new AtomicBoolean(true);
+			AtomicLong sent = new AtomicLong();
+			Thread thread = new Thread(() -> {
+				long start = System.nanoTime();
+				for (long k = 0; running.get(); k++) {
+					long sendAt = start + (long) (k * 1e9 / rate);
+					parkUntil(sendAt);
+					int pair = (int) (k % pairs);
+					senders.get(pair).direct(receivers.get(pair).id(), Payload.create(sendAt, k));
+					sent.incrementAndGet();
+				}
+			}, "sender");
+			thread.start();
+			Measured measured = measure(receivers, receivers);
+			running.set(false);
+			thread.join();
+			long received = drain(receivers, sent.get());
+			Map<String, Double> figures = latencies(measured.histogram());
+			figures.put("deliveries", measured.deliveriesPerSecond());
+			figures.put("loss", 100.0 * (sent.get() - received) / Math.max(1, sent.get()));
+			figures.put("errors", (double) senders.stream().mapToLong(Client::errors).sum());
+			return figures;
+		}
+		finally {
+			senders.forEach(Client::close);
+			receivers.forEach(Client::close);
+			target.stopAll();
+		}
+	}
+
+	/**
+	 * Heap after a full collection and resident memory of one node, before and after
+	 * {@code count} idle connections.
+	 */
+	Map<String, Double> memory(Target target, int count) throws Exception {
+		List<Node> nodes = target.startCluster(1);
+		Node node = nodes.get(0);
+		HttpClient http = HttpClient.newHttpClient();
+		List<Client> connections = new ArrayList<>();
+		try {
+			Thread.sleep(2000);
+			long heapBefore = target.heapAfterGc(node);
+			long rssBefore = node.residentBytes();
+			connections.addAll(connect(http, target, nodes, count));
+			Thread.sleep(3000);
+			long heapAfter = target.heapAfterGc(node);
+			long rssAfter = node.residentBytes();
+			String histogram = target.heapHistogram(node);
+			if (histogram != null) {
+				Path file = target.logDirectory().resolve("heap-histogram-" + count + "-connections-" + node.port() + ".txt");
+				Files.writeString(file, histogram);
+				Benchmark.log("  heap histogram in " + file);
+			}
+			Map<String, Double> figures = new LinkedHashMap<>();
+			figures.put("connections", (double) connections.size());
+			figures.put("heapPerConnection", (heapAfter - heapBefore) / 1024.0 / count);
+			figures.put("rssPerConnection", (rssAfter - rssBefore) / 1024.0 / count);
+			figures.put("heapIdle", heapBefore / 1048576.0);
+			figures.put("rssIdle", rssBefore / 1048576.0);
+			return figures;
+		}
+		finally {
+			connections.forEach(Client::close);
+			target.stopAll();
+		}
+	}
+
+	/**
+	 * A second node joins a running one: the time until it accepts connections, then
+	 * until a broadcast from the first node reaches a client of the second. Then the
+	 * second is killed with SIGKILL: the time until the first can no longer send to it
+	 * and until it is no longer a member.
+	 */
+	Map<String, Double> joinAndFailover(Target target) throws Exception {
+		List<Node> nodes = target.startCluster(1);
+		HttpClient http = HttpClient.newHttpClient();
+		Client first = null;
+		Client second = null;
+		try {
+			first = connect(http, target, nodes, 1).get(0);
+			Node joining = target.spawn();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+			while (second == null) {
+				try {
+					second = Client.connect(http, target.wire(), 1, joining.port(), Duration.ofSeconds(5)).join();
+				}
+				catch (RuntimeException ex) {
+					check(deadline, joining.isAlive(), "the new node never accepted a connection");
+					Thread.sleep(20);
+				}
+			}
+			long accepting = System.nanoTime();
+			deadline = accepting + TimeUnit.SECONDS.toNanos(60);
+			for (long k = 0; second.received() == 0; k++) {
+				check(deadline, true, "no broadcast reached the new node");
+				first.chat(Payload.create(System.nanoTime(), k));
+				Thread.sleep(10);
+			}
+			long joined = System.nanoTime();
+			Map<String, Double> figures = new LinkedHashMap<>();
+			figures.put("startup", (accepting - joining.startedAt()) / 1e9);
+			figures.put("join", (joined - accepting) / 1e9);
+			Thread.sleep(2000);
+			Node survivor = nodes.get(0);
+			long killed = System.nanoTime();
+			joining.kill();
+			double unreachable = Double.NaN;
+			deadline = killed + TimeUnit.SECONDS.toNanos(60);
+			while (System.nanoTime() < deadline) {
+				long now = System.nanoTime();
+				if (Double.isNaN(unreachable) && target.linked(survivor) == 0) {
+					unreachable = (now - killed) / 1e9;
+				}
+				if (target.members(survivor) == 0) {
+					figures.put("unreachable", Double.isNaN(unreachable) ? (now - killed) / 1e9 : unreachable);
+					figures.put("removed", (now - killed) / 1e9);
+					return figures;
+				}
+				Thread.sleep(10);
+			}
+			figures.put("unreachable", unreachable);
+			figures.put("removed", Double.NaN);
+			return figures;
+		}
+		finally {
+			if (first != null) {
+				first.close();
+			}
+			if (second != null) {
+				second.close();
+			}
+			target.stopAll();
+		}
+	}
+
+	private Measured measure(List<Client> counted, List<Client> recorded) throws InterruptedException {
+		Thread.sleep(this.options.warmup().toMillis());
+		long before = total(counted);
+		recorded.forEach(Client::startRecording);
+		long start = System.nanoTime();
+		Thread.sleep(this.options.measure().toMillis());
+		long after = total(counted);
+		long end = System.nanoTime();
+		Histogram histogram = new Histogram(3);
+		recorded.forEach((client) -> histogram.add(client.stopRecording()));
+		double seconds = (end - start) / 1e9;
+		double totalSeconds = seconds + this.options.warmup().toMillis() / 1000.0;
+		return new Measured((after - before) / seconds, histogram, seconds, totalSeconds);
+	}
+
+	/**
+	 * Wait until the clients have received everything expected, or nothing more for two
+	 * seconds, and return what they received.
+	 */
+	private static long drain(List<Client> clients, long expected) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		long last = -1;
+		long lastChange = System.nanoTime();
+		while (System.nanoTime() < deadline) {
+			long received = total(clients);
+			if (received >= expected) {
+				return received;
+			}
+			if (received != last) {
+				last = received;
+				lastChange = System.nanoTime();
+			}
+			else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(2)) {
+				return received;
+			}
+			Thread.sleep(50);
+		}
+		return total(clients);
+	}
+
+	private static List<Client> connect(HttpClient http, Target target, List<Node> nodes, int count)
+			throws InterruptedException {
+		Semaphore permits = new Semaphore(CONNECT_CONCURRENCY);
+		List<CompletableFuture<Client>> futures = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			int node = i % nodes.size();
+			permits.acquire();
+			CompletableFuture<Client> future = Client
+				.connect(http, target.wire(), node, nodes.get(node).port(), CONNECT_TIMEOUT)
+				.whenComplete((client, ex) -> permits.release());
+			futures.add(future);
+		}
+		List<Client> clients = new ArrayList<>();
+		RuntimeException failure = null;
+		for (CompletableFuture<Client> future : futures) {
+			try {
+				clients.add(future.join());
+			}
+			catch (RuntimeException ex) {
+				failure = (failure != null) ? failure : ex;
+			}
+		}
+		if (failure != null) {
+			clients.forEach(Client::close);
+			throw new IllegalStateException(target + ": " + (count - clients.size()) + " of " + count
+					+ " connections failed", failure);
+		}
+		// Spread evenly: clients of node 1 first, so that the sender (the first) is on node 1
+		clients.sort((a, b) -> Integer.compare(a.node(), b.node()));
+		return clients;
+	}
+
+	private static Map<String, Double> latencies(Histogram histogram) {
+		Map<String, Double> figures = new LinkedHashMap<>();
+		boolean empty = histogram.getTotalCount() == 0;
+		figures.put("p50", empty ? Double.NaN : histogram.getValueAtPercentile(50) / 1000.0);
+		figures.put("p99", empty ? Double.NaN : histogram.getValueAtPercentile(99) / 1000.0);
+		figures.put("max", empty ? Double.NaN : histogram.getMaxValue() / 1000.0);
+		return figures;
+	}
+
+	private static long total(List<Client> clients) {
+		long total = 0;
+		for (Client client : clients) {
+			total += client.received();
+		}
+		return total;
+	}
+
+	private static void parkUntil(long nanoTime) {
+		for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
+			LockSupport.parkNanos(wait);
+		}
+	}
+
+	private static boolean tryAcquire(Semaphore semaphore) {
+		try {
+			return semaphore.tryAcquire(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static void check(long deadline, boolean alive, String failure) {
+		if (!alive || System.nanoTime() > deadline) {
+			throw new IllegalStateException(failure);
+		}
+	}
+
+	private record Measured(double deliveriesPerSecond, Histogram histogram, double seconds, double totalSeconds) {
+
+	}
+
+}

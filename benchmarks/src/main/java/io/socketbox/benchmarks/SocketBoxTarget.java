@@ -1,0 +1,108 @@
+package io.socketbox.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The SocketBox sample chat: {@code java -jar sample-app.jar} per node, Redis as the
+ * cache, cluster state from {@code GET /api/cluster}, heap from {@code jcmd}.
+ */
+final class SocketBoxTarget extends Target {
+
+	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+
+	private final Path jar;
+
+	private final int redisPort;
+
+	private final List<String> jvmArguments;
+
+	private int cluster;
+
+	SocketBoxTarget(Path jar, int redisPort, List<String> jvmArguments, Path logDirectory) {
+		super(logDirectory);
+		this.jar = jar;
+		this.redisPort = redisPort;
+		this.jvmArguments = jvmArguments;
+	}
+
+	@Override
+	String name() {
+		return "SocketBox";
+	}
+
+	@Override
+	Wire wire() {
+		return Wire.SOCKETBOX;
+	}
+
+	@Override
+	void newCluster() {
+		this.cluster++;
+	}
+
+	@Override
+	protected List<String> command(int port) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(this.jvmArguments);
+		command.addAll(List.of("-jar", this.jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
+				"--socketbox.cache.type=redis", "--spring.data.redis.host=127.0.0.1",
+				"--spring.data.redis.port=" + this.redisPort,
+				// A fresh namespace per cluster, so that members of an earlier one never show up
+				"--socketbox.cluster.cache-prefix=bench-" + ProcessHandle.current().pid() + "-" + this.cluster + ":",
+				// Tomcat accepts 8192 connections by default; scenario 5 opens 10,000
+				"--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=1000"));
+		return command;
+	}
+
+	@Override
+	protected Path workingDirectory() {
+		return this.jar.getParent();
+	}
+
+	@Override
+	int members(Node node) throws IOException {
+		return count(get(node.port(), "/api/cluster"), "\"link\":");
+	}
+
+	@Override
+	int linked(Node node) throws IOException {
+		return count(get(node.port(), "/api/cluster"), "\"link\":\"UP\"");
+	}
+
+	@Override
+	long heapAfterGc(Node node) throws IOException, InterruptedException {
+		jcmd(node, "GC.run");
+		jcmd(node, "GC.run");
+		String info = jcmd(node, "GC.heap_info");
+		Matcher matcher = HEAP_USED.matcher(info);
+		if (!matcher.find()) {
+			throw new IOException("Unexpected GC.heap_info output: " + info);
+		}
+		return Long.parseLong(matcher.group(1)) * 1024;
+	}
+
+	@Override
+	String heapHistogram(Node node) throws IOException, InterruptedException {
+		return jcmd(node, "GC.class_histogram");
+	}
+
+	private static String jcmd(Node node, String command) throws IOException, InterruptedException {
+		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		Process process = new ProcessBuilder(jcmd.toString(), Long.toString(node.pid()), command)
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		if (process.waitFor() != 0) {
+			throw new IOException("jcmd " + command + " failed: " + output);
+		}
+		return output;
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.socketbox.benchmarks;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link Options}.
+ */
+class OptionsTests {
+
+	@Test
+	void defaultsRunEverythingInFull() {
+		Options options = Options.parse();
+		assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+		assertThat(options.quick()).isFalse();
+		assertThat(options.idleConnections()).isEqualTo(10_000);
+		assertThat(options.growthSizes()).containsExactly(2, 3, 4, 5);
+	}
+
+	@Test
+	void quickSelectionOfScenarios() {
+		Options options = Options.parse("--quick", "--scenarios", "4,1", "--repeat", "3", "--node-jvm-args",
+				"-Xmx512m -XX:+UseParallelGC");
+		assertThat(options.scenarios()).containsExactly(1, 4);
+		assertThat(options.repeat()).isEqualTo(3);
+		assertThat(options.measure()).hasSeconds(3);
+		assertThat(options.nodeJvmArguments()).isEqualTo(List.of("-Xmx512m", "-XX:+UseParallelGC"));
+	}
+
+	@Test
+	void rejectsUnknownScenarioAndOption() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "8"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--fast"));
+	}
+
+}
