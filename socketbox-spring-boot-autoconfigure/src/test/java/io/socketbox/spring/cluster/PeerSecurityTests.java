@@ -136,8 +136,9 @@ class PeerSecurityTests {
 			assertThat(status.getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 			this.node.messaging().broadcast("secret-news");
 			this.browser.client().awaitMessageStartingWith("secret-news");
-			assertThat(fake.received).hasSize(1);
-			assertThat(this.codec.read(fake.received.get(0)).type()).isEqualTo(Envelope.HELLO);
+			// The node may have tried again meanwhile: it sent nothing but its hello each time
+			assertThat(fake.received).isNotEmpty()
+				.allSatisfy((frame) -> assertThat(this.codec.read(frame).type()).isEqualTo(Envelope.HELLO));
 			assertNotDeliveredToBrowser("injected");
 			assertThat(this.node.cluster().getMembers()).noneMatch(
 					(member) -> member.id().equals(forgedId) && member.link() == LinkState.UP);

@@ -11,6 +11,7 @@ import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.autoconfigure.SocketBoxEndpointCustomizer;
 import io.socketbox.spring.cache.CacheProvider;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,6 +32,14 @@ import org.springframework.web.util.UriComponentsBuilder;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 public class TestNodeApplication {
+
+	/**
+	 * Run a node as a process of its own.
+	 * @param args the application arguments
+	 */
+	public static void main(String[] args) {
+		SpringApplication.run(TestNodeApplication.class, args);
+	}
 
 	/**
 	 * The prefix of the first message each client receives, followed by its id.
