@@ -73,6 +73,34 @@ public final class LocalConnections {
 	}
 
 	/**
+	 * Send a message to a connection of this node, registered or not.
+	 * @param connection the connection
+	 * @param message the message
+	 * @return whether the connection took it
+	 */
+	public boolean send(SocketBoxConnection connection, TextMessage message) {
+		try {
+			connection.send(message);
+			return true;
+		}
+		catch (SessionLimitExceededException ex) {
+			logger.info("Closing " + connection + ": " + ex.getMessage());
+			remove(connection);
+			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
+			return false;
+		}
+		catch (IOException | IllegalStateException ex) {
+			// A failed or timed-out write leaves the connection unusable
+			if (logger.isDebugEnabled()) {
+				logger.debug("Closing " + connection + " after a failed send: " + ex.getMessage());
+			}
+			remove(connection);
+			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
+			return false;
+		}
+	}
+
+	/**
 	 * Send a message to every connection of this node.
 	 * @param message the message
 	 * @return the number of connections that took it
@@ -112,28 +140,6 @@ public final class LocalConnections {
 	public void closeAll(CloseStatus status) {
 		for (SocketBoxConnection connection : this.connections.values()) {
 			connection.close(status);
-		}
-	}
-
-	private boolean send(SocketBoxConnection connection, TextMessage message) {
-		try {
-			connection.send(message);
-			return true;
-		}
-		catch (SessionLimitExceededException ex) {
-			logger.info("Closing " + connection + ": " + ex.getMessage());
-			remove(connection);
-			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
-			return false;
-		}
-		catch (IOException | IllegalStateException ex) {
-			// A failed or timed-out write leaves the connection unusable
-			if (logger.isDebugEnabled()) {
-				logger.debug("Closing " + connection + " after a failed send: " + ex.getMessage());
-			}
-			remove(connection);
-			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
-			return false;
 		}
 	}
 

@@ -23,7 +23,8 @@ public abstract class SocketBoxHandler {
 	private @Nullable SocketBoxCluster cluster;
 
 	/**
-	 * Called when a connection opens, before any message of it is handled.
+	 * Called when a connection opens, before any message of it is handled and before it
+	 * receives broadcasts, so that what this hook sends to it arrives first.
 	 * @param connection the new connection
 	 */
 	public void onConnect(SocketBoxConnection connection) {
@@ -52,7 +53,7 @@ public abstract class SocketBoxHandler {
 	 * @return the outcome
 	 */
 	public CompletableFuture<SendResult> sendMessage(Object message, SocketBoxConnection connection) {
-		return sendMessage(message, connection.getId());
+		return getMessaging().send(connection, message);
 	}
 
 	/**

@@ -25,6 +25,15 @@ public interface SocketBoxMessaging {
 	CompletableFuture<SendResult> send(String connectionId, Object payload);
 
 	/**
+	 * Send a message to a connection of this node.
+	 * @param connection the connection
+	 * @param payload the message
+	 * @return {@link SendResult#DELIVERED}, or {@link SendResult#UNKNOWN_CONNECTION}
+	 * when the connection has closed
+	 */
+	CompletableFuture<SendResult> send(SocketBoxConnection connection, Object payload);
+
+	/**
 	 * Send a message to every connection of a user, on every node.
 	 * @param user the name of the user's {@link java.security.Principal}
 	 * @param payload the message

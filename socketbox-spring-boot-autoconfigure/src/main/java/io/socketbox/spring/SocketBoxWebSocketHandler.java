@@ -72,9 +72,9 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		SocketBoxConnection connection = new SocketBoxConnection(
 				this.connectionIdPrefix + this.sequence.incrementAndGet(), concurrentSession);
 		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
-		this.connections.add(connection);
 		log("Connected " + connection + " from " + session.getRemoteAddress());
 		this.handler.onConnect(connection);
+		this.connections.add(connection);
 	}
 
 	@Override

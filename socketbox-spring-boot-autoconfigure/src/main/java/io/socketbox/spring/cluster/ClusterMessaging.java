@@ -122,6 +122,12 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	@Override
+	public CompletableFuture<SendResult> send(SocketBoxConnection connection, Object payload) {
+		boolean sent = this.connections.send(connection, new TextMessage(toText(payload)));
+		return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
+	}
+
+	@Override
 	public CompletableFuture<Integer> sendToUser(String user, Object payload) {
 		String text = toText(payload);
 		int local = this.connections.sendToUser(user, new TextMessage(text));

@@ -579,6 +579,11 @@ class SocketBoxAutoConfigurationTests {
 		}
 
 		@Override
+		public CompletableFuture<SendResult> send(SocketBoxConnection connection, Object payload) {
+			return new CompletableFuture<>();
+		}
+
+		@Override
 		public CompletableFuture<Integer> sendToUser(String user, Object payload) {
 			return CompletableFuture.completedFuture(0);
 		}

@@ -5,19 +5,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.testsupport.ClusterNodes;
-import io.socketbox.spring.testsupport.EmbeddedRedis;
+import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
+import io.socketbox.spring.testsupport.NumberedStream;
 import io.socketbox.spring.testsupport.RedisTemplates;
+import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.client.RestClient;
@@ -31,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterIntegrationTests {
 
-	private static EmbeddedRedis redis;
+	@RegisterExtension
+	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
 
 	private ClusterNodes nodes;
 
@@ -42,16 +44,6 @@ class ClusterIntegrationTests {
 	private Node node3;
 
 	private String prefix;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = EmbeddedRedis.startNew();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@BeforeEach
 	void startCluster(TestInfo testInfo) {
@@ -93,6 +85,18 @@ class ClusterIntegrationTests {
 				}
 				assertThat(connected.client().count("end-" + i)).isOne();
 			}
+		}
+	}
+
+	@Test
+	void whatOnConnectSendsArrivesBeforeAnyBroadcast() {
+		try (NumberedStream stream = NumberedStream.start(this.node2.messaging(), "n:", Duration.ofMillis(1))) {
+			for (int i = 0; i < 20; i++) {
+				ConnectedClient client = this.node1.connect(null);
+				assertThat(client.client().messages().get(0)).startsWith(TestNodeApplication.ID_PREFIX);
+				client.client().close();
+			}
+			assertThat(stream.sent()).isPositive();
 		}
 	}
 

@@ -2,16 +2,15 @@ package io.socketbox.spring.cluster;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.socketbox.spring.ClusterMember.LinkState;
 import io.socketbox.spring.testsupport.ClusterNodes;
-import io.socketbox.spring.testsupport.EmbeddedRedis;
+import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.TestClient;
@@ -34,7 +33,8 @@ class PeerInputTests {
 
 	private static final int LIMIT = 16 * 1024;
 
-	private static EmbeddedRedis redis;
+	@RegisterExtension
+	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
 
 	private final EnvelopeCodec codec = new EnvelopeCodec();
 
@@ -45,16 +45,6 @@ class PeerInputTests {
 	private Node node;
 
 	private ConnectedClient browser;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = EmbeddedRedis.startNew();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@BeforeEach
 	void startNode(TestInfo testInfo) {

@@ -5,16 +5,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.socketbox.spring.ClusterMember.LinkState;
 import io.socketbox.spring.testsupport.ClusterNodes;
-import io.socketbox.spring.testsupport.EmbeddedRedis;
+import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.RedisTemplates;
@@ -42,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  */
 class PeerSecurityTests {
 
-	private static EmbeddedRedis redis;
+	@RegisterExtension
+	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
 
 	private final EnvelopeCodec codec = new EnvelopeCodec();
 
@@ -51,16 +51,6 @@ class PeerSecurityTests {
 	private Node node;
 
 	private ConnectedClient browser;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = EmbeddedRedis.startNew();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@BeforeEach
 	void startNode(TestInfo testInfo) {

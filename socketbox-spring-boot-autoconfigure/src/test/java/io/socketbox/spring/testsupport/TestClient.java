@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -27,6 +28,10 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
 
 	private final WebSocketSession session;
+
+	private final CountDownLatch released = new CountDownLatch(1);
+
+	private volatile boolean stuck;
 
 	private TestClient(URI uri) throws Exception {
 		this.session = new StandardWebSocketClient().execute(this, new WebSocketHttpHeaders(), uri)
@@ -53,8 +58,19 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	}
 
 	@Override
-	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws InterruptedException {
 		this.messages.add(message.getPayload());
+		if (this.stuck) {
+			// Hold the reading thread, so that unread bytes pile up in the socket
+			this.released.await(60, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * Stop reading at the next message, as a stuck peer would, until {@link #close()}.
+	 */
+	public void stopReading() {
+		this.stuck = true;
 	}
 
 	@Override
@@ -125,6 +141,7 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 
 	@Override
 	public void close() {
+		this.released.countDown();
 		try {
 			this.session.close();
 		}
