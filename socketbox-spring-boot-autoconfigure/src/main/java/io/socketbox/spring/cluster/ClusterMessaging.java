@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -45,7 +44,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final @Nullable Peers peers;
 
-	private final Duration replyTimeout;
+	private final ReplyTimeouts replyTimeouts;
 
 	private final boolean debug;
 
@@ -69,16 +68,17 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * @param payloadWriter writes payloads that are not strings
 	 */
 	public ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter) {
-		this(localNode, connections, payloadWriter, null, Duration.ofSeconds(5), false);
+		this(localNode, connections, payloadWriter, null, new ReplyTimeouts(Duration.ofSeconds(5), Runnable::run),
+				false);
 	}
 
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			@Nullable Peers peers, Duration replyTimeout, boolean debug) {
+			@Nullable Peers peers, ReplyTimeouts replyTimeouts, boolean debug) {
 		this.localNode = localNode;
 		this.connections = connections;
 		this.payloadWriter = payloadWriter;
 		this.peers = peers;
-		this.replyTimeout = replyTimeout;
+		this.replyTimeouts = replyTimeouts;
 		this.debug = debug;
 		if (peers != null) {
 			peers.addListener(new Peers.Listener() {
@@ -228,8 +228,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		String id = envelope.id();
 		CompletableFuture<Integer> future = new CompletableFuture<>();
 		this.pendingReplies.put(id, new PendingReply(peerId, future));
-		future.completeOnTimeout(TIMED_OUT, this.replyTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((count, ex) -> this.pendingReplies.remove(id));
+		future.whenComplete((count, ex) -> this.pendingReplies.remove(id));
+		this.replyTimeouts.add(future, TIMED_OUT);
 		if (this.debug) {
 			logger.info("Sending " + envelope.type() + " " + id + " to " + peerId + " for " + envelope.target());
 		}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.socketbox.spring.LocalConnections;
@@ -54,7 +55,11 @@ public final class ClusterNode implements DisposableBean {
 				new PeerChannel.Settings(settings.heartbeatTimeout(), settings.resendWindow(),
 						settings.resendBufferSize(), 256),
 				this.senders, this.scheduler, eventPublisher);
-		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, settings.replyTimeout(),
+		ReplyTimeouts replyTimeouts = new ReplyTimeouts(settings.replyTimeout(), this.senders);
+		Duration sweepPeriod = ReplyTimeouts.sweepPeriod(settings.replyTimeout());
+		this.scheduler.scheduleWithFixedDelay(() -> replyTimeouts.sweep(System.nanoTime()), sweepPeriod.toNanos(),
+				sweepPeriod.toNanos(), TimeUnit.NANOSECONDS);
+		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts,
 				settings.debug());
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey()), codec, peers, this.messaging::onEnvelope, this.scheduler,
