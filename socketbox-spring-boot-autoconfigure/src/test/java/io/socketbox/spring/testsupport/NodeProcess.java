@@ -59,7 +59,7 @@ public final class NodeProcess implements AutoCloseable {
 			throw new IllegalStateException("Could not start a node process", ex);
 		}
 		try {
-			Awaitility.await().atMost(Duration.ofSeconds(90)).until(node::isServing);
+			Awaitility.await().atMost(Duration.ofSeconds(180)).until(node::isServing);
 			return node;
 		}
 		catch (RuntimeException ex) {
