@@ -1,5 +1,6 @@
 package io.socketbox.spring;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -36,6 +37,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 
 	private final Limits limits;
 
+	private final PartialTextMessages partialMessages;
+
 	private final boolean debug;
 
 	private volatile boolean running;
@@ -55,6 +58,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		this.connections = connections;
 		this.connectionIdPrefix = cluster.getNodeId() + ".";
 		this.limits = limits;
+		this.partialMessages = new PartialTextMessages(limits.maxTextMessageSize());
 		this.debug = debug;
 		handler.initialize(messaging, cluster);
 	}
@@ -65,7 +69,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 			session.close(CloseStatus.SERVICE_RESTARTED);
 			return;
 		}
-		session.setTextMessageSizeLimit(this.limits.maxTextMessageSize());
+		this.partialMessages.configure(session);
 		SendTimeouts.apply(session, this.limits.sendTimeLimitMillis());
 		WebSocketSession concurrentSession = new ConcurrentWebSocketSessionDecorator(session,
 				this.limits.sendTimeLimitMillis(), this.limits.sendBufferSizeLimit());
@@ -78,11 +82,19 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	}
 
 	@Override
-	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
 		SocketBoxConnection connection = getConnection(session);
 		if (connection != null) {
-			this.handler.onMessage(message.getPayload(), connection);
+			String payload = this.partialMessages.add(session, message);
+			if (payload != null) {
+				this.handler.onMessage(payload, connection);
+			}
 		}
+	}
+
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
+import io.socketbox.spring.testsupport.TestNodeApplication;
 import io.socketbox.spring.testsupport.TestClient;
 
 import org.springframework.web.socket.CloseStatus;
@@ -109,6 +110,17 @@ class PeerInputTests {
 		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "injected")));
 		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "without a sequence number");
 		assertNotDeliveredToBrowser("injected");
+	}
+
+	@Test
+	void clientMessagesUpToTheSizeLimitArriveWhole() {
+		String atTheLimit = TestNodeApplication.ECHO_PREFIX + "x".repeat(LIMIT - TestNodeApplication.ECHO_PREFIX.length());
+		String small = TestNodeApplication.ECHO_PREFIX + "small";
+		this.browser.client().send(atTheLimit);
+		this.browser.client().send(small);
+		assertThat(this.browser.client().awaitMessageStartingWith(small)).isEqualTo(small);
+		assertThat(this.browser.client().messages()).containsSubsequence(atTheLimit, small);
+		assertThat(this.browser.client().isOpen()).isTrue();
 	}
 
 	@Test

@@ -46,6 +46,11 @@ public class TestNodeApplication {
 	 */
 	public static final String ID_PREFIX = "id:";
 
+	/**
+	 * The prefix of a client message that is sent back to that client as it is.
+	 */
+	public static final String ECHO_PREFIX = "echo:";
+
 	@Bean
 	@ConditionalOnProperty(name = "test.cache", havingValue = "slow-racy")
 	CacheProvider slowRacyCache() {
@@ -59,6 +64,13 @@ public class TestNodeApplication {
 			@Override
 			public void onConnect(SocketBoxConnection connection) {
 				sendMessage(ID_PREFIX + connection.getId(), connection);
+			}
+
+			@Override
+			public void onMessage(String message, SocketBoxConnection connection) {
+				if (message.startsWith(ECHO_PREFIX)) {
+					sendMessage(message, connection);
+				}
 			}
 
 		};
