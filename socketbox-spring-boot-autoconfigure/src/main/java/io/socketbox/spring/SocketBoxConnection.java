@@ -84,10 +84,6 @@ public final class SocketBoxConnection {
 		this.session.sendMessage(message);
 	}
 
-	WebSocketSession getSession() {
-		return this.session;
-	}
-
 	@Override
 	public String toString() {
 		return "SocketBoxConnection[" + this.id + "]";

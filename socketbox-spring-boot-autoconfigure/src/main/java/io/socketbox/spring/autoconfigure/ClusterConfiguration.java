@@ -35,8 +35,6 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 		CacheProviderConfigurations.SpringCacheProviderConfiguration.class })
 class ClusterConfiguration {
 
-	static final int MIN_SECRET_LENGTH = 32;
-
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
@@ -80,11 +78,12 @@ class ClusterConfiguration {
 		if (secret == null || secret.isBlank()) {
 			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.secret-key", null,
 					"Cluster mode needs a secret that every node shares: set socketbox.cluster.secret-key "
-							+ "to a random string of at least " + MIN_SECRET_LENGTH + " characters");
+							+ "to a random string of at least " + ClusterNode.MIN_SECRET_LENGTH + " characters");
 		}
-		if (secret.length() < MIN_SECRET_LENGTH) {
+		if (secret.length() < ClusterNode.MIN_SECRET_LENGTH) {
 			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.secret-key",
-					"<" + secret.length() + " characters>", "The secret must have at least " + MIN_SECRET_LENGTH
+					"<" + secret.length() + " characters>",
+					"The secret must have at least " + ClusterNode.MIN_SECRET_LENGTH
 							+ " characters: set socketbox.cluster.secret-key to a longer random string");
 		}
 		return secret;

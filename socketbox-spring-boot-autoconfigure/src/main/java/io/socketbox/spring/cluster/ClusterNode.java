@@ -22,6 +22,11 @@ import org.springframework.web.socket.client.WebSocketClient;
  */
 public final class ClusterNode implements DisposableBean {
 
+	/**
+	 * The shortest secret accepted.
+	 */
+	public static final int MIN_SECRET_LENGTH = 32;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final ScheduledExecutorService registry;

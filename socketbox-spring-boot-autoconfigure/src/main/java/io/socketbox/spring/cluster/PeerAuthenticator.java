@@ -19,11 +19,6 @@ import org.springframework.util.Assert;
  */
 final class PeerAuthenticator {
 
-	/**
-	 * The shortest secret accepted.
-	 */
-	static final int MIN_SECRET_LENGTH = 32;
-
 	private static final String ALGORITHM = "HmacSHA256";
 
 	private final SecretKeySpec key;
@@ -31,8 +26,8 @@ final class PeerAuthenticator {
 	private final SecureRandom random = new SecureRandom();
 
 	PeerAuthenticator(String secret) {
-		Assert.isTrue(secret.length() >= MIN_SECRET_LENGTH,
-				() -> "Secret must have at least " + MIN_SECRET_LENGTH + " characters");
+		Assert.isTrue(secret.length() >= ClusterNode.MIN_SECRET_LENGTH,
+				() -> "Secret must have at least " + ClusterNode.MIN_SECRET_LENGTH + " characters");
 		this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
 	}
 

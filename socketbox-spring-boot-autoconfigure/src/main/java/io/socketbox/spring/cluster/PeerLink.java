@@ -66,10 +66,6 @@ final class PeerLink {
 		}
 	}
 
-	boolean isOpen() {
-		return this.session.isOpen();
-	}
-
 	/**
 	 * Whether this node has closed the link. The other side may not know yet, and frames
 	 * it wrote before it learns are not to be delivered: the sender may already have
