@@ -69,18 +69,35 @@ public final class LocalConnections {
 	 */
 	public boolean send(String id, TextMessage message) {
 		SocketBoxConnection connection = this.connections.get(id);
-		return connection != null && send(connection, message);
+		return connection != null && deliver(connection, message);
 	}
 
 	/**
-	 * Send a message to a connection of this node, registered or not.
+	 * Send a message to a connection of this node at once, registered or not; what
+	 * {@code onConnect} sends goes this way.
 	 * @param connection the connection
 	 * @param message the message
 	 * @return whether the connection took it
 	 */
 	public boolean send(SocketBoxConnection connection, TextMessage message) {
+		return write(connection, () -> connection.send(message));
+	}
+
+	/**
+	 * Mark a connection open after {@code onConnect}, sending what was held for it.
+	 * @param connection the connection
+	 */
+	void open(SocketBoxConnection connection) {
+		write(connection, connection::open);
+	}
+
+	private boolean deliver(SocketBoxConnection connection, TextMessage message) {
+		return write(connection, () -> connection.deliver(message));
+	}
+
+	private boolean write(SocketBoxConnection connection, Write write) {
 		try {
-			connection.send(message);
+			write.run();
 			return true;
 		}
 		catch (SessionLimitExceededException ex) {
@@ -108,7 +125,7 @@ public final class LocalConnections {
 	public int broadcast(TextMessage message) {
 		int count = 0;
 		for (SocketBoxConnection connection : this.connections.values()) {
-			if (send(connection, message)) {
+			if (deliver(connection, message)) {
 				count++;
 			}
 		}
@@ -126,7 +143,7 @@ public final class LocalConnections {
 		int count = 0;
 		for (SocketBoxConnection connection : this.connections.values()) {
 			Principal principal = connection.getPrincipal();
-			if (principal != null && user.equals(principal.getName()) && send(connection, message)) {
+			if (principal != null && user.equals(principal.getName()) && deliver(connection, message)) {
 				count++;
 			}
 		}
@@ -141,6 +158,13 @@ public final class LocalConnections {
 		for (SocketBoxConnection connection : this.connections.values()) {
 			connection.close(status);
 		}
+	}
+
+	@FunctionalInterface
+	private interface Write {
+
+		void run() throws IOException;
+
 	}
 
 }

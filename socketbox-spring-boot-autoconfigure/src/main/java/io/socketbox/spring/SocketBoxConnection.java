@@ -3,6 +3,8 @@ package io.socketbox.spring;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -21,6 +23,12 @@ public final class SocketBoxConnection {
 	private final String id;
 
 	private final WebSocketSession session;
+
+	private final Object openLock = new Object();
+
+	private final List<TextMessage> heldUntilOpen = new ArrayList<>();
+
+	private volatile boolean open;
 
 	SocketBoxConnection(String id, WebSocketSession session) {
 		this.id = id;
@@ -82,6 +90,39 @@ public final class SocketBoxConnection {
 
 	void send(TextMessage message) throws IOException {
 		this.session.sendMessage(message);
+	}
+
+	/**
+	 * Send a message from elsewhere in the cluster: at once when the connection is open,
+	 * else after {@link #open()}, so that what {@code onConnect} sends arrives first.
+	 */
+	void deliver(TextMessage message) throws IOException {
+		if (!this.open) {
+			synchronized (this.openLock) {
+				if (!this.open) {
+					this.heldUntilOpen.add(message);
+					return;
+				}
+			}
+		}
+		send(message);
+	}
+
+	/**
+	 * Mark the connection open, after {@code onConnect}: send what was held, in order.
+	 */
+	void open() throws IOException {
+		synchronized (this.openLock) {
+			try {
+				for (TextMessage message : this.heldUntilOpen) {
+					send(message);
+				}
+			}
+			finally {
+				this.heldUntilOpen.clear();
+				this.open = true;
+			}
+		}
 	}
 
 	@Override

@@ -77,8 +77,15 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 				this.connectionIdPrefix + this.sequence.incrementAndGet(), concurrentSession);
 		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
 		log("Connected " + connection + " from " + session.getRemoteAddress());
-		this.handler.onConnect(connection);
+		// Registered first, so that a client that has seen what onConnect sent misses no
+		// broadcast; messages from elsewhere are held until onConnect has returned
 		this.connections.add(connection);
+		try {
+			this.handler.onConnect(connection);
+		}
+		finally {
+			this.connections.open(connection);
+		}
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.NumberedStream;
 import io.socketbox.spring.testsupport.RedisTemplates;
+import io.socketbox.spring.testsupport.TestClient;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -97,6 +98,21 @@ class ClusterIntegrationTests {
 				client.client().close();
 			}
 			assertThat(stream.sent()).isPositive();
+		}
+	}
+
+	@Test
+	void clientThatHasSeenWhatOnConnectSentGetsEveryLaterBroadcast() {
+		for (int i = 0; i < 20; i++) {
+			try (TestClient client = TestClient.connect("ws://127.0.0.1:" + this.node1.port() + "/ws")) {
+				// React as fast as a browser would to the first message
+				await().pollDelay(Duration.ZERO)
+					.pollInterval(Duration.ofMillis(1))
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> !client.messages().isEmpty());
+				this.node1.messaging().broadcast("after-id-" + i);
+				client.awaitMessageStartingWith("after-id-" + i);
+			}
 		}
 	}
 
