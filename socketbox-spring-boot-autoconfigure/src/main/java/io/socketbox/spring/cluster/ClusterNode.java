@@ -27,6 +27,12 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public static final int MIN_SECRET_LENGTH = 32;
 
+	/**
+	 * The most that frames queued for a peer add up to in one write: enough to carry
+	 * hundreds of small messages per write under load.
+	 */
+	private static final int BATCH_LIMIT_BYTES = 64 * 1024;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final ScheduledExecutorService registry;
@@ -58,7 +64,7 @@ public final class ClusterNode implements DisposableBean {
 		EnvelopeCodec codec = new EnvelopeCodec();
 		Peers peers = new Peers(localNode, codec,
 				new PeerChannel.Settings(settings.heartbeatTimeout(), settings.resendWindow(),
-						settings.resendBufferSize(), 256),
+						settings.resendBufferSize(), 256, Math.min(BATCH_LIMIT_BYTES, settings.maxFrameSize())),
 				this.senders, this.scheduler, eventPublisher);
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(settings.replyTimeout(), this.senders);
 		Duration sweepPeriod = ReplyTimeouts.sweepPeriod(settings.replyTimeout());

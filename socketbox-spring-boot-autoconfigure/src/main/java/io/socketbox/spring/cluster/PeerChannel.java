@@ -131,20 +131,17 @@ final class PeerChannel {
 	}
 
 	private void drain() {
+		List<Outbound> batch = new ArrayList<>();
 		while (true) {
-			Outbound next;
 			PeerLink current;
 			synchronized (this.lock) {
 				current = this.link;
-				next = (current != null) ? this.unsent.poll() : null;
-				if (next == null) {
+				if (current == null || !takeBatch(batch)) {
 					this.draining = false;
 					return;
 				}
-				this.unacknowledged.add(next);
-				this.highestWritten = next.sequence();
 			}
-			if (!current.send(next.message())) {
+			if (!current.send(PeerFrames.join(batch))) {
 				// The link closed; what it did not confirm goes again on the next one. If
 				// that one came up while this send failed, its resend is up to this task
 				synchronized (this.lock) {
@@ -154,7 +151,26 @@ final class PeerChannel {
 					}
 				}
 			}
+			batch.clear();
 		}
+	}
+
+	/**
+	 * Move the next frames that fit in one link frame from the unsent to the
+	 * unacknowledged queue: under load several go in one write.
+	 */
+	private boolean takeBatch(List<Outbound> batch) {
+		long size = 0;
+		Outbound next;
+		while ((next = this.unsent.peek()) != null
+				&& (batch.isEmpty() || size + next.size() + 1 <= this.settings.batchLimitBytes())) {
+			this.unsent.poll();
+			this.unacknowledged.add(next);
+			this.highestWritten = next.sequence();
+			batch.add(next);
+			size += next.size() + 1;
+		}
+		return !batch.isEmpty();
 	}
 
 	/**
@@ -460,8 +476,10 @@ final class PeerChannel {
 	 * @param bufferLimitBytes the most that may wait for the peer
 	 * @param acknowledgeEvery acknowledge received frames at least this often, besides
 	 * every heartbeat
+	 * @param batchLimitBytes the most that queued frames may add up to in one write
 	 */
-	record Settings(Duration heartbeatTimeout, Duration resendWindow, long bufferLimitBytes, int acknowledgeEvery) {
+	record Settings(Duration heartbeatTimeout, Duration resendWindow, long bufferLimitBytes, int acknowledgeEvery,
+			int batchLimitBytes) {
 
 	}
 

@@ -18,7 +18,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * Speaks the peer protocol on one side of a link: the mutual challenge-response
- * handshake, then envelopes. The accepting side sends a challenge as soon as the link
+ * handshake, then envelopes, several per frame when they queued up (see
+ * {@link PeerFrames}). The accepting side sends a challenge as soon as the link
  * opens; the dialing side answers with its proof; the accepting side checks it and
  * answers with its own. Neither side passes cluster traffic before it has checked the
  * other's proof, and any frame out of turn closes the link.
@@ -74,9 +75,18 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		if (state == null) {
 			return;
 		}
+		for (String text : PeerFrames.split(message.getPayload())) {
+			if (state.closed) {
+				return;
+			}
+			handleEnvelope(state, text);
+		}
+	}
+
+	private void handleEnvelope(State state, String text) {
 		Envelope envelope;
 		try {
-			envelope = this.context.codec().read(message.getPayload());
+			envelope = this.context.codec().read(text);
 		}
 		catch (EnvelopeCodec.InvalidEnvelopeException ex) {
 			reject(state, ex.getMessage());
@@ -237,6 +247,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	}
 
 	private void close(State state, CloseStatus status) {
+		state.closed = true;
 		try {
 			state.session.close(status);
 		}
@@ -313,6 +324,8 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		private volatile @Nullable String peerName;
 
 		private volatile @Nullable PeerLink link;
+
+		private volatile boolean closed;
 
 		State(WebSocketSession session, String localNonce) {
 			this.session = session;

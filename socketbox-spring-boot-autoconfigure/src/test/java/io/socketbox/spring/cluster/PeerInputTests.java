@@ -113,6 +113,27 @@ class PeerInputTests {
 	}
 
 	@Test
+	void severalEnvelopesInOneFrameArriveInOrder() {
+		TestClient peer = authenticatedPeer(1);
+		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "batched-2").withSequence(2)) + "\n"
+				+ text(Envelope.broadcast(PEER_ID, PEER_ID + "-3", "batched-3").withSequence(3)) + "\n"
+				+ text(Envelope.broadcast(PEER_ID, PEER_ID + "-4", "batched-4").withSequence(4)));
+		this.browser.client().awaitMessageStartingWith("batched-4");
+		assertThat(this.browser.client().messages()).containsSubsequence("batched-2", "batched-3", "batched-4");
+		assertThat(peer.isOpen()).isTrue();
+	}
+
+	@Test
+	void badEnvelopeInAFrameClosesTheLinkAndNothingAfterItIsDelivered() {
+		TestClient peer = authenticatedPeer(1);
+		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "before-2").withSequence(2)) + "\n\n"
+				+ text(Envelope.broadcast(PEER_ID, PEER_ID + "-3", "injected").withSequence(3)));
+		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "Malformed frame");
+		assertThat(this.browser.client().awaitMessageStartingWith("before-2")).isEqualTo("before-2");
+		assertNotDeliveredToBrowser("injected");
+	}
+
+	@Test
 	void clientMessagesUpToTheSizeLimitArriveWhole() {
 		String atTheLimit = TestNodeApplication.ECHO_PREFIX + "x".repeat(LIMIT - TestNodeApplication.ECHO_PREFIX.length());
 		String small = TestNodeApplication.ECHO_PREFIX + "small";

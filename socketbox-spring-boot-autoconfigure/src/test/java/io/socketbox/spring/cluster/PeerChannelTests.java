@@ -1,0 +1,121 @@
+package io.socketbox.spring.cluster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link PeerChannel}'s writes: frames that queue up while a write is under
+ * way go together in the next one, within the batch limit and in order.
+ */
+class PeerChannelTests {
+
+	private final ExecutorService executor = Executors.newCachedThreadPool();
+
+	private final List<String> written = new CopyOnWriteArrayList<>();
+
+	private final CountDownLatch firstWriteStarted = new CountDownLatch(1);
+
+	private final CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+
+	@AfterEach
+	void stop() {
+		this.releaseFirstWrite.countDown();
+		this.executor.shutdownNow();
+	}
+
+	@Test
+	void framesQueuedDuringAWriteGoInOneWrite() throws Exception {
+		PeerChannel channel = channelWithBlockedFirstWrite(64 * 1024);
+		channel.enqueue(outbound(1, "first"));
+		assertThat(this.firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		for (int sequence = 2; sequence <= 11; sequence++) {
+			channel.enqueue(outbound(sequence, "frame-" + sequence));
+		}
+		this.releaseFirstWrite.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.written.size() == 2);
+		assertThat(this.written.get(0)).isEqualTo("first");
+		assertThat(PeerFrames.split(this.written.get(1))).containsExactly("frame-2", "frame-3", "frame-4", "frame-5",
+				"frame-6", "frame-7", "frame-8", "frame-9", "frame-10", "frame-11");
+	}
+
+	@Test
+	void writesStayWithinTheBatchLimit() throws Exception {
+		PeerChannel channel = channelWithBlockedFirstWrite(40);
+		channel.enqueue(outbound(1, "first"));
+		assertThat(this.firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		// 9 characters each, 10 with the separator: four fit in 40
+		for (int sequence = 2; sequence <= 11; sequence++) {
+			channel.enqueue(outbound(sequence, "frame-%03d".formatted(sequence)));
+		}
+		channel.enqueue(outbound(12, "x".repeat(100)));
+		this.releaseFirstWrite.countDown();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.written.stream().mapToInt((frame) -> PeerFrames.split(frame).size()).sum() == 12);
+		assertThat(this.written.subList(1, this.written.size())).containsExactly(
+				"frame-002\nframe-003\nframe-004\nframe-005", "frame-006\nframe-007\nframe-008\nframe-009",
+				"frame-010\nframe-011", "x".repeat(100));
+	}
+
+	private PeerChannel channelWithBlockedFirstWrite(int batchLimitBytes) throws Exception {
+		WebSocketSession session = mock(WebSocketSession.class);
+		willAnswer((invocation) -> {
+			TextMessage message = invocation.getArgument(0);
+			if (message.getPayload().startsWith("hb")) {
+				return null;
+			}
+			this.written.add(message.getPayload());
+			if (this.written.size() == 1) {
+				this.firstWriteStarted.countDown();
+				this.releaseFirstWrite.await(5, TimeUnit.SECONDS);
+			}
+			return null;
+		}).given(session).sendMessage(any());
+		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
+				Duration.ofSeconds(10), 1024 * 1024, 256, batchLimitBytes), this.executor, new NoOpListener());
+		channel.linkUp(new PeerLink("peer", "ws://peer", session), 0);
+		return channel;
+	}
+
+	private static PeerChannel.Outbound outbound(long sequence, String text) {
+		return new PeerChannel.Outbound(sequence, new TextMessage(text), text.length(), null);
+	}
+
+	private static final class NoOpListener implements PeerChannel.Listener {
+
+		@Override
+		public TextMessage heartbeat(long acknowledged) {
+			return new TextMessage("hb " + acknowledged);
+		}
+
+		@Override
+		public void unreachable(PeerChannel channel, List<String> failedRequestIds) {
+		}
+
+		@Override
+		public void dropped(PeerChannel channel, long count, String reason, boolean firstInOutage) {
+		}
+
+		@Override
+		public void resumed(PeerChannel channel, long droppedInOutage) {
+		}
+
+	}
+
+}
