@@ -33,7 +33,9 @@ import org.springframework.web.socket.client.WebSocketClient;
  * and links to them. Each node refreshes its own registration with a heartbeat counter;
  * a member whose counter has not moved for the member timeout, measured on this node's
  * own clock, has expired, so clocks of different nodes are never compared. Of two
- * members, the one with the lower id dials the other, so each pair has one link.
+ * members, the one with the higher id dials the other, so each pair has one link; ids
+ * begin with the start time, so a node that joins dials every member it finds on its
+ * first refresh instead of waiting for theirs.
  * <p>
  * Routing follows the links, not the cache: a member with a live link stays a member
  * while the cache is unreachable or flushed.
@@ -360,11 +362,15 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private synchronized void dialMissingLinks() {
 		for (Member member : this.members.values()) {
-			if (this.localNode.getId().compareTo(member.id) < 0 && !this.peers.isUp(member.id)
+			if (dials(member) && !this.peers.isUp(member.id)
 					&& !isDialing(member) && System.nanoTime() - member.nextDialAt >= 0) {
 				dial(member);
 			}
 		}
+	}
+
+	private boolean dials(Member member) {
+		return this.localNode.getId().compareTo(member.id) > 0;
 	}
 
 	private boolean isDialing(Member member) {
@@ -456,7 +462,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		Member member = this.members.get(link.peerId());
 		if (member != null) {
 			member.dialStartedAt = 0;
-			if (this.localNode.getId().compareTo(member.id) < 0) {
+			if (dials(member)) {
 				scheduleDial(backoff(1));
 			}
 		}

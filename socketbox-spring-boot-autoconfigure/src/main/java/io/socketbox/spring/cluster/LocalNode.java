@@ -9,11 +9,19 @@ import org.springframework.util.Assert;
 
 /**
  * This node: an id that is new on every start, and a name resolved once the web server
- * knows its port.
+ * knows its port. Ids begin with the start time, so that a node that starts later has a
+ * higher id (see {@link ClusterMembership}).
  */
 public final class LocalNode {
 
 	private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+	/**
+	 * Base-36 digits of the start time in milliseconds: enough until the year 5000.
+	 */
+	private static final int TIME_DIGITS = 9;
+
+	private static final int RANDOM_DIGITS = 6;
 
 	private final String id;
 
@@ -22,7 +30,7 @@ public final class LocalNode {
 	private volatile @Nullable String name;
 
 	/**
-	 * Create a node with a new random id.
+	 * Create a node with a new id.
 	 * @param nameResolver computes the node name on first use
 	 */
 	public LocalNode(Supplier<String> nameResolver) {
@@ -62,12 +70,14 @@ public final class LocalNode {
 	}
 
 	private static String newId() {
+		String time = Long.toString(System.currentTimeMillis(), 36);
+		StringBuilder id = new StringBuilder(TIME_DIGITS + RANDOM_DIGITS);
+		id.append("0".repeat(Math.max(0, TIME_DIGITS - time.length()))).append(time);
 		SecureRandom random = new SecureRandom();
-		char[] id = new char[12];
-		for (int i = 0; i < id.length; i++) {
-			id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+		for (int i = 0; i < RANDOM_DIGITS; i++) {
+			id.append(ALPHABET[random.nextInt(ALPHABET.length)]);
 		}
-		return new String(id);
+		return id.toString();
 	}
 
 	/**

@@ -188,6 +188,19 @@ class ClusterIntegrationTests {
 	}
 
 	@Test
+	void nodeThatJoinsLinksToEveryMemberWithoutWaitingForTheirRefresh() {
+		this.nodes.close();
+		// Only the first refresh of each node falls within the test
+		this.nodes = new ClusterNodes(redis.getPort(), this.prefix + "join:", "socketbox.cluster.refresh-interval=1m",
+				"socketbox.cluster.member-timeout=5m");
+		Node first = this.nodes.start();
+		Node second = this.nodes.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> Node.allLinked(List.of(first, second)));
+		Node joining = this.nodes.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> Node.allLinked(List.of(first, second, joining)));
+	}
+
+	@Test
 	void tenNodesJoiningAtOnceAllFindEachOther() {
 		this.nodes.close();
 		this.nodes = new ClusterNodes(redis.getPort(), this.prefix + "ten:");

@@ -76,11 +76,11 @@ class PeerDeliveryTests {
 	@ParameterizedTest(name = "stopping node dials: {0}")
 	@ValueSource(booleans = { true, false })
 	void gracefulStopDeliversWhatWasQueuedAndLeavesAtOnce(boolean stoppingNodeDials) {
-		// Of two nodes, the one with the lower id dials the other
-		Node lower = (this.first.id().compareTo(this.second.id()) < 0) ? this.first : this.second;
-		Node higher = (lower == this.first) ? this.second : this.first;
-		Node stopping = stoppingNodeDials ? lower : higher;
-		Node staying = (stopping == lower) ? higher : lower;
+		// Of two nodes, the one with the higher id dials the other
+		Node higher = (this.first.id().compareTo(this.second.id()) > 0) ? this.first : this.second;
+		Node lower = (higher == this.first) ? this.second : this.first;
+		Node stopping = stoppingNodeDials ? higher : lower;
+		Node staying = (stopping == higher) ? lower : higher;
 		String stoppingId = stopping.id();
 		ConnectedClient client = staying.connect(null);
 		for (int i = 1; i <= COUNT; i++) {

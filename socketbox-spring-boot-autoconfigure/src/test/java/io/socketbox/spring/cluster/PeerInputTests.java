@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 class PeerInputTests {
 
 	/**
-	 * Lower than any node id, so that the node never tries to dial the test's peer.
+	 * Lower than any node id, so that the node never tries to dial the test's peer
+	 * (the node with the higher id dials).
 	 */
 	private static final String PEER_ID = "000000000001";
 
