@@ -119,9 +119,8 @@ class PeerSecurityTests {
 			.initializers((context) -> context.getBeanFactory().registerSingleton("fakeAcceptor", fake))
 			.run()) {
 			int fakePort = fakeServer.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-			String forgedId = "zzzzzzzzzzzz";
 			String prefix = this.node.context().getEnvironment().getProperty("socketbox.cluster.cache-prefix");
-			writeForgedRegistration(prefix, forgedId, "ws://127.0.0.1:" + fakePort + "/fake");
+			writeForgedRegistration(prefix, FakeAcceptor.FORGED_ID, "ws://127.0.0.1:" + fakePort + "/fake");
 			CloseStatus status = fake.closed.get(10, TimeUnit.SECONDS);
 			assertThat(status.getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 			this.node.messaging().broadcast("secret-news");
@@ -131,7 +130,7 @@ class PeerSecurityTests {
 				.allSatisfy((frame) -> assertThat(this.codec.read(frame).type()).isEqualTo(Envelope.HELLO));
 			assertNotDeliveredToBrowser("injected");
 			assertThat(this.node.cluster().getMembers()).noneMatch(
-					(member) -> member.id().equals(forgedId) && member.link() == LinkState.UP);
+					(member) -> member.id().equals(FakeAcceptor.FORGED_ID) && member.link() == LinkState.UP);
 		}
 	}
 
@@ -187,6 +186,11 @@ class PeerSecurityTests {
 	 */
 	static final class FakeAcceptor extends TextWebSocketHandler {
 
+		/**
+		 * Lower than any node id, so that the node is the one that dials.
+		 */
+		static final String FORGED_ID = "000000000001";
+
 		private final EnvelopeCodec codec = new EnvelopeCodec();
 
 		final List<String> received = new CopyOnWriteArrayList<>();
@@ -195,14 +199,14 @@ class PeerSecurityTests {
 
 		@Override
 		public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-			session.sendMessage(this.codec.write(Envelope.challenge("zzzzzzzzzzzz", "fake", "bm9uY2U")));
+			session.sendMessage(this.codec.write(Envelope.challenge(FORGED_ID, "fake", "bm9uY2U")));
 		}
 
 		@Override
 		protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
 			this.received.add(message.getPayload());
-			session.sendMessage(this.codec.write(Envelope.welcome("zzzzzzzzzzzz", "bm90LWEtcHJvb2Y", 0)));
-			session.sendMessage(this.codec.write(Envelope.broadcast("zzzzzzzzzzzz", "zzzzzzzzzzzz-1", "injected").withSequence(1)));
+			session.sendMessage(this.codec.write(Envelope.welcome(FORGED_ID, "bm90LWEtcHJvb2Y", 0)));
+			session.sendMessage(this.codec.write(Envelope.broadcast(FORGED_ID, FORGED_ID + "-1", "injected").withSequence(1)));
 		}
 
 		@Override
