@@ -28,7 +28,11 @@ import org.springframework.web.socket.TextMessage;
  * resume) are skipped, and a link whose sequence numbers go backwards is closed.
  * <p>
  * One drain task at a time writes to the link, on the executor, so that a slow peer
- * holds up neither the sender nor other peers.
+ * holds up neither the sender nor other peers. Frames that queued up while it wrote go
+ * together in the next write (see {@link PeerFrames}), so a busy link costs one write
+ * for many frames and an idle one adds no delay. Heartbeats and acknowledgements go the
+ * same way: the thread that reads a link never waits to write to it, so two nodes that
+ * both fall behind cannot stop each other's reading.
  */
 final class PeerChannel {
 
@@ -57,6 +61,8 @@ final class PeerChannel {
 	private long downSince = System.nanoTime();
 
 	private boolean draining;
+
+	private boolean heartbeatDue;
 
 	private long droppedInOutage;
 
@@ -134,14 +140,17 @@ final class PeerChannel {
 		List<Outbound> batch = new ArrayList<>();
 		while (true) {
 			PeerLink current;
+			boolean heartbeat;
 			synchronized (this.lock) {
 				current = this.link;
-				if (current == null || !takeBatch(batch)) {
+				heartbeat = this.heartbeatDue;
+				if (current == null || (!takeBatch(batch) && !heartbeat)) {
 					this.draining = false;
 					return;
 				}
+				this.heartbeatDue = false;
 			}
-			if (!current.send(PeerFrames.join(batch))) {
+			if (!current.send(PeerFrames.join(batch, heartbeat ? heartbeat() : null))) {
 				// The link closed; what it did not confirm goes again on the next one. If
 				// that one came up while this send failed, its resend is up to this task
 				synchronized (this.lock) {
@@ -286,7 +295,7 @@ final class PeerChannel {
 			acknowledge = ++this.receivedSinceAcknowledgement >= this.settings.acknowledgeEvery();
 		}
 		if (acknowledge) {
-			sendHeartbeat(from);
+			requestHeartbeat();
 		}
 		return true;
 	}
@@ -310,7 +319,7 @@ final class PeerChannel {
 					+ this.settings.heartbeatTimeout()));
 		}
 		else {
-			sendHeartbeat(current);
+			requestHeartbeat();
 		}
 	}
 
@@ -375,13 +384,32 @@ final class PeerChannel {
 		}
 	}
 
-	private void sendHeartbeat(PeerLink current) {
+	/**
+	 * Have the drain task send a heartbeat, which acknowledges what was received so far,
+	 * with its next write.
+	 */
+	private void requestHeartbeat() {
+		boolean drain;
+		synchronized (this.lock) {
+			if (this.link == null) {
+				return;
+			}
+			this.heartbeatDue = true;
+			drain = !this.draining;
+			this.draining = true;
+		}
+		if (drain) {
+			this.executor.execute(this::drain);
+		}
+	}
+
+	private TextMessage heartbeat() {
 		long sequence;
 		synchronized (this.receiveLock) {
 			sequence = this.lastReceivedSequence;
 			this.receivedSinceAcknowledgement = 0;
 		}
-		current.send(this.listener.heartbeat(sequence));
+		return this.listener.heartbeat(sequence);
 	}
 
 	private List<String> removeRequests() {

@@ -3,6 +3,8 @@ package io.socketbox.spring.cluster;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.web.socket.TextMessage;
 
 /**
@@ -17,24 +19,35 @@ final class PeerFrames {
 	}
 
 	/**
-	 * Join frames into one; a single frame is sent as it is.
+	 * Join data frames, and a heartbeat if there is one, into one frame; a single frame
+	 * is sent as it is.
 	 */
-	static TextMessage join(List<PeerChannel.Outbound> batch) {
-		if (batch.size() == 1) {
+	static TextMessage join(List<PeerChannel.Outbound> batch, @Nullable TextMessage heartbeat) {
+		if (batch.size() == 1 && heartbeat == null) {
 			return batch.get(0).message();
 		}
-		int length = 0;
+		if (batch.isEmpty() && heartbeat != null) {
+			return heartbeat;
+		}
+		int length = (heartbeat != null) ? heartbeat.getPayloadLength() : 0;
 		for (PeerChannel.Outbound outbound : batch) {
 			length += outbound.size() + 1;
 		}
 		StringBuilder frame = new StringBuilder(length);
 		for (PeerChannel.Outbound outbound : batch) {
-			if (!frame.isEmpty()) {
-				frame.append(SEPARATOR);
-			}
-			frame.append(outbound.message().getPayload());
+			append(frame, outbound.message());
+		}
+		if (heartbeat != null) {
+			append(frame, heartbeat);
 		}
 		return new TextMessage(frame);
+	}
+
+	private static void append(StringBuilder frame, TextMessage message) {
+		if (!frame.isEmpty()) {
+			frame.append(SEPARATOR);
+		}
+		frame.append(message.getPayload());
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.socketbox.spring.cluster;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +23,8 @@ import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link PeerChannel}'s writes: frames that queue up while a write is under
- * way go together in the next one, within the batch limit and in order.
+ * way go together in the next one, within the batch limit and in order, and the thread
+ * that reads never writes.
  */
 class PeerChannelTests {
 
@@ -32,23 +34,23 @@ class PeerChannelTests {
 
 	private final CountDownLatch firstWriteStarted = new CountDownLatch(1);
 
-	private final CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+	private final CountDownLatch releaseWrites = new CountDownLatch(1);
 
 	@AfterEach
 	void stop() {
-		this.releaseFirstWrite.countDown();
+		this.releaseWrites.countDown();
 		this.executor.shutdownNow();
 	}
 
 	@Test
 	void framesQueuedDuringAWriteGoInOneWrite() throws Exception {
-		PeerChannel channel = channelWithBlockedFirstWrite(64 * 1024);
+		PeerChannel channel = channelWhoseWritesWait(64 * 1024);
 		channel.enqueue(outbound(1, "first"));
 		assertThat(this.firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
 		for (int sequence = 2; sequence <= 11; sequence++) {
 			channel.enqueue(outbound(sequence, "frame-" + sequence));
 		}
-		this.releaseFirstWrite.countDown();
+		this.releaseWrites.countDown();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.written.size() == 2);
 		assertThat(this.written.get(0)).isEqualTo("first");
 		assertThat(PeerFrames.split(this.written.get(1))).containsExactly("frame-2", "frame-3", "frame-4", "frame-5",
@@ -57,7 +59,7 @@ class PeerChannelTests {
 
 	@Test
 	void writesStayWithinTheBatchLimit() throws Exception {
-		PeerChannel channel = channelWithBlockedFirstWrite(40);
+		PeerChannel channel = channelWhoseWritesWait(40);
 		channel.enqueue(outbound(1, "first"));
 		assertThat(this.firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
 		// 9 characters each, 10 with the separator: four fit in 40
@@ -65,7 +67,7 @@ class PeerChannelTests {
 			channel.enqueue(outbound(sequence, "frame-%03d".formatted(sequence)));
 		}
 		channel.enqueue(outbound(12, "x".repeat(100)));
-		this.releaseFirstWrite.countDown();
+		this.releaseWrites.countDown();
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> this.written.stream().mapToInt((frame) -> PeerFrames.split(frame).size()).sum() == 12);
 		assertThat(this.written.subList(1, this.written.size())).containsExactly(
@@ -73,18 +75,35 @@ class PeerChannelTests {
 				"frame-010\nframe-011", "x".repeat(100));
 	}
 
-	private PeerChannel channelWithBlockedFirstWrite(int batchLimitBytes) throws Exception {
+	@Test
+	void threadThatReadsNeverWaitsForAWriteToAcknowledge() throws Exception {
+		PeerChannel channel = channelWhoseWritesWait(64 * 1024);
+		PeerLink link = channel.link();
+		channel.enqueue(outbound(1, "first"));
+		assertThat(this.firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+			for (long sequence = 1; sequence <= 256; sequence++) {
+				channel.receive(link, sequence, () -> {
+				});
+			}
+		});
+		// The 256th frame calls for an acknowledgement while the link's write still waits
+		reading.get(5, TimeUnit.SECONDS);
+		this.releaseWrites.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.written.contains("hb 256"));
+		assertThat(this.written).containsExactly("first", "hb 256");
+	}
+
+	/**
+	 * Create a channel on a link whose writes wait until {@link #releaseWrites}.
+	 */
+	private PeerChannel channelWhoseWritesWait(int batchLimitBytes) throws Exception {
 		WebSocketSession session = mock(WebSocketSession.class);
 		willAnswer((invocation) -> {
 			TextMessage message = invocation.getArgument(0);
-			if (message.getPayload().startsWith("hb")) {
-				return null;
-			}
 			this.written.add(message.getPayload());
-			if (this.written.size() == 1) {
-				this.firstWriteStarted.countDown();
-				this.releaseFirstWrite.await(5, TimeUnit.SECONDS);
-			}
+			this.firstWriteStarted.countDown();
+			this.releaseWrites.await(5, TimeUnit.SECONDS);
 			return null;
 		}).given(session).sendMessage(any());
 		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),

@@ -19,7 +19,7 @@ class PeerFramesTests {
 	@Test
 	void singleFrameIsSentAsItIs() {
 		PeerChannel.Outbound only = outbound(1, "one");
-		assertThat(PeerFrames.join(List.of(only))).isSameAs(only.message());
+		assertThat(PeerFrames.join(List.of(only), null)).isSameAs(only.message());
 	}
 
 	@Test
@@ -29,10 +29,19 @@ class PeerFramesTests {
 		for (int i = 0; i < payloads.size(); i++) {
 			batch.add(outbound(i + 1, payloads.get(i)));
 		}
-		List<String> envelopes = PeerFrames.split(PeerFrames.join(batch).getPayload());
+		List<String> envelopes = PeerFrames.split(PeerFrames.join(batch, null).getPayload());
 		assertThat(envelopes).hasSize(payloads.size());
 		assertThat(envelopes.stream().map((text) -> this.codec.read(text).payload())).containsExactlyElementsOf(payloads);
 		assertThat(envelopes.stream().map((text) -> this.codec.read(text).s())).containsExactly(1L, 2L, 3L, 4L);
+	}
+
+	@Test
+	void heartbeatGoesLastOrAlone() {
+		TextMessage heartbeat = this.codec.write(Envelope.heartbeat("origin", 7));
+		PeerChannel.Outbound data = outbound(8, "data");
+		assertThat(PeerFrames.join(List.of(), heartbeat)).isSameAs(heartbeat);
+		assertThat(PeerFrames.split(PeerFrames.join(List.of(data), heartbeat).getPayload()))
+			.containsExactly(data.message().getPayload(), heartbeat.getPayload());
 	}
 
 	@Test
