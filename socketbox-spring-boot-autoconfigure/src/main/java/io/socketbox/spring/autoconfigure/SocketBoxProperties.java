@@ -223,7 +223,7 @@ public class SocketBoxProperties {
 		private Duration reconnectMaxDelay = Duration.ofSeconds(5);
 
 		/**
-		 * Largest frame accepted on a peer link.
+		 * Largest frame accepted on a peer link, and sent on one; the same on every node.
 		 */
 		private DataSize maxFrameSize = DataSize.ofMegabytes(1);
 

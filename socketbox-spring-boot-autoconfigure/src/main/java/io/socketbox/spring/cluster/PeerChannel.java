@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
@@ -72,9 +73,13 @@ final class PeerChannel {
 
 	private final Object receiveLock = new Object();
 
-	private long lastReceivedSequence;
+	/**
+	 * Written under the receive lock, read without it, so that a heartbeat never waits
+	 * for a delivery that is writing to a slow client.
+	 */
+	private volatile long lastReceivedSequence;
 
-	private int receivedSinceAcknowledgement;
+	private final AtomicInteger receivedSinceAcknowledgement = new AtomicInteger();
 
 	PeerChannel(String peerId, String peerName, Settings settings, Executor executor, Listener listener) {
 		this.peerId = peerId;
@@ -292,7 +297,7 @@ final class PeerChannel {
 			}
 			this.lastReceivedSequence = sequence;
 			delivery.run();
-			acknowledge = ++this.receivedSinceAcknowledgement >= this.settings.acknowledgeEvery();
+			acknowledge = this.receivedSinceAcknowledgement.incrementAndGet() >= this.settings.acknowledgeEvery();
 		}
 		if (acknowledge) {
 			requestHeartbeat();
@@ -301,9 +306,7 @@ final class PeerChannel {
 	}
 
 	long lastReceivedSequence() {
-		synchronized (this.receiveLock) {
-			return this.lastReceivedSequence;
-		}
+		return this.lastReceivedSequence;
 	}
 
 	/**
@@ -404,12 +407,8 @@ final class PeerChannel {
 	}
 
 	private TextMessage heartbeat() {
-		long sequence;
-		synchronized (this.receiveLock) {
-			sequence = this.lastReceivedSequence;
-			this.receivedSinceAcknowledgement = 0;
-		}
-		return this.listener.heartbeat(sequence);
+		this.receivedSinceAcknowledgement.set(0);
+		return this.listener.heartbeat(this.lastReceivedSequence);
 	}
 
 	private List<String> removeRequests() {

@@ -94,6 +94,25 @@ class PeerChannelTests {
 		assertThat(this.written).containsExactly("first", "hb 256");
 	}
 
+	@Test
+	void heartbeatDoesNotWaitForADeliveryInProgress() throws Exception {
+		this.releaseWrites.countDown();
+		PeerChannel channel = channelWhoseWritesWait(64 * 1024);
+		PeerLink link = channel.link();
+		CountDownLatch delivering = new CountDownLatch(1);
+		CountDownLatch finishDelivery = new CountDownLatch(1);
+		CompletableFuture<Boolean> slowDelivery = CompletableFuture.supplyAsync(() -> channel.receive(link, 1, () -> {
+			delivering.countDown();
+			awaitQuietly(finishDelivery);
+		}));
+		assertThat(delivering.await(5, TimeUnit.SECONDS)).isTrue();
+		channel.tick(System.nanoTime());
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.written.contains("hb 1"));
+		assertThat(slowDelivery).isNotDone();
+		finishDelivery.countDown();
+		assertThat(slowDelivery.get(5, TimeUnit.SECONDS)).isTrue();
+	}
+
 	/**
 	 * Create a channel on a link whose writes wait until {@link #releaseWrites}.
 	 */
@@ -110,6 +129,15 @@ class PeerChannelTests {
 				Duration.ofSeconds(10), 1024 * 1024, 256, batchLimitBytes), this.executor, new NoOpListener());
 		channel.linkUp(new PeerLink("peer", "ws://peer", session), 0);
 		return channel;
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static PeerChannel.Outbound outbound(long sequence, String text) {
