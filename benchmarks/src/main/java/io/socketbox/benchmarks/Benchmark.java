@@ -42,6 +42,9 @@ public final class Benchmark {
 
 	private Target b;
 
+	/** The sample with Tomcat's default buffers, for scenario 5 only. */
+	private Target aWithTomcatDefaults;
+
 	private Benchmark(Options options) {
 		this.options = options;
 		this.scenarios = new Scenarios(options);
@@ -77,10 +80,14 @@ public final class Benchmark {
 			})
 			.build();
 		redis.start();
-		this.a = new SocketBoxTarget(this.options.sampleJar(), redisPort, this.options.nodeJvmArguments(), logs);
+		SocketBoxTarget socketBox = new SocketBoxTarget(this.options.sampleJar(), redisPort,
+				this.options.nodeJvmArguments(), logs);
+		this.a = socketBox;
+		this.aWithTomcatDefaults = socketBox.withTomcatDefaults();
 		this.b = new SocketIoTarget(this.options.socketIoDirectory(), redisPort, logs);
 		Thread cleanup = new Thread(() -> {
 			this.a.stopAll();
+			this.aWithTomcatDefaults.stopAll();
 			this.b.stopAll();
 			stopQuietly(redis);
 		});
@@ -102,6 +109,7 @@ public final class Benchmark {
 		}
 		finally {
 			this.a.stopAll();
+			this.aWithTomcatDefaults.stopAll();
 			this.b.stopAll();
 		}
 		String markdown = header() + this.report.toMarkdown();
@@ -167,15 +175,26 @@ public final class Benchmark {
 		row(s, "loss", "loss", Unit.PERCENT, r, "", null);
 	}
 
+	/**
+	 * Scenario 5 with the sample as shipped (its idle-connection tuning, on which the
+	 * target is judged) and again with Tomcat's default buffers, each against the same
+	 * Socket.IO figures.
+	 */
 	private void memory() throws Exception {
 		int count = this.options.idleConnections();
 		Pair r = both("5", (t) -> this.scenarios.memory(t, count));
+		Pair defaults = new Pair(
+				alone("5 (Tomcat defaults)", this.aWithTomcatDefaults, (t) -> this.scenarios.memory(t, count)), r.b());
 		String s = "5 memory, " + String.format(Locale.ROOT, "%,d", count) + " idle connections";
-		row(s, "heapPerConnection", "heap per connection", Unit.KILOBYTES, r, "A <= 20 KB",
+		String tuned = ", sample's idle-connection tuning";
+		String untuned = ", Tomcat defaults (tuning off)";
+		row(s, "heapPerConnection", "heap per connection" + tuned, Unit.KILOBYTES, r, "A <= 20 KB",
 				(x) -> x.a("heapPerConnection") <= 20);
-		row(s, "rssPerConnection", "resident per connection", Unit.KILOBYTES, r, "", null);
-		row(s, "heapIdle", "heap with no connection", Unit.MEGABYTES, r, "", null);
-		row(s, "rssIdle", "resident with no connection", Unit.MEGABYTES, r, "", null);
+		row(s, "rssPerConnection", "resident per connection" + tuned, Unit.KILOBYTES, r, "", null);
+		row(s, "heapPerConnection", "heap per connection" + untuned, Unit.KILOBYTES, defaults, "", null);
+		row(s, "rssPerConnection", "resident per connection" + untuned, Unit.KILOBYTES, defaults, "", null);
+		row(s, "heapIdle", "heap with no connection" + tuned, Unit.MEGABYTES, r, "", null);
+		row(s, "rssIdle", "resident with no connection" + tuned, Unit.MEGABYTES, r, "", null);
 	}
 
 	private void joinAndFailover() throws Exception {
@@ -210,27 +229,43 @@ public final class Benchmark {
 	 * Run a scenario against both systems, {@code repeat} times each, A first on even
 	 * rounds and B first on odd ones, and keep the median of every figure.
 	 */
-	private Pair both(String name, Run run) throws Exception {
+	private Pair both(String name, Run run) {
 		List<Map<String, Double>> ofA = new ArrayList<>();
 		List<Map<String, Double>> ofB = new ArrayList<>();
 		for (int round = 0; round < this.options.repeat(); round++) {
 			Target[] order = (round % 2 == 0) ? new Target[] { this.a, this.b } : new Target[] { this.b, this.a };
 			for (Target target : order) {
-				log("Scenario " + name + ": " + target + " (round " + (round + 1) + ")");
-				Map<String, Double> figures;
-				try {
-					figures = run.run(target);
-				}
-				catch (Exception ex) {
-					log("  failed: " + ex);
-					this.report.note("Scenario " + name + " failed for " + target + ": " + ex.getMessage());
-					figures = Map.of();
-				}
-				log("  " + figures);
-				((target == this.a) ? ofA : ofB).add(figures);
+				((target == this.a) ? ofA : ofB).add(once(name, target, round, run));
 			}
 		}
 		return new Pair(median(ofA), median(ofB));
+	}
+
+	/**
+	 * Run a scenario against one system {@code repeat} times and keep the median of every
+	 * figure.
+	 */
+	private Map<String, Double> alone(String name, Target target, Run run) {
+		List<Map<String, Double>> runs = new ArrayList<>();
+		for (int round = 0; round < this.options.repeat(); round++) {
+			runs.add(once(name, target, round, run));
+		}
+		return median(runs);
+	}
+
+	private Map<String, Double> once(String name, Target target, int round, Run run) {
+		log("Scenario " + name + ": " + target + " (round " + (round + 1) + ")");
+		Map<String, Double> figures;
+		try {
+			figures = run.run(target);
+		}
+		catch (Exception ex) {
+			log("  failed: " + ex);
+			this.report.note("Scenario " + name + " failed for " + target + ": " + ex.getMessage());
+			figures = Map.of();
+		}
+		log("  " + figures);
+		return figures;
 	}
 
 	private static Map<String, Double> median(List<Map<String, Double>> runs) {

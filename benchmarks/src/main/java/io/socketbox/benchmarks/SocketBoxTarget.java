@@ -5,16 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The SocketBox sample chat: {@code java -jar sample-app.jar} per node, Redis as the
- * cache, cluster state from {@code GET /api/cluster}, heap from {@code jcmd}.
+ * cache, cluster state from {@code GET /api/cluster}, heap from {@code jcmd}. The sample
+ * runs with its idle-connection tuning (1 KB Tomcat buffers) unless the target comes
+ * from {@link #withTomcatDefaults()}.
  */
 final class SocketBoxTarget extends Target {
 
 	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
+
+	/** Shared by both variants of the sample, so that their namespaces differ too. */
+	private static final AtomicInteger clusters = new AtomicInteger();
+
+	private final String name;
 
 	private final Path jar;
 
@@ -22,18 +30,36 @@ final class SocketBoxTarget extends Target {
 
 	private final List<String> jvmArguments;
 
+	private final List<String> applicationArguments;
+
 	private int cluster;
 
 	SocketBoxTarget(Path jar, int redisPort, List<String> jvmArguments, Path logDirectory) {
+		this("SocketBox", jar, redisPort, jvmArguments, List.of(), logDirectory);
+	}
+
+	private SocketBoxTarget(String name, Path jar, int redisPort, List<String> jvmArguments,
+			List<String> applicationArguments, Path logDirectory) {
 		super(logDirectory);
+		this.name = name;
 		this.jar = jar;
 		this.redisPort = redisPort;
 		this.jvmArguments = jvmArguments;
+		this.applicationArguments = applicationArguments;
+	}
+
+	/**
+	 * Return the same sample with its idle-connection tuning off: Tomcat's default
+	 * buffers, as an application that has not tuned them would have.
+	 */
+	SocketBoxTarget withTomcatDefaults() {
+		return new SocketBoxTarget(this.name + ", Tomcat defaults", this.jar, this.redisPort, this.jvmArguments,
+				List.of("--sample.idle-connection-tuning.enabled=false"), this.logDirectory);
 	}
 
 	@Override
 	String name() {
-		return "SocketBox";
+		return this.name;
 	}
 
 	@Override
@@ -43,7 +69,7 @@ final class SocketBoxTarget extends Target {
 
 	@Override
 	void newCluster() {
-		this.cluster++;
+		this.cluster = clusters.incrementAndGet();
 	}
 
 	@Override
@@ -58,6 +84,7 @@ final class SocketBoxTarget extends Target {
 				"--socketbox.cluster.cache-prefix=bench-" + ProcessHandle.current().pid() + "-" + this.cluster + ":",
 				// Tomcat accepts 8192 connections by default; scenario 5 opens 10,000
 				"--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=1000"));
+		command.addAll(this.applicationArguments);
 		return command;
 	}
 

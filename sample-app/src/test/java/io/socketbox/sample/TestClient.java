@@ -12,6 +12,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,8 +48,19 @@ final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 
 	private TestClient(JsonMapper jsonMapper, URI uri) throws Exception {
 		this.jsonMapper = jsonMapper;
-		this.session = new StandardWebSocketClient().execute(this, new WebSocketHttpHeaders(), uri)
+		this.session = new StandardWebSocketClient(container()).execute(this, new WebSocketHttpHeaders(), uri)
 			.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * A container that takes whole messages of up to 64 K characters: the sample's
+	 * idle-connection tuning lowers the default of every Tomcat WebSocket container in
+	 * the JVM, this client's included.
+	 */
+	private static WebSocketContainer container() {
+		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+		container.setDefaultMaxTextMessageBufferSize(64 * 1024);
+		return container;
 	}
 
 	static TestClient connect(JsonMapper jsonMapper, int port) throws Exception {
