@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The SocketBox sample chat: {@code java -jar sample-app.jar} per node, Redis as the
  * cache, cluster state from {@code GET /api/cluster}, heap from {@code jcmd}. The sample
- * runs with its idle-connection tuning (1 KB Tomcat buffers) unless the target comes
- * from {@link #withTomcatDefaults()}.
+ * runs with Tomcat's default buffers unless the target comes from
+ * {@link #withIdleConnectionTuning()}.
  */
 final class SocketBoxTarget extends Target {
 
@@ -49,12 +49,12 @@ final class SocketBoxTarget extends Target {
 	}
 
 	/**
-	 * Return the same sample with its idle-connection tuning off: Tomcat's default
-	 * buffers, as an application that has not tuned them would have.
+	 * Return the same sample with its idle-connection tuning on: 1 KB Tomcat buffers,
+	 * for nodes that hold many mostly idle connections.
 	 */
-	SocketBoxTarget withTomcatDefaults() {
-		return new SocketBoxTarget(this.name + ", Tomcat defaults", this.jar, this.redisPort, this.jvmArguments,
-				List.of("--sample.idle-connection-tuning.enabled=false"), this.logDirectory);
+	SocketBoxTarget withIdleConnectionTuning() {
+		return new SocketBoxTarget(this.name + ", idle-connection tuning", this.jar, this.redisPort,
+				this.jvmArguments, List.of("--sample.idle-connection-tuning.enabled=true"), this.logDirectory);
 	}
 
 	@Override

@@ -8,13 +8,14 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 
 /**
  * Smaller per-connection buffers, for a node that holds many mostly idle WebSocket
- * connections (README, "Memory per connection"). Applies to the whole server, HTTP
- * included; {@code sample.idle-connection-tuning.enabled=false} keeps Tomcat's defaults.
+ * connections (README, "Memory per connection"), when
+ * {@code sample.idle-connection-tuning.enabled=true}. Applies to the whole server, HTTP
+ * included, and slows the links between nodes, so it is off by default.
  * The third piece, Tomcat's WebSocket frame buffers, is a system property that must be
  * set before Tomcat starts: see {@link WebSocketBufferSizePostProcessor}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBooleanProperty(name = IdleConnectionTuning.ENABLED_PROPERTY, matchIfMissing = true)
+@ConditionalOnBooleanProperty(IdleConnectionTuning.ENABLED_PROPERTY)
 final class IdleConnectionTuning {
 
 	static final String ENABLED_PROPERTY = "sample.idle-connection-tuning.enabled";

@@ -3,22 +3,19 @@ package io.socketbox.sample;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.cache.FileSystemCacheProvider;
-import jakarta.websocket.server.ServerContainer;
-import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's own configuration: cluster mode on, the file cache even though Spring
- * Data Redis is on the class path and no Redis runs, and the idle-connection tuning.
+ * Data Redis is on the class path and no Redis runs, and Tomcat's own buffer sizes.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "socketbox.cache.file.directory=${java.io.tmpdir}/socketbox-sample-tests-${random.uuid}")
@@ -34,10 +31,7 @@ class DefaultConfigurationTests {
 	private RedisConnectionFactory redisConnectionFactory;
 
 	@Autowired
-	private ServerContainer serverContainer;
-
-	@Autowired
-	private WebServerApplicationContext context;
+	private ApplicationContext context;
 
 	@Test
 	void joinsAClusterThroughTheFileCache() {
@@ -48,14 +42,8 @@ class DefaultConfigurationTests {
 	}
 
 	@Test
-	void tunesTomcatForManyIdleConnections() {
-		String size = Integer.toString(IdleConnectionTuning.BUFFER_SIZE);
-		assertThat(System.getProperty(WebSocketBufferSizePostProcessor.BUFFER_SIZE_PROPERTY)).isEqualTo(size);
-		assertThat(this.serverContainer.getDefaultMaxTextMessageBufferSize()).isEqualTo(IdleConnectionTuning.BUFFER_SIZE);
-		assertThat(this.serverContainer.getDefaultMaxBinaryMessageBufferSize()).isEqualTo(IdleConnectionTuning.BUFFER_SIZE);
-		Connector connector = ((TomcatWebServer) this.context.getWebServer()).getTomcat().getConnector();
-		assertThat(connector.getProperty("socket.appReadBufSize")).hasToString(size);
-		assertThat(connector.getProperty("socket.appWriteBufSize")).hasToString(size);
+	void keepsTomcatsBufferSizes() {
+		assertThat(this.context.getBeanNamesForType(IdleConnectionTuning.class)).isEmpty();
 	}
 
 }

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the switch of the sample's idle-connection tuning; its effect on a running
- * server is in {@link DefaultConfigurationTests}.
+ * server is in {@link IdleConnectionTuningServerTests}.
  */
 class IdleConnectionTuningTests {
 
@@ -41,26 +41,29 @@ class IdleConnectionTuningTests {
 	}
 
 	@Test
-	void switchedOffLeavesTomcatsDefaults() {
-		this.contextRunner.withPropertyValues(IdleConnectionTuning.ENABLED_PROPERTY + "=false")
-			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean("webSocketContainer")
-				.doesNotHaveBean(TomcatConnectorCustomizer.class));
-		postProcess(new MockEnvironment().withProperty(IdleConnectionTuning.ENABLED_PROPERTY, "false"));
+	void offByDefault() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
+			.doesNotHaveBean("webSocketContainer")
+			.doesNotHaveBean(TomcatConnectorCustomizer.class));
+		postProcess(new MockEnvironment());
 		assertThat(System.getProperty(BUFFER_SIZE)).isNull();
 	}
 
 	@Test
-	void setsTomcatsWebSocketBufferSizeByDefault() {
-		postProcess(new MockEnvironment());
+	void switchedOnSetsTomcatsWebSocketBufferSize() {
+		postProcess(enabled());
 		assertThat(System.getProperty(BUFFER_SIZE)).isEqualTo(Integer.toString(IdleConnectionTuning.BUFFER_SIZE));
 	}
 
 	@Test
 	void keepsAWebSocketBufferSizeSetAlready() {
 		System.setProperty(BUFFER_SIZE, "4096");
-		postProcess(new MockEnvironment());
+		postProcess(enabled());
 		assertThat(System.getProperty(BUFFER_SIZE)).isEqualTo("4096");
+	}
+
+	private static MockEnvironment enabled() {
+		return new MockEnvironment().withProperty(IdleConnectionTuning.ENABLED_PROPERTY, "true");
 	}
 
 	private static void postProcess(MockEnvironment environment) {
