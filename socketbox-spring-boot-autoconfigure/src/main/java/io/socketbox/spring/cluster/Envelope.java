@@ -27,7 +27,11 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		@Nullable String payload, @Nullable Integer count, @Nullable String name, @Nullable String nonce,
 		@Nullable String proof, @Nullable Long s, @Nullable Long ack) {
 
-	static final int VERSION = 1;
+	/**
+	 * The protocol version; 2 since links carry several envelopes per frame and the
+	 * node with the higher id dials. Nodes of other versions are refused.
+	 */
+	static final int VERSION = 2;
 
 	static final String CHALLENGE = "challenge";
 

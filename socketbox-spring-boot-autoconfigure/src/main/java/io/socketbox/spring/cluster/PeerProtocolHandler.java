@@ -57,6 +57,9 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		session.setTextMessageSizeLimit(this.context.maxFrameSize());
 		SendTimeouts.apply(session, this.context.sendTimeLimitMillis());
+		if (isDialer()) {
+			TcpNoDelay.enable(session);
+		}
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
 				this.context.sendTimeLimitMillis(), this.context.sendBufferSizeLimit());
 		State state = new State(concurrent, this.context.authenticator().newNonce());

@@ -114,6 +114,14 @@ class PeerInputTests {
 	}
 
 	@Test
+	void peerOfAnotherProtocolVersionIsRefused() {
+		TestClient peer = TestClient.connect("ws://127.0.0.1:" + this.node.port() + "/socketbox/cluster");
+		peer.awaitMessageStartingWith("{");
+		peer.send("{\"v\":1,\"type\":\"hello\",\"origin\":\"" + PEER_ID + "\",\"name\":\"ws://127.0.0.1:1/old\"}");
+		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "Unsupported protocol version 1");
+	}
+
+	@Test
 	void severalEnvelopesInOneFrameArriveInOrder() {
 		TestClient peer = authenticatedPeer(1);
 		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "batched-2").withSequence(2)) + "\n"
@@ -168,7 +176,7 @@ class PeerInputTests {
 		String nonce = this.authenticator.newNonce();
 		peer.send(text(Envelope.hello(PEER_ID, "ws://127.0.0.1:1/test-peer", nonce,
 				this.authenticator.helloProof(challenge.nonce(), nonce, PEER_ID, this.node.id(), name), 0)));
-		Envelope welcome = this.codec.read(peer.awaitMessageStartingWith("{\"v\":1,\"type\":\"welcome\""));
+		Envelope welcome = this.codec.read(peer.awaitMessageStartingWith("{\"v\":" + Envelope.VERSION + ",\"type\":\"welcome\""));
 		assertThat(PeerAuthenticator.matches(
 				this.authenticator.welcomeProof(challenge.nonce(), nonce, PEER_ID, this.node.id(), name),
 				welcome.proof()))
