@@ -99,10 +99,12 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	@Override
 	public void broadcast(Object payload) {
 		String text = toText(payload);
-		this.connections.broadcast(new TextMessage(text));
+		// Peers first: queueing for them does not wait, and their connections need not
+		// wait for every write to the connections of this node
 		if (this.peers != null && !this.peers.all().isEmpty()) {
 			sendToPeers(Envelope.broadcast(this.localNode.getId(), nextRequestId(), text));
 		}
+		this.connections.broadcast(new TextMessage(text));
 	}
 
 	@Override
