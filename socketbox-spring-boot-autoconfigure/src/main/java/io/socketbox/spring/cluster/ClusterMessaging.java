@@ -208,7 +208,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			case Envelope.LEAVE -> {
 				// Confirm at once everything up to the notice: the leaving node waits for
 				// that before it closes the link
-				link.send(this.codec.write(Envelope.heartbeat(this.localNode.getId(), envelope.s())));
+				link.send(this.peers.heartbeat(envelope.s()));
 				this.membershipListener.left(link.peerId());
 			}
 			case Envelope.MEMBERS -> {
