@@ -1,26 +1,30 @@
 package io.socketbox.spring;
 
-import java.io.IOException;
 import java.security.Principal;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
- * The open connections of this node, by id. Delivers messages to them and cuts off a
- * connection that exceeds its send-time or buffer limit, so that a slow client never
- * stalls the others.
+ * The open connections of this node, by id. Sending to a connection puts the message
+ * in that connection's bounded outbound queue and returns: a client that stops reading
+ * is cut off at its limit, and counted, while no other connection, peer link or caller
+ * waits for it.
  */
-public final class LocalConnections {
+public final class LocalConnections implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(LocalConnections.class);
 
@@ -28,12 +32,51 @@ public final class LocalConnections {
 
 	private final Collection<SocketBoxConnection> view = Collections.unmodifiableCollection(this.connections.values());
 
+	private final ExecutorService executor = Executors
+		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
+
+	private final AtomicLong slowClientsClosed = new AtomicLong();
+
+	private final AtomicLong failedClientsClosed = new AtomicLong();
+
+	private final ConnectionOutbox.Listener outboxListener = new ConnectionOutbox.Listener() {
+
+		@Override
+		public void cut(SocketBoxConnection connection, ConnectionOutbox.CutReason reason,
+				@Nullable Throwable failure) {
+			cutOff(connection, reason, failure);
+		}
+
+		@Override
+		public void close(SocketBoxConnection connection, CloseStatus status) {
+			closeSession(connection, status);
+		}
+
+	};
+
+	private static CustomizableThreadFactory daemon(CustomizableThreadFactory threadFactory) {
+		threadFactory.setDaemon(true);
+		return threadFactory;
+	}
+
 	void add(SocketBoxConnection connection) {
 		this.connections.put(connection.getId(), connection);
 	}
 
 	boolean remove(SocketBoxConnection connection) {
 		return this.connections.remove(connection.getId(), connection);
+	}
+
+	/**
+	 * Runs the blocking sends of containers without an asynchronous one, and the closing
+	 * of connections that were cut off.
+	 */
+	Executor executor() {
+		return this.executor;
+	}
+
+	ConnectionOutbox.Listener outboxListener() {
+		return this.outboxListener;
 	}
 
 	/**
@@ -62,25 +105,77 @@ public final class LocalConnections {
 	}
 
 	/**
-	 * Send a message to one connection of this node.
+	 * Return how many clients were cut off because they did not read fast enough: a
+	 * write took longer than the send time limit, or more than the send buffer size
+	 * limit waited for them.
+	 * @return the number since start
+	 */
+	public long getSlowClientsClosed() {
+		return this.slowClientsClosed.get();
+	}
+
+	/**
+	 * Return how many clients were cut off because a write to them failed.
+	 * @return the number since start
+	 */
+	public long getFailedClientsClosed() {
+		return this.failedClientsClosed.get();
+	}
+
+	/**
+	 * Queue a message for one connection of this node, after {@code onConnect} if that
+	 * has not returned yet.
 	 * @param id the connection id
 	 * @param message the message
 	 * @return whether the connection exists and took the message
 	 */
-	public boolean send(String id, TextMessage message) {
+	public boolean send(String id, OutboundText message) {
 		SocketBoxConnection connection = this.connections.get(id);
-		return connection != null && deliver(connection, message);
+		return connection != null && connection.deliver(message);
 	}
 
 	/**
-	 * Send a message to a connection of this node at once, registered or not; what
+	 * Queue a message for a connection of this node at once, registered or not; what
 	 * {@code onConnect} sends goes this way.
 	 * @param connection the connection
 	 * @param message the message
 	 * @return whether the connection took it
 	 */
-	public boolean send(SocketBoxConnection connection, TextMessage message) {
-		return write(connection, () -> connection.send(message));
+	public boolean send(SocketBoxConnection connection, OutboundText message) {
+		return connection.send(message);
+	}
+
+	/**
+	 * Queue a message for every connection of this node.
+	 * @param message the message
+	 * @return the number of connections that took it
+	 */
+	public int broadcast(OutboundText message) {
+		int count = 0;
+		for (SocketBoxConnection connection : this.connections.values()) {
+			if (connection.deliver(message)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Queue a message for every connection of this node whose principal has the given
+	 * name.
+	 * @param user the principal name
+	 * @param message the message
+	 * @return the number of connections that took it
+	 */
+	public int sendToUser(String user, OutboundText message) {
+		int count = 0;
+		for (SocketBoxConnection connection : this.connections.values()) {
+			Principal principal = connection.getPrincipal();
+			if (principal != null && user.equals(principal.getName()) && connection.deliver(message)) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	/**
@@ -88,70 +183,11 @@ public final class LocalConnections {
 	 * @param connection the connection
 	 */
 	void open(SocketBoxConnection connection) {
-		write(connection, connection::open);
-	}
-
-	private boolean deliver(SocketBoxConnection connection, TextMessage message) {
-		return write(connection, () -> connection.deliver(message));
-	}
-
-	private boolean write(SocketBoxConnection connection, Write write) {
-		try {
-			write.run();
-			return true;
-		}
-		catch (SessionLimitExceededException ex) {
-			logger.info("Closing " + connection + ": " + ex.getMessage());
-			remove(connection);
-			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
-			return false;
-		}
-		catch (IOException | IllegalStateException ex) {
-			// A failed or timed-out write leaves the connection unusable
-			if (logger.isDebugEnabled()) {
-				logger.debug("Closing " + connection + " after a failed send: " + ex.getMessage());
-			}
-			remove(connection);
-			connection.close(CloseStatus.SESSION_NOT_RELIABLE);
-			return false;
-		}
+		connection.open();
 	}
 
 	/**
-	 * Send a message to every connection of this node.
-	 * @param message the message
-	 * @return the number of connections that took it
-	 */
-	public int broadcast(TextMessage message) {
-		int count = 0;
-		for (SocketBoxConnection connection : this.connections.values()) {
-			if (deliver(connection, message)) {
-				count++;
-			}
-		}
-		return count;
-	}
-
-	/**
-	 * Send a message to every connection of this node whose principal has the given
-	 * name.
-	 * @param user the principal name
-	 * @param message the message
-	 * @return the number of connections that took it
-	 */
-	public int sendToUser(String user, TextMessage message) {
-		int count = 0;
-		for (SocketBoxConnection connection : this.connections.values()) {
-			Principal principal = connection.getPrincipal();
-			if (principal != null && user.equals(principal.getName()) && deliver(connection, message)) {
-				count++;
-			}
-		}
-		return count;
-	}
-
-	/**
-	 * Close every connection.
+	 * Close every connection, each after what is queued for it.
 	 * @param status the close status
 	 */
 	public void closeAll(CloseStatus status) {
@@ -160,11 +196,37 @@ public final class LocalConnections {
 		}
 	}
 
-	@FunctionalInterface
-	private interface Write {
+	private void cutOff(SocketBoxConnection connection, ConnectionOutbox.CutReason reason,
+			@Nullable Throwable failure) {
+		remove(connection);
+		if (reason == ConnectionOutbox.CutReason.SEND_FAILED) {
+			this.failedClientsClosed.incrementAndGet();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Closing " + connection + ": " + reason.description()
+						+ ((failure != null) ? " (" + failure + ")" : ""));
+			}
+		}
+		else {
+			this.slowClientsClosed.incrementAndGet();
+			logger.info("Closing " + connection + ": " + reason.description());
+		}
+		// Off the sender's thread: a close waits briefly for a write in progress
+		CloseStatus status = CloseStatus.SESSION_NOT_RELIABLE.withReason(reason.description());
+		this.executor.execute(() -> Sessions.closeNow(connection.session(), status));
+	}
 
-		void run() throws IOException;
+	private void closeSession(SocketBoxConnection connection, CloseStatus status) {
+		try {
+			connection.session().close(status);
+		}
+		catch (Exception ex) {
+			// The transport is already gone: nothing left to close
+		}
+	}
 
+	@Override
+	public void destroy() {
+		this.executor.shutdown();
 	}
 
 }

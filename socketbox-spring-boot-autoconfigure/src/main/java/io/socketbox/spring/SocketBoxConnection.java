@@ -1,22 +1,19 @@
 package io.socketbox.spring;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.Principal;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
  * A browser's WebSocket connection to this node. Its {@link #getId() id} is unique in
  * the cluster and names the node that holds the connection, so that any node can route
- * a message to it.
+ * a message to it. Messages to it go through its own bounded outbound queue, so that a
+ * client that reads slowly is cut off instead of holding up anyone else.
  */
 public final class SocketBoxConnection {
 
@@ -24,15 +21,13 @@ public final class SocketBoxConnection {
 
 	private final WebSocketSession session;
 
-	private final Object openLock = new Object();
+	private final ConnectionOutbox outbox;
 
-	private final List<TextMessage> heldUntilOpen = new ArrayList<>();
-
-	private volatile boolean open;
-
-	SocketBoxConnection(String id, WebSocketSession session) {
+	SocketBoxConnection(String id, WebSocketSession session, TextSender sender, ConnectionOutbox.Limits limits,
+			ConnectionOutbox.Listener listener) {
 		this.id = id;
 		this.session = session;
+		this.outbox = new ConnectionOutbox(this, sender, limits, listener);
 	}
 
 	/**
@@ -76,53 +71,44 @@ public final class SocketBoxConnection {
 	}
 
 	/**
-	 * Close the connection.
+	 * Close the connection once the messages queued for it have been written.
 	 * @param status the close status to send to the client
 	 */
 	public void close(CloseStatus status) {
-		try {
-			this.session.close(status);
-		}
-		catch (IOException ex) {
-			// The transport is already gone: nothing left to close
-		}
+		this.outbox.close(status);
 	}
 
-	void send(TextMessage message) throws IOException {
-		this.session.sendMessage(message);
+	WebSocketSession session() {
+		return this.session;
 	}
 
 	/**
-	 * Send a message from elsewhere in the cluster: at once when the connection is open,
-	 * else after {@link #open()}, so that what {@code onConnect} sends arrives first.
+	 * Queue a message at once, even before {@code onConnect} has returned.
 	 */
-	void deliver(TextMessage message) throws IOException {
-		if (!this.open) {
-			synchronized (this.openLock) {
-				if (!this.open) {
-					this.heldUntilOpen.add(message);
-					return;
-				}
-			}
-		}
-		send(message);
+	boolean send(OutboundText message) {
+		return this.outbox.send(message);
 	}
 
 	/**
-	 * Mark the connection open, after {@code onConnect}: send what was held, in order.
+	 * Queue a message from elsewhere in the cluster: held until {@link #open()}, so that
+	 * what {@code onConnect} sends arrives first.
 	 */
-	void open() throws IOException {
-		synchronized (this.openLock) {
-			try {
-				for (TextMessage message : this.heldUntilOpen) {
-					send(message);
-				}
-			}
-			finally {
-				this.heldUntilOpen.clear();
-				this.open = true;
-			}
-		}
+	boolean deliver(OutboundText message) {
+		return this.outbox.deliver(message);
+	}
+
+	/**
+	 * Mark the connection open, after {@code onConnect}: what was held follows, in order.
+	 */
+	void open() {
+		this.outbox.open();
+	}
+
+	/**
+	 * Forget what is queued, after the connection has closed.
+	 */
+	void discard() {
+		this.outbox.discard();
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.socketbox.spring;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -11,13 +12,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The {@link org.springframework.web.socket.WebSocketHandler} that SocketBox registers
- * for browsers. It gives each session a cluster-unique id, wraps it for thread-safe
- * sends with limits, keeps it in {@link LocalConnections} and calls the application's
+ * for browsers. It gives each session a cluster-unique id and a bounded outbound queue
+ * of its own, keeps it in {@link LocalConnections} and calls the application's
  * {@link SocketBoxHandler}. On stop it closes every connection with
  * {@link CloseStatus#GOING_AWAY}.
  */
@@ -36,6 +36,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	private final AtomicLong sequence = new AtomicLong();
 
 	private final Limits limits;
+
+	private final ConnectionOutbox.Limits outboxLimits;
 
 	private final PartialTextMessages partialMessages;
 
@@ -58,6 +60,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		this.connections = connections;
 		this.connectionIdPrefix = cluster.getNodeId() + ".";
 		this.limits = limits;
+		this.outboxLimits = new ConnectionOutbox.Limits(
+				TimeUnit.MILLISECONDS.toNanos(limits.sendTimeLimitMillis()), limits.sendBufferSizeLimit());
 		this.partialMessages = new PartialTextMessages(limits.maxTextMessageSize());
 		this.debug = debug;
 		handler.initialize(messaging, cluster);
@@ -71,10 +75,10 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		}
 		this.partialMessages.configure(session);
 		SendTimeouts.apply(session, this.limits.sendTimeLimitMillis());
-		WebSocketSession concurrentSession = new ConcurrentWebSocketSessionDecorator(session,
-				this.limits.sendTimeLimitMillis(), this.limits.sendBufferSizeLimit());
 		SocketBoxConnection connection = new SocketBoxConnection(
-				this.connectionIdPrefix + this.sequence.incrementAndGet(), concurrentSession);
+				this.connectionIdPrefix + this.sequence.incrementAndGet(), session,
+				TextSender.forSession(session, this.connections.executor(), this.limits.sendTimeLimitMillis()),
+				this.outboxLimits, this.connections.outboxListener());
 		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
 		log("Connected " + connection + " from " + session.getRemoteAddress());
 		// Registered first, so that a client that has seen what onConnect sent misses no
@@ -116,6 +120,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		SocketBoxConnection connection = getConnection(session);
 		if (connection != null) {
 			this.connections.remove(connection);
+			connection.discard();
 			log("Closed " + connection + " with " + status);
 			this.handler.onClose(connection, status);
 		}

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.LocalConnections;
+import io.socketbox.spring.OutboundText;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxMessaging;
@@ -98,13 +99,13 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	@Override
 	public void broadcast(Object payload) {
-		String text = toText(payload);
+		OutboundText message = toMessage(payload);
 		// Peers first: queueing for them does not wait, and their connections need not
 		// wait for every write to the connections of this node
 		if (this.peers != null && !this.peers.all().isEmpty()) {
-			sendToPeers(Envelope.broadcast(this.localNode.getId(), nextRequestId(), text));
+			sendToPeers(Envelope.broadcast(this.localNode.getId(), nextRequestId(), message.text()));
 		}
-		this.connections.broadcast(new TextMessage(text));
+		this.connections.broadcast(message);
 	}
 
 	@Override
@@ -113,30 +114,30 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		if (nodeId == null) {
 			return CompletableFuture.completedFuture(SendResult.UNKNOWN_CONNECTION);
 		}
-		String text = toText(payload);
+		OutboundText message = toMessage(payload);
 		if (nodeId.equals(this.localNode.getId())) {
-			boolean sent = this.connections.send(connectionId, new TextMessage(text));
+			boolean sent = this.connections.send(connectionId, message);
 			return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
 		}
 		String id = nextRequestId();
-		return request(nodeId, Envelope.send(this.localNode.getId(), id, connectionId, text))
+		return request(nodeId, Envelope.send(this.localNode.getId(), id, connectionId, message.text()))
 			.thenApply(ClusterMessaging::toSendResult);
 	}
 
 	@Override
 	public CompletableFuture<SendResult> send(SocketBoxConnection connection, Object payload) {
-		boolean sent = this.connections.send(connection, new TextMessage(toText(payload)));
+		boolean sent = this.connections.send(connection, toMessage(payload));
 		return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
 	}
 
 	@Override
 	public CompletableFuture<Integer> sendToUser(String user, Object payload) {
-		String text = toText(payload);
-		int local = this.connections.sendToUser(user, new TextMessage(text));
+		OutboundText message = toMessage(payload);
+		int local = this.connections.sendToUser(user, message);
 		List<CompletableFuture<Integer>> replies = new ArrayList<>();
 		if (this.peers != null) {
 			for (PeerChannel channel : this.peers.all()) {
-				replies.add(request(channel.peerId(), Envelope.user(this.localNode.getId(), nextRequestId(), user, text)));
+				replies.add(request(channel.peerId(), Envelope.user(this.localNode.getId(), nextRequestId(), user, message.text())));
 			}
 		}
 		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
@@ -186,17 +187,17 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		switch (envelope.type()) {
 			case Envelope.BROADCAST -> {
 				if (envelope.payload() != null) {
-					this.connections.broadcast(new TextMessage(envelope.payload()));
+					this.connections.broadcast(OutboundText.of(envelope.payload()));
 				}
 			}
 			case Envelope.SEND -> {
 				boolean sent = envelope.target() != null && envelope.payload() != null
-						&& this.connections.send(envelope.target(), new TextMessage(envelope.payload()));
+						&& this.connections.send(envelope.target(), OutboundText.of(envelope.payload()));
 				reply(link, envelope, sent ? 1 : 0);
 			}
 			case Envelope.USER -> {
 				int count = (envelope.target() != null && envelope.payload() != null)
-						? this.connections.sendToUser(envelope.target(), new TextMessage(envelope.payload())) : 0;
+						? this.connections.sendToUser(envelope.target(), OutboundText.of(envelope.payload())) : 0;
 				reply(link, envelope, count);
 			}
 			case Envelope.REPLY -> {
@@ -254,8 +255,12 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 */
 	private void sendToPeers(Envelope envelope) {
 		synchronized (this.sequenceLock) {
-			long sequence = ++this.sequence;
-			TextMessage message = this.codec.write(envelope.withSequence(sequence));
+			long sequence = this.sequence + 1;
+			TextMessage message = encode(envelope.withSequence(sequence));
+			if (message == null) {
+				return;
+			}
+			this.sequence = sequence;
 			PeerChannel.Outbound outbound = new PeerChannel.Outbound(sequence, message, message.getPayloadLength(),
 					null);
 			for (PeerChannel channel : this.peers.all()) {
@@ -270,10 +275,28 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			return false;
 		}
 		synchronized (this.sequenceLock) {
-			long sequence = ++this.sequence;
-			TextMessage message = this.codec.write(envelope.withSequence(sequence));
+			long sequence = this.sequence + 1;
+			TextMessage message = encode(envelope.withSequence(sequence));
+			if (message == null) {
+				return false;
+			}
+			this.sequence = sequence;
 			return channel
 				.enqueue(new PeerChannel.Outbound(sequence, message, message.getPayloadLength(), requestId));
+		}
+	}
+
+	/**
+	 * Encode a frame for the peers; one that cannot be encoded is dropped and counted,
+	 * never queued, so it can never be sent again.
+	 */
+	private @Nullable TextMessage encode(Envelope envelope) {
+		try {
+			return this.codec.write(envelope);
+		}
+		catch (RuntimeException ex) {
+			this.peers.unencodable(envelope.type(), ex);
+			return null;
 		}
 	}
 
@@ -286,8 +309,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		};
 	}
 
-	private String toText(Object payload) {
-		return (payload instanceof String text) ? text : this.payloadWriter.apply(payload);
+	private OutboundText toMessage(Object payload) {
+		return OutboundText.of((payload instanceof String text) ? text : this.payloadWriter.apply(payload));
 	}
 
 	private String nextRequestId() {

@@ -3,6 +3,8 @@ package io.socketbox.spring.cluster;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.socketbox.spring.OutboundText;
+
 import org.springframework.web.socket.TextMessage;
 
 /**
@@ -13,8 +15,15 @@ final class EnvelopeCodec {
 
 	private final JsonMapper mapper = JsonMapper.shared();
 
+	/**
+	 * Write a frame. Every lone surrogate in it (in a payload, a connection id or a user
+	 * name given by the application) is replaced with U+FFFD, so that the frame can
+	 * always be encoded as UTF-8 and sent.
+	 * @param envelope the envelope
+	 * @return the frame
+	 */
 	TextMessage write(Envelope envelope) {
-		return new TextMessage(this.mapper.writeValueAsString(envelope));
+		return new TextMessage(OutboundText.toWellFormed(this.mapper.writeValueAsString(envelope)));
 	}
 
 	/**

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.OutboundText;
+
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 
@@ -36,6 +38,11 @@ import org.springframework.web.socket.TextMessage;
  * both fall behind cannot stop each other's reading.
  */
 final class PeerChannel {
+
+	/**
+	 * How many writes in a row that fail with the same first frame make a warning.
+	 */
+	static final int REPEATED_FAILURES = 3;
 
 	private final String peerId;
 
@@ -70,6 +77,10 @@ final class PeerChannel {
 	private long highestWritten;
 
 	private final ArrayDeque<Long> unconfirmedAtExpiry = new ArrayDeque<>();
+
+	private long failedFrame = -1;
+
+	private int failuresOnFrame;
 
 	private final Object receiveLock = new Object();
 
@@ -156,8 +167,10 @@ final class PeerChannel {
 				this.heartbeatDue = false;
 			}
 			if (!current.send(PeerFrames.join(batch, heartbeat ? heartbeat() : null))) {
-				// The link closed; what it did not confirm goes again on the next one. If
-				// that one came up while this send failed, its resend is up to this task
+				// The link closed; what it did not confirm goes again on the next one, but
+				// for frames that can never be encoded. If that one came up while this
+				// send failed, its resend is up to this task
+				sendFailed(batch);
 				synchronized (this.lock) {
 					if (this.link == null || this.link == current) {
 						this.draining = false;
@@ -166,6 +179,35 @@ final class PeerChannel {
 				}
 			}
 			batch.clear();
+		}
+	}
+
+	/**
+	 * A write of the given frames failed. Frames that are not valid Unicode cannot be
+	 * encoded on any link: they are dropped now, never sent again. When writes keep
+	 * failing on the same first frame, say so.
+	 */
+	private void sendFailed(List<Outbound> batch) {
+		List<Outbound> unsendable = batch.stream()
+			.filter((frame) -> !OutboundText.isWellFormed(frame.message().getPayload()))
+			.toList();
+		int failures;
+		synchronized (this.lock) {
+			if (!unsendable.isEmpty()) {
+				this.unacknowledged.removeAll(unsendable);
+				this.unsent.removeAll(unsendable);
+				unsendable.forEach((frame) -> this.bufferedBytes -= frame.size());
+			}
+			long first = batch.get(0).sequence();
+			this.failuresOnFrame = (this.failedFrame == first) ? this.failuresOnFrame + 1 : 1;
+			this.failedFrame = first;
+			failures = this.failuresOnFrame;
+		}
+		if (!unsendable.isEmpty()) {
+			this.listener.unsendable(this, unsendable);
+		}
+		else if (failures == REPEATED_FAILURES) {
+			this.listener.repeatedFailure(this, batch.get(0).sequence(), failures);
 		}
 	}
 
@@ -529,6 +571,16 @@ final class PeerChannel {
 		 * Frames for the peer were dropped.
 		 */
 		void dropped(PeerChannel channel, long count, String reason, boolean firstInOutage);
+
+		/**
+		 * Frames that cannot be encoded were dropped; they are never sent again.
+		 */
+		void unsendable(PeerChannel channel, List<Outbound> frames);
+
+		/**
+		 * Writes failed the given number of times in a row with the same first frame.
+		 */
+		void repeatedFailure(PeerChannel channel, long sequence, int failures);
 
 		/**
 		 * A link came back after frames had been dropped.

@@ -48,6 +48,8 @@ final class Peers implements PeerChannel.Listener {
 
 	private final Set<String> rejected = ConcurrentHashMap.newKeySet();
 
+	private final Set<String> unencodableReasons = ConcurrentHashMap.newKeySet();
+
 	Peers(LocalNode localNode, EnvelopeCodec codec, PeerChannel.Settings settings, Executor executor,
 			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher) {
 		this.localNode = localNode;
@@ -192,6 +194,40 @@ final class Peers implements PeerChannel.Listener {
 			this.eventPublisher.publishEvent(
 					new MessagesDroppedEvent(this, channel.peerId(), channel.peerName(), count, reason));
 		}
+	}
+
+	/**
+	 * A frame could not be encoded and was dropped before it was queued for any peer.
+	 */
+	void unencodable(@Nullable String type, RuntimeException ex) {
+		this.droppedMessages.incrementAndGet();
+		String reason = type + " frame that cannot be encoded: " + ex;
+		if (this.unencodableReasons.add(ex.getClass().getName())) {
+			logger.warn("Dropped a " + reason + "; further frames that fail the same way are counted, not logged");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Dropped a " + reason);
+		}
+	}
+
+	@Override
+	public void unsendable(PeerChannel channel, List<PeerChannel.Outbound> frames) {
+		this.droppedMessages.addAndGet(frames.size());
+		String sequences = frames.stream().map((frame) -> Long.toString(frame.sequence())).toList().toString();
+		if (this.unencodableReasons.add("unsendable")) {
+			logger.warn("Dropped frame(s) " + sequences + " for peer " + channel
+					+ ": not valid Unicode, they cannot be encoded as UTF-8; further frames that fail the same way "
+					+ "are counted, not logged");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Dropped frame(s) " + sequences + " for peer " + channel + ": cannot be encoded as UTF-8");
+		}
+	}
+
+	@Override
+	public void repeatedFailure(PeerChannel channel, long sequence, int failures) {
+		logger.warn("Link to " + channel + " failed " + failures + " times in a row before frame " + sequence
+				+ " was confirmed; the frame is kept and sent again on the next link");
 	}
 
 	@Override

@@ -113,6 +113,68 @@ class PeerChannelTests {
 		assertThat(slowDelivery.get(5, TimeUnit.SECONDS)).isTrue();
 	}
 
+	@Test
+	void frameThatCannotBeEncodedIsDroppedAndNeverSentAgain() throws Exception {
+		RecordingListener listener = new RecordingListener();
+		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
+				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024), this.executor, listener);
+		WebSocketSession first = encodingSession();
+		PeerLink firstLink = new PeerLink("peer", "ws://peer", first);
+		channel.enqueue(outbound(1, "ok-1"));
+		channel.enqueue(outbound(2, "bad\ud800"));
+		channel.enqueue(outbound(3, "ok-3"));
+		channel.linkUp(firstLink, 0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> !listener.unsendable.isEmpty());
+		assertThat(listener.unsendable).containsExactly(2L);
+		channel.linkDown(firstLink);
+		channel.linkUp(new PeerLink("peer", "ws://peer", encodingSession()), 0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.written.size() == 1);
+		assertThat(PeerFrames.split(this.written.get(0))).containsExactly("ok-1", "ok-3");
+		assertThat(listener.unsendable).containsExactly(2L);
+		assertThat(listener.repeatedFailures).isEmpty();
+	}
+
+	@Test
+	void linkThatKeepsFailingOnTheSameFrameSaysSo() throws Exception {
+		RecordingListener listener = new RecordingListener();
+		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
+				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024), this.executor, listener);
+		channel.enqueue(outbound(1, "refused"));
+		for (int attempt = 1; attempt <= PeerChannel.REPEATED_FAILURES; attempt++) {
+			WebSocketSession session = mock(WebSocketSession.class);
+			willAnswer((invocation) -> {
+				throw new java.io.IOException("closed by peer");
+			}).given(session).sendMessage(any());
+			PeerLink link = new PeerLink("peer", "ws://peer", session);
+			channel.linkUp(link, 0);
+			await().atMost(Duration.ofSeconds(5)).until(link::isClosedHere);
+			await().atMost(Duration.ofSeconds(5)).until(() -> channel.linkDown(link) || channel.link() == null);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> !listener.repeatedFailures.isEmpty());
+		assertThat(listener.repeatedFailures).containsExactly(1L);
+		assertThat(listener.unsendable).isEmpty();
+	}
+
+	/**
+	 * A session that encodes what it sends as Tomcat does and fails as Tomcat does on
+	 * text that is not valid Unicode; what it sends is recorded.
+	 */
+	private WebSocketSession encodingSession() throws Exception {
+		WebSocketSession session = mock(WebSocketSession.class);
+		willAnswer((invocation) -> {
+			TextMessage message = invocation.getArgument(0);
+			java.nio.charset.CoderResult result = java.nio.charset.StandardCharsets.UTF_8.newEncoder()
+				.encode(java.nio.CharBuffer.wrap(message.getPayload()),
+						java.nio.ByteBuffer.allocate(4 * message.getPayload().length()), true);
+			if (result.isError()) {
+				throw new IllegalArgumentException(result.toString());
+			}
+			this.written.add(message.getPayload());
+			return null;
+		}).given(session).sendMessage(any());
+		return session;
+	}
+
 	/**
 	 * Create a channel on a link whose writes wait until {@link #releaseWrites}.
 	 */
@@ -144,7 +206,25 @@ class PeerChannelTests {
 		return new PeerChannel.Outbound(sequence, new TextMessage(text), text.length(), null);
 	}
 
-	private static final class NoOpListener implements PeerChannel.Listener {
+	private static final class RecordingListener extends NoOpListener {
+
+		private final List<Long> unsendable = new CopyOnWriteArrayList<>();
+
+		private final List<Long> repeatedFailures = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void unsendable(PeerChannel channel, List<PeerChannel.Outbound> frames) {
+			frames.forEach((frame) -> this.unsendable.add(frame.sequence()));
+		}
+
+		@Override
+		public void repeatedFailure(PeerChannel channel, long sequence, int failures) {
+			this.repeatedFailures.add(sequence);
+		}
+
+	}
+
+	private static class NoOpListener implements PeerChannel.Listener {
 
 		@Override
 		public TextMessage heartbeat(long acknowledged) {
@@ -161,6 +241,14 @@ class PeerChannelTests {
 
 		@Override
 		public void resumed(PeerChannel channel, long droppedInOutage) {
+		}
+
+		@Override
+		public void unsendable(PeerChannel channel, List<PeerChannel.Outbound> frames) {
+		}
+
+		@Override
+		public void repeatedFailure(PeerChannel channel, long sequence, int failures) {
 		}
 
 	}
