@@ -1,12 +1,7 @@
 package io.socketbox.spring;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
+import io.socketbox.spring.testsupport.StuckBrowser;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -49,7 +45,7 @@ class SlowClientTests {
 	@Test
 	void clientThatStopsReadingIsDisconnectedAndOthersGetEverything() throws Exception {
 		ConnectedClient fast = this.node.connect(null);
-		try (Socket stuck = openWebSocketThatNeverReads()) {
+		try (Socket stuck = StuckBrowser.open(this.node.port())) {
 			await().until(() -> this.node.messaging().getLocalConnections().size() == 2);
 			String padding = "x".repeat(32 * 1024);
 			// Paced by the client that reads: a sender's burst beyond the buffer limit
@@ -76,25 +72,6 @@ class SlowClientTests {
 			}
 			assertThat(fast.client().isOpen()).isTrue();
 		}
-	}
-
-	private Socket openWebSocketThatNeverReads() throws Exception {
-		Socket socket = new Socket();
-		socket.setReceiveBufferSize(4096);
-		socket.connect(new InetSocketAddress("127.0.0.1", this.node.port()));
-		String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-		OutputStream out = socket.getOutputStream();
-		out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-				+ "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII));
-		out.flush();
-		InputStream in = socket.getInputStream();
-		StringBuilder response = new StringBuilder();
-		while (!response.toString().endsWith("\r\n\r\n")) {
-			response.append((char) in.read());
-		}
-		assertThat(response.toString()).startsWith("HTTP/1.1 101");
-		return socket;
 	}
 
 }

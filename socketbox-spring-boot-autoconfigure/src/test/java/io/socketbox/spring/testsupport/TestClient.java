@@ -25,6 +25,8 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 
 	private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
 
+	private final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
+
 	private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
 
 	private final WebSocketSession session;
@@ -59,6 +61,7 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws InterruptedException {
+		this.arrivals.add(System.nanoTime());
 		this.messages.add(message.getPayload());
 		if (this.stuck) {
 			// Hold the reading thread, so that unread bytes pile up in the socket
@@ -97,6 +100,17 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 		}
 		catch (Exception ex) {
 			// Closed by the server in the meantime: nothing was sent
+		}
+	}
+
+	/**
+	 * Return when each message arrived, as {@link System#nanoTime()}, in the order of
+	 * {@link #messages()}.
+	 * @return the arrival times
+	 */
+	public List<Long> arrivals() {
+		synchronized (this.arrivals) {
+			return List.copyOf(this.arrivals);
 		}
 	}
 
