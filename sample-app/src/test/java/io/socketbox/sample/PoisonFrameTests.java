@@ -136,10 +136,11 @@ class PoisonFrameTests {
 	}
 
 	private ConfigurableApplicationContext start() {
-		return new SpringApplicationBuilder(SampleApplication.class).properties("server.port=0",
-				"server.address=127.0.0.1", "spring.main.banner-mode=off",
-				"socketbox.cache.file.directory=" + this.cacheDirectory, "socketbox.cluster.refresh-interval=200ms")
-			.run();
+		// Arguments, not default properties: they must override application.yml
+		return new SpringApplicationBuilder(SampleApplication.class).run("--server.port=0",
+				"--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+				"--socketbox.cache.file.directory=" + this.cacheDirectory,
+				"--socketbox.cluster.refresh-interval=200ms");
 	}
 
 	private void awaitLinked() {
