@@ -32,27 +32,10 @@ public final class OutboundText {
 	 * @return the message
 	 */
 	public static OutboundText of(String text) {
-		int size = 0;
-		int length = text.length();
-		for (int i = 0; i < length; i++) {
-			char c = text.charAt(i);
-			if (c < 0x80) {
-				size++;
-			}
-			else if (c < 0x800) {
-				size += 2;
-			}
-			else if (!Character.isSurrogate(c)) {
-				size += 3;
-			}
-			else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-				size += 4;
-				i++;
-			}
-			else {
-				String wellFormed = toWellFormed(text);
-				return new OutboundText(wellFormed, utf8Length(wellFormed));
-			}
+		int size = utf8Length(text);
+		if (size < 0) {
+			String wellFormed = toWellFormed(text);
+			return new OutboundText(wellFormed, utf8Length(wellFormed));
 		}
 		return new OutboundText(text, size);
 	}
@@ -111,23 +94,29 @@ public final class OutboundText {
 		return -1;
 	}
 
-	private static int utf8Length(String wellFormed) {
+	/**
+	 * Return the length of the given text in UTF-8, or -1 if it has a lone surrogate.
+	 */
+	private static int utf8Length(String text) {
 		int size = 0;
-		int length = wellFormed.length();
+		int length = text.length();
 		for (int i = 0; i < length; i++) {
-			char c = wellFormed.charAt(i);
+			char c = text.charAt(i);
 			if (c < 0x80) {
 				size++;
 			}
 			else if (c < 0x800) {
 				size += 2;
 			}
-			else if (Character.isHighSurrogate(c)) {
+			else if (!Character.isSurrogate(c)) {
+				size += 3;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
 				size += 4;
 				i++;
 			}
 			else {
-				size += 3;
+				return -1;
 			}
 		}
 		return size;
