@@ -20,6 +20,14 @@ import org.jspecify.annotations.Nullable;
  * Use a key either for a value or for a set, never for both: providers differ in what
  * {@link #get(String)} returns for a set key. {@link #clear(String)} removes either.
  * <p>
+ * Failures come in two kinds. When a key holds something the operation cannot use
+ * (another data type, an entry of an unexpected Java type, content the provider did not
+ * write), the operation throws a {@link CacheContentException} that names the key and
+ * what it holds: the cache was reached, and {@link #clear(String)} repairs the key. Any
+ * other exception means that the cache could not be reached or failed. A missing key is
+ * no failure: {@link #get(String)} returns {@code null} and {@link #members(String)} an
+ * empty set.
+ * <p>
  * The cache carries registrations only; messages travel over direct peer links.
  *
  * @see #of(Function, BiConsumer, Consumer)
@@ -35,6 +43,8 @@ public interface CacheProvider {
 	 * Return the value stored under the given key.
 	 * @param key the key
 	 * @return the value, or {@code null} when the key is missing
+	 * @throws CacheContentException when the key holds something other than a value
+	 * that this provider can read
 	 */
 	@Nullable String get(String key);
 
@@ -92,6 +102,8 @@ public interface CacheProvider {
 	 * Return the members of the set stored under the given key.
 	 * @param key the key of the set
 	 * @return a mutable copy of the members, empty when the key is missing
+	 * @throws CacheContentException when the key holds something other than a set that
+	 * this provider can read
 	 */
 	default Set<String> members(String key) {
 		String value = get(key);

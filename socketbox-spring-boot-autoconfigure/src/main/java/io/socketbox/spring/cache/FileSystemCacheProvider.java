@@ -9,7 +9,9 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
@@ -22,6 +24,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * A {@link CacheProvider} backed by a directory that several processes on one machine
@@ -42,7 +45,12 @@ import org.springframework.util.Assert;
  * <p>
  * File names are limited to 255 characters, so keys and members are limited to a little
  * under that once encoded (letters other than lower case ASCII take three characters).
- * I/O failures are thrown as {@link UncheckedIOException} naming the file.
+ * <p>
+ * A value file without the expiry header, a directory where a value file belongs, a
+ * file where a set's directory belongs, or a member file whose name does not decode is
+ * thrown as a {@link CacheContentException} naming the key and the file;
+ * {@link #clear(String)} removes any of them. Other I/O failures are thrown as
+ * {@link UncheckedIOException} naming the file.
  *
  * @see InMemoryCacheProvider
  */
@@ -117,13 +125,17 @@ public final class FileSystemCacheProvider implements CacheProvider {
 			return null;
 		}
 		catch (IOException ex) {
+			if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+				throw new CacheContentException(key, "a directory ('" + file + "')", "a value file", ex);
+			}
 			throw failure("read", file, ex);
 		}
 		int newline = content.indexOf('\n');
 		if (newline < 0 || !content.startsWith(EXPIRES)) {
-			throw new IllegalStateException("Cache file '" + file + "' has no '" + EXPIRES + "' header line");
+			throw new CacheContentException(key, "a file without an '" + EXPIRES + "' header line ('" + file + "')",
+					"a value file", null);
 		}
-		Instant expiresAt = parseExpiry(content.substring(EXPIRES.length(), newline), file);
+		Instant expiresAt = parseExpiry(key, content.substring(EXPIRES.length(), newline), file);
 		if (expiresAt != null && !this.clock.instant().isBefore(expiresAt)) {
 			return null;
 		}
@@ -150,16 +162,15 @@ public final class FileSystemCacheProvider implements CacheProvider {
 
 	@Override
 	public void clear(String key) {
-		Path file = valueFile(key);
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			throw failure("delete", file, ex);
-		}
+		deleteAll(valueFile(key));
 		Path setDirectory = setDirectory(key);
-		for (Path member : list(setDirectory)) {
-			delete(member);
+		if (!Files.isDirectory(setDirectory, LinkOption.NOFOLLOW_LINKS)) {
+			// Nothing, or a file that does not belong there
+			delete(setDirectory);
+			return;
+		}
+		for (Path member : list(key, setDirectory)) {
+			deleteAll(member);
 		}
 		try {
 			Files.deleteIfExists(setDirectory);
@@ -179,6 +190,14 @@ public final class FileSystemCacheProvider implements CacheProvider {
 		for (int attempt = 1;; attempt++) {
 			try {
 				Files.createDirectories(setDirectory);
+			}
+			catch (FileAlreadyExistsException ex) {
+				throw notASet(key, setDirectory, ex);
+			}
+			catch (IOException ex) {
+				throw failure("create", setDirectory, ex);
+			}
+			try {
 				Files.createFile(file);
 				return;
 			}
@@ -199,16 +218,33 @@ public final class FileSystemCacheProvider implements CacheProvider {
 
 	@Override
 	public void removeMember(String key, String member) {
-		delete(setDirectory(key).resolve(fileName(MEMBER_PREFIX, member, "member")));
+		Path setDirectory = setDirectory(key);
+		Path file = setDirectory.resolve(fileName(MEMBER_PREFIX, member, "member"));
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			if (Files.exists(setDirectory, LinkOption.NOFOLLOW_LINKS)
+					&& !Files.isDirectory(setDirectory, LinkOption.NOFOLLOW_LINKS)) {
+				throw notASet(key, setDirectory, ex);
+			}
+			throw failure("delete", file, ex);
+		}
 	}
 
 	@Override
 	public Set<String> members(String key) {
 		Set<String> members = new LinkedHashSet<>();
-		for (Path file : list(setDirectory(key))) {
+		for (Path file : list(key, setDirectory(key))) {
 			String name = file.getFileName().toString();
 			if (name.startsWith(MEMBER_PREFIX)) {
-				members.add(decode(name.substring(MEMBER_PREFIX.length())));
+				try {
+					members.add(decode(name.substring(MEMBER_PREFIX.length())));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new CacheContentException(key, "a member file named '" + name + "' ('" + file + "')",
+							"members whose names decode", ex);
+				}
 			}
 		}
 		return members;
@@ -225,6 +261,9 @@ public final class FileSystemCacheProvider implements CacheProvider {
 			temp = null;
 		}
 		catch (IOException ex) {
+			if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+				throw new CacheContentException(key, "a directory ('" + file + "')", "a value file", ex);
+			}
 			throw failure("write", file, ex);
 		}
 		finally {
@@ -234,7 +273,7 @@ public final class FileSystemCacheProvider implements CacheProvider {
 		}
 	}
 
-	private @Nullable Instant parseExpiry(String expiry, Path file) {
+	private @Nullable Instant parseExpiry(String key, String expiry, Path file) {
 		if (NEVER.equals(expiry)) {
 			return null;
 		}
@@ -242,17 +281,21 @@ public final class FileSystemCacheProvider implements CacheProvider {
 			return Instant.parse(expiry);
 		}
 		catch (DateTimeException ex) {
-			throw new IllegalStateException("Cache file '" + file + "' has an invalid expiry '" + expiry + "'", ex);
+			throw new CacheContentException(key, "a file with the invalid expiry '" + expiry + "' ('" + file + "')",
+					"a value file", ex);
 		}
 	}
 
-	private Set<Path> list(Path setDirectory) {
+	private Set<Path> list(String key, Path setDirectory) {
 		Set<Path> files = new LinkedHashSet<>();
 		try (DirectoryStream<Path> stream = Files.newDirectoryStream(setDirectory)) {
 			stream.forEach(files::add);
 		}
 		catch (NoSuchFileException ex) {
 			// A missing set is empty
+		}
+		catch (NotDirectoryException ex) {
+			throw notASet(key, setDirectory, ex);
 		}
 		catch (IOException ex) {
 			throw failure("list", setDirectory, ex);
@@ -269,6 +312,15 @@ public final class FileSystemCacheProvider implements CacheProvider {
 		}
 		catch (IOException ex) {
 			throw failure("delete", file, ex);
+		}
+	}
+
+	private void deleteAll(Path path) {
+		try {
+			FileSystemUtils.deleteRecursively(path);
+		}
+		catch (IOException ex) {
+			throw failure("delete", path, ex);
 		}
 	}
 
@@ -331,6 +383,10 @@ public final class FileSystemCacheProvider implements CacheProvider {
 			}
 		}
 		return bytes.toString(StandardCharsets.UTF_8);
+	}
+
+	private static CacheContentException notASet(String key, Path setDirectory, IOException ex) {
+		return new CacheContentException(key, "a file ('" + setDirectory + "')", "a directory of members", ex);
 	}
 
 	private static UncheckedIOException failure(String action, Path path, IOException ex) {

@@ -19,7 +19,8 @@ import org.springframework.util.Assert;
  * <p>
  * Values and sets live in separate maps: {@link #get(String)} of a key that only holds a
  * set returns {@code null}, and {@link #members(String)} of a key that only holds a value
- * is empty. {@link #clear(String)} removes both.
+ * is empty. {@link #clear(String)} removes both. Nothing else can write to the maps, so
+ * the provider never throws {@link CacheContentException}.
  * <p>
  * Values stored with a time to live are dropped lazily: once the time has passed,
  * {@link #get(String)} returns {@code null} and removes the entry.

@@ -36,7 +36,10 @@ import org.springframework.util.StreamUtils;
  * supported database, where {@code MERGE}, {@code ON CONFLICT} and
  * {@code ON DUPLICATE KEY} each work on only some of them. Sets are rows of a second
  * table (the first one's name with {@code _member}), one per member with the pair as
- * primary key, so adding and removing a member are single atomic statements.
+ * primary key, so adding and removing a member are single atomic statements. Both hold
+ * text only and keep values and sets apart, so no key can hold the wrong kind of
+ * content: the provider never throws {@link CacheContentException} (a value that is text
+ * but not what the caller wrote is the caller's to check).
  * <p>
  * Expiry is computed and compared with the database's clock ({@code CURRENT_TIMESTAMP}),
  * never with a node's: expired values read as {@code null} and are deleted when read.

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.util.Assert;
 
@@ -18,7 +20,12 @@ import org.springframework.util.Assert;
  * <p>
  * Values and sets share the Redis key space: reading a set key with
  * {@link #get(String)}, or a value key with {@link #members(String)}, fails with a Redis
- * {@code WRONGTYPE} error. {@link #clear(String)} removes a key of either kind.
+ * {@code WRONGTYPE} error, which Spring Data Redis throws as a
+ * {@code RedisSystemException} caused by the driver's exception. The provider throws it
+ * as a {@link CacheContentException} naming the key and the type that Redis reports for
+ * it ({@code TYPE}), so that a key of the wrong type is never mistaken for an outage.
+ * {@link #set(String, String)} replaces a key of any type and {@link #clear(String)}
+ * removes one.
  *
  * @see InMemoryCacheProvider
  */
@@ -37,7 +44,7 @@ public final class RedisCacheProvider implements CacheProvider {
 
 	@Override
 	public @Nullable String get(String key) {
-		return this.redisTemplate.opsForValue().get(key);
+		return execute(key, "a string", () -> this.redisTemplate.opsForValue().get(key));
 	}
 
 	@Override
@@ -69,18 +76,60 @@ public final class RedisCacheProvider implements CacheProvider {
 
 	@Override
 	public void addMember(String key, String member) {
-		this.redisTemplate.opsForSet().add(key, member);
+		execute(key, "a set", () -> this.redisTemplate.opsForSet().add(key, member));
 	}
 
 	@Override
 	public void removeMember(String key, String member) {
-		this.redisTemplate.opsForSet().remove(key, member);
+		execute(key, "a set", () -> this.redisTemplate.opsForSet().remove(key, member));
 	}
 
 	@Override
 	public Set<String> members(String key) {
-		Set<String> members = this.redisTemplate.opsForSet().members(key);
+		Set<String> members = execute(key, "a set", () -> this.redisTemplate.opsForSet().members(key));
 		return (members != null) ? new LinkedHashSet<>(members) : new LinkedHashSet<>();
+	}
+
+	private <T> @Nullable T execute(String key, String expected, Supplier<@Nullable T> operation) {
+		try {
+			return operation.get();
+		}
+		catch (RuntimeException ex) {
+			if (isWrongType(ex)) {
+				throw new CacheContentException(key, typeOf(key), expected, ex);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Whether Redis answered {@code WRONGTYPE}: Lettuce's and Jedis's exceptions, which
+	 * Spring Data Redis wraps, carry the server's error as their message.
+	 */
+	private static boolean isWrongType(Throwable ex) {
+		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+			String message = candidate.getMessage();
+			if (message != null && message.startsWith("WRONGTYPE")) {
+				return true;
+			}
+			if (candidate.getCause() == candidate) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	private String typeOf(String key) {
+		try {
+			DataType type = this.redisTemplate.type(key);
+			if (type != null && type != DataType.NONE) {
+				return "a " + type.code();
+			}
+		}
+		catch (RuntimeException ex) {
+			// The type only makes the message clearer
+		}
+		return "a value of another type";
 	}
 
 }

@@ -30,6 +30,11 @@ import org.springframework.util.Assert;
  * the time to live, since the API has no per-entry expiry; configure one on the cache
  * (for example a Hazelcast map's time to live) if entries of departed nodes must go
  * away without being cleared. Discovery expires members on its own either way.
+ * <p>
+ * An entry of another Java type (a list where a value is expected, a string where a
+ * set is expected, a list with elements other than strings) is thrown as a
+ * {@link CacheContentException} naming the key and the type found;
+ * {@link #set(String, String)} and {@link #clear(String)} replace or remove it.
  *
  * @see RedisCacheProvider
  */
@@ -54,14 +59,13 @@ public final class SpringCacheProvider implements CacheProvider {
 		return this.cache;
 	}
 
-	/**
-	 * Return the value stored under the given key.
-	 * @param key the key
-	 * @return the value, or {@code null} when the key is missing or holds a set
-	 */
 	@Override
 	public @Nullable String get(String key) {
-		return (read(key) instanceof String value) ? value : null;
+		Object value = read(key);
+		if (value == null || value instanceof String) {
+			return (String) value;
+		}
+		throw unexpected(key, value, "a string");
 	}
 
 	@Override
@@ -77,7 +81,7 @@ public final class SpringCacheProvider implements CacheProvider {
 	@Override
 	public void addMember(String key, String member) {
 		Object current = read(key);
-		if (!(current instanceof Collection<?>)) {
+		if (current == null) {
 			// putIfAbsent is atomic: concurrent writers cannot lose the first member
 			Cache.ValueWrapper existing = this.cache.putIfAbsent(key, new ArrayList<>(List.of(member)));
 			if (existing == null) {
@@ -85,7 +89,7 @@ public final class SpringCacheProvider implements CacheProvider {
 			}
 			current = existing.get();
 		}
-		Set<String> members = toMembers(current);
+		Set<String> members = toMembers(key, current);
 		if (members.add(member)) {
 			this.cache.put(key, new ArrayList<>(members));
 		}
@@ -104,15 +108,9 @@ public final class SpringCacheProvider implements CacheProvider {
 		}
 	}
 
-	/**
-	 * Return the members of the set stored under the given key.
-	 * @param key the key of the set
-	 * @return a mutable copy of the members, empty when the key is missing or holds a
-	 * value
-	 */
 	@Override
 	public Set<String> members(String key) {
-		return toMembers(read(key));
+		return toMembers(key, read(key));
 	}
 
 	private @Nullable Object read(String key) {
@@ -120,12 +118,27 @@ public final class SpringCacheProvider implements CacheProvider {
 		return (wrapper != null) ? wrapper.get() : null;
 	}
 
-	private static Set<String> toMembers(@Nullable Object value) {
+	private static Set<String> toMembers(String key, @Nullable Object value) {
 		Set<String> members = new LinkedHashSet<>();
-		if (value instanceof Collection<?> collection) {
-			collection.forEach((member) -> members.add(String.valueOf(member)));
+		if (value == null) {
+			return members;
+		}
+		if (!(value instanceof Collection<?> collection)) {
+			throw unexpected(key, value, "a list of members");
+		}
+		for (Object member : collection) {
+			if (!(member instanceof String name)) {
+				throw new CacheContentException(key,
+						"a list with " + ((member != null) ? "a " + member.getClass().getName() : "null"),
+						"a list of strings", null);
+			}
+			members.add(name);
 		}
 		return members;
+	}
+
+	private static CacheContentException unexpected(String key, Object value, String expected) {
+		return new CacheContentException(key, "a " + value.getClass().getName(), expected, null);
 	}
 
 }

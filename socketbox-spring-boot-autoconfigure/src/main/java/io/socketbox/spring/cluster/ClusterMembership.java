@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.cache.CacheContentException;
 import io.socketbox.spring.cache.CacheProvider;
 
 import org.springframework.context.SmartLifecycle;
@@ -38,7 +39,8 @@ import org.springframework.web.socket.client.WebSocketClient;
  * first refresh instead of waiting for theirs.
  * <p>
  * Routing follows the links, not the cache: a member with a live link stays a member
- * while the cache is unreachable or flushed.
+ * while the cache is unreachable or flushed. A cache key that holds something else is
+ * repaired or skipped by the {@link MemberRegistry}, and never taken for an outage.
  */
 public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle, Peers.Listener {
 
@@ -46,7 +48,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private final LocalNode localNode;
 
-	private final CacheProvider cache;
+	private final MemberRegistry memberRegistry;
 
 	private final Peers peers;
 
@@ -82,7 +84,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 			WebSocketClient client, PeerProtocolHandler.PeerContext peerContext, ScheduledExecutorService scheduler,
 			ScheduledExecutorService registry, Settings settings) {
 		this.localNode = localNode;
-		this.cache = cache;
+		this.memberRegistry = new MemberRegistry(cache, this.mapper, settings.prefix(), localNode.getId());
 		this.peers = peers;
 		this.messaging = messaging;
 		this.client = client;
@@ -192,8 +194,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	}
 
 	private void deregister() {
-		this.cache.removeMember(membersKey(), this.localNode.getId());
-		this.cache.clear(memberKey(this.localNode.getId()));
+		this.memberRegistry.deregister();
 	}
 
 	/**
@@ -208,6 +209,11 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 				logger.info("Cluster cache is reachable again; registration restored");
 			}
 		}
+		catch (CacheContentException ex) {
+			// Reached, but a key could not be repaired: not an outage
+			this.memberRegistry.unrepaired(ex);
+			expire(System.nanoTime());
+		}
 		catch (RuntimeException ex) {
 			cacheFailed(ex);
 			// Members with live links stay; the others expire as usual
@@ -220,7 +226,8 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	private void cacheFailed(RuntimeException ex) {
 		if (!this.cacheFailing) {
 			this.cacheFailing = true;
-			logger.warn("Cluster cache is unreachable; keeping the " + this.peers.upCount()
+			String problem = CacheFailures.isUnreachable(ex) ? "is unreachable" : "failed";
+			logger.warn("Cluster cache " + problem + "; keeping the " + this.peers.upCount()
 					+ " live peer link(s) and retrying every " + this.settings.refreshInterval() + ": " + ex);
 		}
 	}
@@ -228,16 +235,13 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	private void register() {
 		String id = this.localNode.getId();
 		Registration registration = new Registration(id, this.localNode.getName(), ++this.heartbeat);
-		this.cache.set(memberKey(id), this.mapper.writeValueAsString(registration),
-				this.settings.memberTimeout().multipliedBy(2));
-		// Re-adding on every refresh heals a registration lost to a racy provider
-		this.cache.addMember(membersKey(), id);
+		this.memberRegistry.register(registration, this.settings.memberTimeout().multipliedBy(2));
 	}
 
 	private void discover() {
 		long now = System.nanoTime();
 		this.departed.values().removeIf((at) -> now - at > this.settings.memberTimeout().toNanos() * 2);
-		for (String id : this.cache.members(membersKey())) {
+		for (String id : this.memberRegistry.memberIds()) {
 			if (id.equals(this.localNode.getId())) {
 				continue;
 			}
@@ -245,13 +249,13 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 				forget(id, true);
 				continue;
 			}
-			Registration registration = readRegistration(id);
+			Registration registration = this.memberRegistry.read(id);
 			if (registration != null) {
 				observe(id, registration.name(), registration.heartbeat(), now);
 			}
 			else if (!this.members.containsKey(id)) {
-				// A stale entry whose registration expired in the cache
-				this.cache.removeMember(membersKey(), id);
+				// A stale entry whose registration expired in the cache, or cannot be read
+				this.memberRegistry.remove(id);
 			}
 		}
 		expire(now);
@@ -331,29 +335,14 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		}
 	}
 
-	private @Nullable Registration readRegistration(String id) {
-		String value = this.cache.get(memberKey(id));
-		if (value == null) {
-			return null;
-		}
-		try {
-			Registration registration = this.mapper.readValue(value, Registration.class);
-			return (id.equals(registration.id()) && registration.name() != null) ? registration : null;
-		}
-		catch (JacksonException ex) {
-			logger.warn("Ignoring malformed registration of member " + id + ": " + ex.getOriginalMessage());
-			return null;
-		}
-	}
-
 	private void forget(String id, boolean clearRegistration) {
 		this.members.remove(id);
 		this.peers.remove(id);
 		try {
 			if (clearRegistration) {
-				this.cache.clear(memberKey(id));
+				this.memberRegistry.clear(id);
 			}
-			this.cache.removeMember(membersKey(), id);
+			this.memberRegistry.remove(id);
 		}
 		catch (RuntimeException ex) {
 			// The cache is down; the entry expires there on its own
@@ -466,14 +455,6 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 				scheduleDial(backoff(1));
 			}
 		}
-	}
-
-	private String membersKey() {
-		return this.settings.prefix() + "socketbox:members";
-	}
-
-	private String memberKey(String id) {
-		return this.settings.prefix() + "socketbox:member:" + id;
 	}
 
 	/**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -43,6 +44,28 @@ abstract class CacheProviderContractTests {
 	 */
 	protected boolean atomicSets() {
 		return true;
+	}
+
+	/**
+	 * Put something other than a set at the given key, behind the provider's back, the
+	 * way another writer to the store could.
+	 * @param key the key
+	 * @return {@code false} when the store cannot hold anything but what the provider
+	 * writes there, so that the tests that need it are skipped
+	 */
+	protected boolean corruptSet(String key) {
+		return false;
+	}
+
+	/**
+	 * Put something other than a value that the provider can read at the given key,
+	 * behind the provider's back.
+	 * @param key the key
+	 * @return {@code false} when the store cannot hold anything but what the provider
+	 * writes there
+	 */
+	protected boolean corruptValue(String key) {
+		return false;
 	}
 
 	@BeforeEach
@@ -162,6 +185,56 @@ abstract class CacheProviderContractTests {
 		assertThat(this.provider.members(SET_KEY)).isEmpty();
 		this.provider.addMember(SET_KEY, "node-2");
 		assertThat(this.provider.members(SET_KEY)).containsExactly("node-2");
+	}
+
+	@Test
+	void membersOfCorruptSetFailsWithContentExceptionNamingKey() {
+		assumeTrue(corruptSet(SET_KEY), "the store holds nothing but sets at a set key");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> this.provider.members(SET_KEY))
+			.withMessageStartingWith("Cluster cache key '" + SET_KEY + "' holds ")
+			.satisfies((ex) -> assertThat(ex.getKey()).isEqualTo(SET_KEY));
+	}
+
+	@Test
+	void addMemberToCorruptSetFailsWithContentException() {
+		assumeTrue(corruptSet(SET_KEY), "the store holds nothing but sets at a set key");
+		assertThatExceptionOfType(CacheContentException.class)
+			.isThrownBy(() -> this.provider.addMember(SET_KEY, "node-1"))
+			.satisfies((ex) -> assertThat(ex.getKey()).isEqualTo(SET_KEY));
+	}
+
+	@Test
+	void removeMemberFromCorruptSetFailsWithContentException() {
+		assumeTrue(corruptSet(SET_KEY), "the store holds nothing but sets at a set key");
+		assertThatExceptionOfType(CacheContentException.class)
+			.isThrownBy(() -> this.provider.removeMember(SET_KEY, "node-1"))
+			.satisfies((ex) -> assertThat(ex.getKey()).isEqualTo(SET_KEY));
+	}
+
+	@Test
+	void clearRepairsCorruptSet() {
+		assumeTrue(corruptSet(SET_KEY), "the store holds nothing but sets at a set key");
+		this.provider.clear(SET_KEY);
+		assertThat(this.provider.members(SET_KEY)).isEmpty();
+		this.provider.addMember(SET_KEY, "node-1");
+		assertThat(this.provider.members(SET_KEY)).containsExactly("node-1");
+	}
+
+	@Test
+	void getOfCorruptValueFailsWithContentExceptionNamingKey() {
+		assumeTrue(corruptValue(KEY), "the store holds nothing but values at a value key");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> this.provider.get(KEY))
+			.withMessageStartingWith("Cluster cache key '" + KEY + "' holds ")
+			.satisfies((ex) -> assertThat(ex.getKey()).isEqualTo(KEY));
+	}
+
+	@Test
+	void clearRepairsCorruptValue() {
+		assumeTrue(corruptValue(KEY), "the store holds nothing but values at a value key");
+		this.provider.clear(KEY);
+		assertThat(this.provider.get(KEY)).isNull();
+		this.provider.set(KEY, "one");
+		assertThat(this.provider.get(KEY)).isEqualTo("one");
 	}
 
 	@Test

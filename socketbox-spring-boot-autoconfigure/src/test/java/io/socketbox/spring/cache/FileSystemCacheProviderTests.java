@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link FileSystemCacheProvider}.
@@ -30,6 +29,18 @@ class FileSystemCacheProviderTests extends CacheProviderContractTests {
 	@Override
 	protected CacheProvider createProvider() {
 		return new FileSystemCacheProvider(this.tempDir.resolve("cache"), this.clock);
+	}
+
+	@Override
+	protected boolean corruptSet(String key) {
+		write(setDirectory(key), "a file where the set's directory belongs");
+		return true;
+	}
+
+	@Override
+	protected boolean corruptValue(String key) {
+		write(valueFile(key).resolve("nested").resolve("file"), "a directory where the value's file belongs");
+		return true;
 	}
 
 	@Test
@@ -140,11 +151,57 @@ class FileSystemCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Test
-	void getWhenFileIsCorruptFails() throws IOException {
-		Path file = this.tempDir.resolve("cache").resolve("v-" + FileSystemCacheProvider.encode("corrupt"));
-		Files.writeString(file, "no header");
-		assertThatIllegalStateException().isThrownBy(() -> provider().get("corrupt"))
-			.withMessageContaining(file.toString());
+	void getWhenFileHasNoHeaderFailsWithContentException() {
+		Path file = write(valueFile("corrupt"), "no header");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().get("corrupt"))
+			.withMessage("Cluster cache key 'corrupt' holds a file without an 'expires=' header line ('" + file
+					+ "'), expected a value file");
+	}
+
+	@Test
+	void getWhenExpiryIsInvalidFailsWithContentException() {
+		write(valueFile("corrupt"), "expires=tomorrow\nvalue");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().get("corrupt"))
+			.withMessageStartingWith("Cluster cache key 'corrupt' holds a file with the invalid expiry 'tomorrow'");
+	}
+
+	@Test
+	void membersWhenSetIsFileNamesKeyAndFile() {
+		Path file = write(setDirectory("corrupt"), "x");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().members("corrupt"))
+			.withMessage("Cluster cache key 'corrupt' holds a file ('" + file + "'), expected a directory of members");
+	}
+
+	@Test
+	void membersWhenMemberFileNameDoesNotDecodeFailsWithContentException() {
+		write(setDirectory("corrupt").resolve("m-%zz"), "");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().members("corrupt"))
+			.withMessageStartingWith("Cluster cache key 'corrupt' holds a member file named 'm-%zz'");
+	}
+
+	@Test
+	void setWhenValueIsDirectoryFailsWithContentException() {
+		write(valueFile("corrupt").resolve("file"), "x");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().set("corrupt", "value"))
+			.withMessageStartingWith("Cluster cache key 'corrupt' holds a directory");
+	}
+
+	private Path valueFile(String key) {
+		return this.tempDir.resolve("cache").resolve("v-" + FileSystemCacheProvider.encode(key));
+	}
+
+	private Path setDirectory(String key) {
+		return this.tempDir.resolve("cache").resolve("s-" + FileSystemCacheProvider.encode(key));
+	}
+
+	private static Path write(Path file, String content) {
+		try {
+			Files.createDirectories(file.getParent());
+			return Files.writeString(file, content);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }

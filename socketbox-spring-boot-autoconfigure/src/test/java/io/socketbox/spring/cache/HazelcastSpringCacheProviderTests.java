@@ -1,5 +1,7 @@
 package io.socketbox.spring.cache;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.hazelcast.config.Config;
@@ -77,6 +79,18 @@ class HazelcastSpringCacheProviderTests extends CacheProviderContractTests {
 	@Override
 	protected boolean atomicSets() {
 		return false;
+	}
+
+	@Override
+	protected boolean corruptSet(String key) {
+		member2.getMap("socketbox").put(key, 42);
+		return true;
+	}
+
+	@Override
+	protected boolean corruptValue(String key) {
+		member2.getMap("socketbox").put(key, new ArrayList<>(List.of("x")));
+		return true;
 	}
 
 	@Test

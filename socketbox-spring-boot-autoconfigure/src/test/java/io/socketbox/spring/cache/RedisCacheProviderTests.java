@@ -7,8 +7,11 @@ import io.socketbox.spring.testsupport.EmbeddedRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -50,6 +53,18 @@ class RedisCacheProviderTests extends CacheProviderContractTests {
 	@Override
 	protected CacheProvider createProvider() {
 		return new RedisCacheProvider(redisTemplate);
+	}
+
+	@Override
+	protected boolean corruptSet(String key) {
+		redisTemplate.opsForValue().set(key, "x");
+		return true;
+	}
+
+	@Override
+	protected boolean corruptValue(String key) {
+		redisTemplate.opsForSet().add(key, "x");
+		return true;
 	}
 
 	@Test
@@ -107,14 +122,67 @@ class RedisCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Test
-	void getOfSetKeyFails() {
+	void getOfSetKeyFailsWithContentExceptionCausedByWrongType() {
 		provider().addMember("set", "node-1");
 		try {
-			assertThatExceptionOfType(RedisSystemException.class).isThrownBy(() -> provider().get("set"))
+			assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().get("set"))
+				.withMessage("Cluster cache key 'set' holds a set, expected a string")
+				.withCauseInstanceOf(RedisSystemException.class)
 				.withStackTraceContaining("WRONGTYPE");
 		}
 		finally {
 			provider().clear("set");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "string", "list", "hash", "zset" })
+	void membersOfKeyOfAnotherTypeNamesKeyAndType(String type) {
+		write(DataType.fromCode(type), "wrong");
+		try {
+			assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().members("wrong"))
+				.withMessage("Cluster cache key 'wrong' holds a " + type + ", expected a set");
+			assertThatExceptionOfType(CacheContentException.class)
+				.isThrownBy(() -> provider().addMember("wrong", "node-1"))
+				.withMessage("Cluster cache key 'wrong' holds a " + type + ", expected a set");
+		}
+		finally {
+			provider().clear("wrong");
+		}
+	}
+
+	@Test
+	void setReplacesKeyOfAnotherType() {
+		redisTemplate.opsForList().leftPush("wrong", "x");
+		try {
+			provider().set("wrong", "value", Duration.ofSeconds(30));
+			assertThat(provider().get("wrong")).isEqualTo("value");
+		}
+		finally {
+			provider().clear("wrong");
+		}
+	}
+
+	@Test
+	void contentExceptionEscapesControlCharactersInKey() {
+		redisTemplate.opsForValue().set("bad\nkey", "x");
+		try {
+			assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().members("bad\nkey"))
+				.withMessage("Cluster cache key 'bad\\u000akey' holds a string, expected a set")
+				.satisfies((ex) -> assertThat(ex.getKey()).isEqualTo("bad\nkey"));
+		}
+		finally {
+			provider().clear("bad\nkey");
+		}
+	}
+
+	private static void write(DataType type, String key) {
+		switch (type) {
+			case STRING -> redisTemplate.opsForValue().set(key, "x");
+			case LIST -> redisTemplate.opsForList().leftPush(key, "x");
+			case HASH -> redisTemplate.opsForHash().put(key, "x", "y");
+			case ZSET -> redisTemplate.opsForZSet().add(key, "x", 1);
+			default -> throw new IllegalArgumentException(type.name());
 		}
 	}
 

@@ -1,12 +1,14 @@
 package io.socketbox.spring.cache;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cache.concurrent.ConcurrentMapCache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Contract tests for {@link SpringCacheProvider} over a {@link ConcurrentMapCache}.
@@ -25,16 +27,37 @@ class SpringCacheProviderTests extends CacheProviderContractTests {
 		return false;
 	}
 
-	@Test
-	void getOfSetKeyReturnsNull() {
-		provider().addMember("set", "node-1");
-		assertThat(provider().get("set")).isNull();
+	@Override
+	protected boolean corruptSet(String key) {
+		this.cache.put(key, "a string where a list belongs");
+		return true;
+	}
+
+	@Override
+	protected boolean corruptValue(String key) {
+		this.cache.put(key, List.of("a list where a string belongs"));
+		return true;
 	}
 
 	@Test
-	void membersOfValueKeyIsEmpty() {
+	void getOfSetKeyNamesJavaTypeFound() {
+		provider().addMember("set", "node-1");
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().get("set"))
+			.withMessage("Cluster cache key 'set' holds a java.util.ArrayList, expected a string");
+	}
+
+	@Test
+	void membersOfValueKeyNamesJavaTypeFound() {
 		provider().set("value", "node-1");
-		assertThat(provider().members("value")).isEmpty();
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().members("value"))
+			.withMessage("Cluster cache key 'value' holds a java.lang.String, expected a list of members");
+	}
+
+	@Test
+	void membersOfListWithOtherElementsNamesElementType() {
+		this.cache.put("set", List.of("node-1", 2));
+		assertThatExceptionOfType(CacheContentException.class).isThrownBy(() -> provider().members("set"))
+			.withMessage("Cluster cache key 'set' holds a list with a java.lang.Integer, expected a list of strings");
 	}
 
 	@Test
