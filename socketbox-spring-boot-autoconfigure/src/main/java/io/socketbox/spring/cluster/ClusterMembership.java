@@ -325,8 +325,15 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 			logger.warn("Ignoring malformed member list from " + peerId + ": " + ex.getOriginalMessage());
 			return;
 		}
+		if (alive == null) {
+			logger.warn("Ignoring member list from " + peerId + ": not an array");
+			return;
+		}
 		long now = System.nanoTime();
 		for (Registration registration : alive) {
+			if (registration == null) {
+				continue;
+			}
 			String id = registration.id();
 			if (id != null && registration.name() != null && !id.equals(this.localNode.getId())
 					&& !this.departed.containsKey(id)) {
