@@ -9,6 +9,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.SendTimeouts;
+import io.socketbox.spring.Sessions;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -22,7 +23,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * {@link PeerFrames}). The accepting side sends a challenge as soon as the link
  * opens; the dialing side answers with its proof; the accepting side checks it and
  * answers with its own. Neither side passes cluster traffic before it has checked the
- * other's proof, and any frame out of turn closes the link.
+ * other's proof, and any frame out of turn closes the link. A link closed before its
+ * handshake completes is closed at once, without waiting for the other side's close
+ * frame.
  */
 final class PeerProtocolHandler extends TextWebSocketHandler {
 
@@ -251,6 +254,11 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	private void close(State state, CloseStatus status) {
 		state.closed = true;
+		if (state.link == null) {
+			// Not a peer yet: do not hold the connection for a close frame that may never come
+			Sessions.closeNow(state.session, status);
+			return;
+		}
 		try {
 			state.session.close(status);
 		}
