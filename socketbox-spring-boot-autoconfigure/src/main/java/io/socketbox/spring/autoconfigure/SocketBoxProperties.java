@@ -184,6 +184,12 @@ public class SocketBoxProperties {
 		private Duration handshakeTimeout = Duration.ofSeconds(5);
 
 		/**
+		 * Most connections to the cluster path that may be waiting for the peer handshake;
+		 * more are refused with 503 until some complete or time out.
+		 */
+		private int maxPendingHandshakes = 64;
+
+		/**
 		 * How long to wait for the node that holds a connection to confirm a direct
 		 * send.
 		 */
@@ -339,6 +345,14 @@ public class SocketBoxProperties {
 
 		public void setHandshakeTimeout(Duration handshakeTimeout) {
 			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public int getMaxPendingHandshakes() {
+			return this.maxPendingHandshakes;
+		}
+
+		public void setMaxPendingHandshakes(int maxPendingHandshakes) {
+			this.maxPendingHandshakes = maxPendingHandshakes;
 		}
 
 		public Duration getReplyTimeout() {

@@ -132,6 +132,7 @@ class SocketBoxAutoConfigurationTests {
 			assertThat(cluster.getRefreshInterval()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(cluster.getMemberTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(cluster.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(cluster.getMaxPendingHandshakes()).isEqualTo(64);
 			assertThat(cluster.getReplyTimeout()).isEqualTo(Duration.ofSeconds(5));
 			assertThat(cluster.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(1));
 			assertThat(cluster.getSendTimeLimit()).isEqualTo(Duration.ofSeconds(10));
@@ -356,6 +357,18 @@ class SocketBoxAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("set socketbox.cluster.secret-key"));
+	}
+
+	@Test
+	void maxPendingHandshakesBelowOneFails() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues("socketbox.cluster.enabled=true", "socketbox.cluster.host=127.0.0.1",
+					"socketbox.cache.type=memory", "socketbox.cluster.secret-key=" + SECRET,
+					"socketbox.cluster.max-pending-handshakes=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("set socketbox.cluster.max-pending-handshakes to 1 or more"));
 	}
 
 	@Test
