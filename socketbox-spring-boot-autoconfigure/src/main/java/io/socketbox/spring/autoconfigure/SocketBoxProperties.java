@@ -47,6 +47,12 @@ public class SocketBoxProperties {
 	 */
 	private DataSize maxTextMessageSize = DataSize.ofKilobytes(64);
 
+	/**
+	 * Most open browser connections on this node; more are refused with 503. When unset,
+	 * only the server's own connection limit applies.
+	 */
+	private @Nullable Integer maxConnections;
+
 	private final Cluster cluster = new Cluster();
 
 	private final Cache cache = new Cache();
@@ -97,6 +103,14 @@ public class SocketBoxProperties {
 
 	public void setMaxTextMessageSize(DataSize maxTextMessageSize) {
 		this.maxTextMessageSize = maxTextMessageSize;
+	}
+
+	public @Nullable Integer getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(@Nullable Integer maxConnections) {
+		this.maxConnections = maxConnections;
 	}
 
 	public Cluster getCluster() {

@@ -119,6 +119,7 @@ class SocketBoxAutoConfigurationTests {
 			assertThat(properties.getSendTimeLimit()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(properties.getSendBufferSizeLimit()).isEqualTo(DataSize.ofKilobytes(512));
 			assertThat(properties.getMaxTextMessageSize()).isEqualTo(DataSize.ofKilobytes(64));
+			assertThat(properties.getMaxConnections()).isNull();
 			SocketBoxProperties.Cluster cluster = properties.getCluster();
 			assertThat(cluster.isEnabled()).isFalse();
 			assertThat(cluster.getSecretKey()).isNull();
@@ -369,6 +370,16 @@ class SocketBoxAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("set socketbox.cluster.max-pending-handshakes to 1 or more"));
+	}
+
+	@Test
+	void maxConnectionsBelowOneFails() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues("socketbox.max-connections=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("Set socketbox.max-connections to 1 or more"));
 	}
 
 	@Test
