@@ -70,7 +70,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		if (!this.running) {
-			session.close(CloseStatus.SERVICE_RESTARTED);
+			Sessions.closeNow(session, CloseStatus.SERVICE_RESTARTED);
 			return;
 		}
 		this.partialMessages.configure(session);

@@ -58,7 +58,8 @@ class ClusterConfiguration {
 				cluster.getReplyTimeout(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
 				cluster.getResendWindow(), cluster.getResendBufferSize().toBytes(), cluster.getReconnectInitialDelay(),
 				cluster.getReconnectMaxDelay(), (int) cluster.getMaxFrameSize().toBytes(), cluster.getSendTimeLimit(),
-				(int) cluster.getSendBufferSizeLimit().toBytes(), properties.isDebugMode());
+				(int) cluster.getSendBufferSizeLimit().toBytes(), validateMaxPendingHandshakes(cluster),
+				properties.isDebugMode());
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
 				new StandardWebSocketClient(), eventPublisher, settings);
 	}
@@ -89,6 +90,16 @@ class ClusterConfiguration {
 		return secret;
 	}
 
+	private static int validateMaxPendingHandshakes(SocketBoxProperties.Cluster cluster) {
+		int max = cluster.getMaxPendingHandshakes();
+		if (max < 1) {
+			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.max-pending-handshakes", max,
+					"At least one connection must be able to complete the peer handshake: set "
+							+ "socketbox.cluster.max-pending-handshakes to 1 or more");
+		}
+		return max;
+	}
+
 	@Bean
 	ClusterMessaging socketBoxMessaging(ClusterNode node) {
 		return node.getMessaging();
@@ -103,7 +114,8 @@ class ClusterConfiguration {
 
 	@Bean
 	WebSocketConfigurer socketBoxClusterEndpointConfigurer(ClusterNode node, SocketBoxProperties properties) {
-		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath());
+		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath())
+			.addInterceptors(node.getPeerHandshakeInterceptor());
 	}
 
 }

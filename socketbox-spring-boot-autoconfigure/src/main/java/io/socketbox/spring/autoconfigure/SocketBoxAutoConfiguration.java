@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.socketbox.spring.ConnectionLimitInterceptor;
 import io.socketbox.spring.LocalConnections;
 import io.socketbox.spring.SingleNodeCluster;
 import io.socketbox.spring.SocketBoxCluster;
@@ -28,6 +29,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -127,6 +129,25 @@ public final class SocketBoxAutoConfiguration {
 				}
 				customizers.orderedStream().forEach((customizer) -> customizer.customize(registration));
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty("socketbox.max-connections")
+	static class ConnectionLimitConfiguration {
+
+		@Bean
+		SocketBoxEndpointCustomizer socketBoxConnectionLimit(SocketBoxProperties properties,
+				LocalConnections connections) {
+			Integer max = properties.getMaxConnections();
+			if (max == null || max < 1) {
+				throw new InvalidConfigurationPropertyValueException("socketbox.max-connections", max,
+						"Set socketbox.max-connections to 1 or more, or leave it unset for no limit");
+			}
+			ConnectionLimitInterceptor limit = new ConnectionLimitInterceptor(connections::size, max,
+					"open browser connections", "socketbox.max-connections");
+			return (registration) -> registration.addInterceptors(limit);
 		}
 
 	}

@@ -47,6 +47,12 @@ public class SocketBoxProperties {
 	 */
 	private DataSize maxTextMessageSize = DataSize.ofKilobytes(64);
 
+	/**
+	 * Most open browser connections on this node; more are refused with 503. When unset,
+	 * only the server's own connection limit applies.
+	 */
+	private @Nullable Integer maxConnections;
+
 	private final Cluster cluster = new Cluster();
 
 	private final Cache cache = new Cache();
@@ -97,6 +103,14 @@ public class SocketBoxProperties {
 
 	public void setMaxTextMessageSize(DataSize maxTextMessageSize) {
 		this.maxTextMessageSize = maxTextMessageSize;
+	}
+
+	public @Nullable Integer getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(@Nullable Integer maxConnections) {
+		this.maxConnections = maxConnections;
 	}
 
 	public Cluster getCluster() {
@@ -182,6 +196,12 @@ public class SocketBoxProperties {
 		 * How long a peer has to complete the authentication handshake.
 		 */
 		private Duration handshakeTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Most connections to the cluster path that may be waiting for the peer handshake;
+		 * more are refused with 503 until some complete or time out.
+		 */
+		private int maxPendingHandshakes = 64;
 
 		/**
 		 * How long to wait for the node that holds a connection to confirm a direct
@@ -339,6 +359,14 @@ public class SocketBoxProperties {
 
 		public void setHandshakeTimeout(Duration handshakeTimeout) {
 			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public int getMaxPendingHandshakes() {
+			return this.maxPendingHandshakes;
+		}
+
+		public void setMaxPendingHandshakes(int maxPendingHandshakes) {
+			this.maxPendingHandshakes = maxPendingHandshakes;
 		}
 
 		public Duration getReplyTimeout() {

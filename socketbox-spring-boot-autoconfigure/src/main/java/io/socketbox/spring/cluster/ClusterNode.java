@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.socketbox.spring.ConnectionLimitInterceptor;
 import io.socketbox.spring.LocalConnections;
 import io.socketbox.spring.cache.CacheProvider;
 
@@ -15,6 +16,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.client.WebSocketClient;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * The parts of a cluster node, wired together: its messaging, its membership and the
@@ -44,6 +46,8 @@ public final class ClusterNode implements DisposableBean {
 	private final ClusterMembership membership;
 
 	private final PeerProtocolHandler peerHandler;
+
+	private final HandshakeInterceptor peerHandshakeInterceptor;
 
 	/**
 	 * Create a node.
@@ -76,7 +80,11 @@ public final class ClusterNode implements DisposableBean {
 				new PeerAuthenticator(settings.secretKey()), codec, peers, this.messaging::onEnvelope, this.scheduler,
 				settings.handshakeTimeout(), settings.maxFrameSize(), settings.sendTimeLimitMillis(),
 				settings.sendBufferSizeLimit());
-		this.peerHandler = new PeerProtocolHandler(context);
+		PendingHandshakes pendingHandshakes = new PendingHandshakes(settings.maxPendingHandshakes());
+		this.peerHandler = new PeerProtocolHandler(context, pendingHandshakes);
+		this.peerHandshakeInterceptor = new ConnectionLimitInterceptor(pendingHandshakes::count,
+				settings.maxPendingHandshakes(),
+				"connections that have not completed the peer handshake", "socketbox.cluster.max-pending-handshakes");
 		this.membership = new ClusterMembership(localNode, cache, peers, this.messaging, client, context,
 				this.scheduler, this.registry,
 				new ClusterMembership.Settings(settings.cachePrefix(), settings.refreshInterval(),
@@ -128,6 +136,16 @@ public final class ClusterNode implements DisposableBean {
 		return this.peerHandler;
 	}
 
+	/**
+	 * Return the interceptor to register with the {@link #getPeerHandler() handler} of
+	 * the cluster endpoint: it refuses new connections with {@code 503} while too many
+	 * have not completed the peer handshake.
+	 * @return the interceptor
+	 */
+	public HandshakeInterceptor getPeerHandshakeInterceptor() {
+		return this.peerHandshakeInterceptor;
+	}
+
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
@@ -155,12 +173,15 @@ public final class ClusterNode implements DisposableBean {
 	 * @param sendTimeLimit how long a send to a peer may block before the link is cut
 	 * @param sendBufferSizeLimit how many bytes may wait for a peer's socket before the
 	 * link is cut
+	 * @param maxPendingHandshakes how many accepted connections may be waiting for the
+	 * peer handshake to complete
 	 * @param debug whether to log cluster traffic at INFO level
 	 */
 	public record Settings(String secretKey, String cachePrefix, Duration refreshInterval, Duration memberTimeout,
 			Duration handshakeTimeout, Duration replyTimeout, Duration heartbeatInterval, Duration heartbeatTimeout,
 			Duration resendWindow, long resendBufferSize, Duration reconnectInitialDelay, Duration reconnectMaxDelay,
-			int maxFrameSize, Duration sendTimeLimit, int sendBufferSizeLimit, boolean debug) {
+			int maxFrameSize, Duration sendTimeLimit, int sendBufferSizeLimit, int maxPendingHandshakes,
+			boolean debug) {
 
 		int sendTimeLimitMillis() {
 			return (int) this.sendTimeLimit.toMillis();

@@ -3,12 +3,14 @@ package io.socketbox.spring.cluster;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.SendTimeouts;
+import io.socketbox.spring.Sessions;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -22,7 +24,10 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * {@link PeerFrames}). The accepting side sends a challenge as soon as the link
  * opens; the dialing side answers with its proof; the accepting side checks it and
  * answers with its own. Neither side passes cluster traffic before it has checked the
- * other's proof, and any frame out of turn closes the link.
+ * other's proof, and any frame out of turn closes the link. A link closed before its
+ * handshake completes is closed at once, without waiting for the other side's close
+ * frame, and the accepting side admits only so many links that have not completed it
+ * ({@link PendingHandshakes}).
  */
 final class PeerProtocolHandler extends TextWebSocketHandler {
 
@@ -34,19 +39,27 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	private final @Nullable ExpectedPeer expectedPeer;
 
+	private final @Nullable PendingHandshakes pendingHandshakes;
+
 	/**
 	 * Create a handler for the accepting side.
 	 */
-	PeerProtocolHandler(PeerContext context) {
-		this(context, null);
+	PeerProtocolHandler(PeerContext context, PendingHandshakes pendingHandshakes) {
+		this(context, null, pendingHandshakes);
 	}
 
 	/**
 	 * Create a handler for the dialing side of a link to the given peer.
 	 */
-	PeerProtocolHandler(PeerContext context, @Nullable ExpectedPeer expectedPeer) {
+	PeerProtocolHandler(PeerContext context, ExpectedPeer expectedPeer) {
+		this(context, expectedPeer, null);
+	}
+
+	private PeerProtocolHandler(PeerContext context, @Nullable ExpectedPeer expectedPeer,
+			@Nullable PendingHandshakes pendingHandshakes) {
 		this.context = context;
 		this.expectedPeer = expectedPeer;
+		this.pendingHandshakes = pendingHandshakes;
 	}
 
 	private boolean isDialer() {
@@ -62,7 +75,18 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		}
 		WebSocketSession concurrent = new ConcurrentWebSocketSessionDecorator(session,
 				this.context.sendTimeLimitMillis(), this.context.sendBufferSizeLimit());
-		State state = new State(concurrent, this.context.authenticator().newNonce());
+		String localNonce = this.context.authenticator().newNonce();
+		PendingHandshakes pending = this.pendingHandshakes;
+		if (pending != null && !pending.tryAcquire()) {
+			// One of several upgrades that passed the interceptor's check at the same moment
+			if (logger.isDebugEnabled()) {
+				logger.debug("Closing peer link " + session.getRemoteAddress() + ": " + pending.limit()
+						+ " connections have not completed the peer handshake");
+			}
+			Sessions.closeNow(session, CloseStatus.SERVICE_OVERLOAD.withReason("Too many pending peer handshakes"));
+			return;
+		}
+		State state = new State(concurrent, localNonce, pending != null);
 		session.getAttributes().put(STATE_ATTRIBUTE, state);
 		this.context.scheduler().schedule(() -> closeIfNotAuthenticated(state),
 				this.context.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -207,6 +231,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	private void authenticated(State state, long peerAcknowledged) {
 		PeerLink link = new PeerLink(state.peerId, state.peerName, state.session);
 		state.link = link;
+		releasePending(state);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Link " + (isDialer() ? "to " : "from ") + state.peerName + " (" + state.peerId
 					+ ") authenticated");
@@ -251,11 +276,24 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	private void close(State state, CloseStatus status) {
 		state.closed = true;
+		if (state.link == null) {
+			// Not a peer yet: do not hold the connection for a close frame that may never come
+			releasePending(state);
+			Sessions.closeNow(state.session, status);
+			return;
+		}
 		try {
 			state.session.close(status);
 		}
 		catch (Exception ex) {
 			// Already gone
+		}
+	}
+
+	private void releasePending(State state) {
+		PendingHandshakes pending = this.pendingHandshakes;
+		if (pending != null && state.pending.compareAndSet(true, false)) {
+			pending.release();
 		}
 	}
 
@@ -269,6 +307,9 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		State state = (State) session.getAttributes().get(STATE_ATTRIBUTE);
+		if (state != null) {
+			releasePending(state);
+		}
 		if (state != null && state.link != null) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Link to " + state.peerName + " closed with " + status);
@@ -330,9 +371,15 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 		private volatile boolean closed;
 
-		State(WebSocketSession session, String localNonce) {
+		/**
+		 * Whether this link is counted in the pending handshakes.
+		 */
+		private final AtomicBoolean pending;
+
+		State(WebSocketSession session, String localNonce, boolean pending) {
 			this.session = session;
 			this.localNonce = localNonce;
+			this.pending = new AtomicBoolean(pending);
 		}
 
 	}

@@ -119,6 +119,7 @@ class SocketBoxAutoConfigurationTests {
 			assertThat(properties.getSendTimeLimit()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(properties.getSendBufferSizeLimit()).isEqualTo(DataSize.ofKilobytes(512));
 			assertThat(properties.getMaxTextMessageSize()).isEqualTo(DataSize.ofKilobytes(64));
+			assertThat(properties.getMaxConnections()).isNull();
 			SocketBoxProperties.Cluster cluster = properties.getCluster();
 			assertThat(cluster.isEnabled()).isFalse();
 			assertThat(cluster.getSecretKey()).isNull();
@@ -132,6 +133,7 @@ class SocketBoxAutoConfigurationTests {
 			assertThat(cluster.getRefreshInterval()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(cluster.getMemberTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(cluster.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(cluster.getMaxPendingHandshakes()).isEqualTo(64);
 			assertThat(cluster.getReplyTimeout()).isEqualTo(Duration.ofSeconds(5));
 			assertThat(cluster.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(1));
 			assertThat(cluster.getSendTimeLimit()).isEqualTo(Duration.ofSeconds(10));
@@ -356,6 +358,28 @@ class SocketBoxAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("set socketbox.cluster.secret-key"));
+	}
+
+	@Test
+	void maxPendingHandshakesBelowOneFails() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues("socketbox.cluster.enabled=true", "socketbox.cluster.host=127.0.0.1",
+					"socketbox.cache.type=memory", "socketbox.cluster.secret-key=" + SECRET,
+					"socketbox.cluster.max-pending-handshakes=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("set socketbox.cluster.max-pending-handshakes to 1 or more"));
+	}
+
+	@Test
+	void maxConnectionsBelowOneFails() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues("socketbox.max-connections=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("Set socketbox.max-connections to 1 or more"));
 	}
 
 	@Test
