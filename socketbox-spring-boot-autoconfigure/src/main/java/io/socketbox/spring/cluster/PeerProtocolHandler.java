@@ -33,6 +33,11 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	private static final Log logger = LogFactory.getLog(PeerProtocolHandler.class);
 
+	/**
+	 * The largest frame accepted before the handshake has completed, in characters.
+	 */
+	static final int HANDSHAKE_FRAME_LIMIT = 8 * 1024;
+
 	private static final String STATE_ATTRIBUTE = PeerProtocolHandler.class.getName() + ".state";
 
 	private final PeerContext context;
@@ -68,7 +73,9 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-		session.setTextMessageSizeLimit(this.context.maxFrameSize());
+		// Handshake frames are small: a connection that has not authenticated may not
+		// make the container buffer a full-size frame
+		session.setTextMessageSizeLimit(Math.min(HANDSHAKE_FRAME_LIMIT, this.context.maxFrameSize()));
 		SendTimeouts.apply(session, this.context.sendTimeLimitMillis());
 		if (isDialer()) {
 			TcpNoDelay.enable(session);
@@ -229,6 +236,8 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	}
 
 	private void authenticated(State state, long peerAcknowledged) {
+		// Read from the container when the next message begins, after this returns
+		state.session.setTextMessageSizeLimit(this.context.maxFrameSize());
 		PeerLink link = new PeerLink(state.peerId, state.peerName, state.session);
 		state.link = link;
 		releasePending(state);

@@ -87,6 +87,16 @@ class PendingPeerHandshakeTests {
 	}
 
 	@Test
+	void largeFrameBeforeTheHandshakeIsRefused() {
+		Node node = this.nodes.start("socketbox.cluster.handshake-timeout=30s");
+		RawWebSocket peer = openPending(node);
+		peer.sendText("x".repeat(PeerProtocolHandler.HANDSHAKE_FRAME_LIMIT + 1));
+		Duration open = peer.awaitEndOfStream(Duration.ofSeconds(10));
+		assertThat(open).isLessThan(Duration.ofSeconds(3));
+		assertThat(peer.closeCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+	}
+
+	@Test
 	void frameOutOfTurnDisconnectsAtOnce() {
 		Node node = this.nodes.start("socketbox.cluster.handshake-timeout=30s");
 		RawWebSocket peer = openPending(node);
