@@ -103,7 +103,8 @@ class ClusterConfiguration {
 
 	@Bean
 	WebSocketConfigurer socketBoxClusterEndpointConfigurer(ClusterNode node, SocketBoxProperties properties) {
-		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath());
+		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath())
+			.addInterceptors(new SerializedOriginInterceptor());
 	}
 
 }
