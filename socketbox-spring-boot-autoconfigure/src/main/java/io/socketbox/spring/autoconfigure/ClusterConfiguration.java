@@ -115,7 +115,7 @@ class ClusterConfiguration {
 	@Bean
 	WebSocketConfigurer socketBoxClusterEndpointConfigurer(ClusterNode node, SocketBoxProperties properties) {
 		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath())
-			.addInterceptors(node.getPeerHandshakeInterceptor());
+			.addInterceptors(new SerializedOriginInterceptor(), node.getPeerHandshakeInterceptor());
 	}
 
 }

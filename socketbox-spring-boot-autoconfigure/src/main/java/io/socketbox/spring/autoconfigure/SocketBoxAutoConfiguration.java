@@ -122,7 +122,8 @@ public final class SocketBoxAutoConfiguration {
 		WebSocketConfigurer socketBoxWebSocketConfigurer(SocketBoxWebSocketHandler handler,
 				SocketBoxProperties properties, ObjectProvider<SocketBoxEndpointCustomizer> customizers) {
 			return (registry) -> {
-				WebSocketHandlerRegistration registration = registry.addHandler(handler, properties.getPath());
+				WebSocketHandlerRegistration registration = registry.addHandler(handler, properties.getPath())
+					.addInterceptors(new SerializedOriginInterceptor());
 				List<String> origins = properties.getAllowedOriginPatterns();
 				if (!origins.isEmpty()) {
 					registration.setAllowedOriginPatterns(origins.toArray(String[]::new));
