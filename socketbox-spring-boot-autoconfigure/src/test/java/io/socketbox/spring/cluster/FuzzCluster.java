@@ -33,6 +33,20 @@ final class FuzzCluster implements AutoCloseable {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
+	/**
+	 * Limits small enough to be reached quickly: the browsers' text message size, the
+	 * send buffer of each connection and the frame size of the links.
+	 */
+	static final int MAX_TEXT_MESSAGE_SIZE = 4096;
+
+	static final int SEND_BUFFER_SIZE_LIMIT = 8192;
+
+	static final int MAX_FRAME_SIZE = 16384;
+
+	static final String[] SMALL_LIMITS = { "socketbox.max-text-message-size=" + MAX_TEXT_MESSAGE_SIZE + "B",
+			"socketbox.send-buffer-size-limit=" + SEND_BUFFER_SIZE_LIMIT + "B",
+			"socketbox.cluster.max-frame-size=" + MAX_FRAME_SIZE + "B" };
+
 	private final EmbeddedRedis redis;
 
 	private final ClusterNodes nodes;
@@ -136,8 +150,8 @@ final class FuzzCluster implements AutoCloseable {
 		assertThat(messaging(this.nodeB).getDroppedMessages()).as("dropped by node B").isZero();
 		for (Node node : List.of(this.nodeA, this.nodeB)) {
 			LocalConnections connections = node.context().getBean(LocalConnections.class);
+			// A hostile sender that vanished may fail a write; nobody who reads is slow
 			assertThat(connections.getSlowClientsClosed()).as("slow clients closed").isZero();
-			assertThat(connections.getFailedClientsClosed()).as("failed clients closed").isZero();
 		}
 	}
 
