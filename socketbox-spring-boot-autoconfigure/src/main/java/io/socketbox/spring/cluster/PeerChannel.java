@@ -188,6 +188,10 @@ final class PeerChannel {
 	 * failing on the same first frame, say so.
 	 */
 	private void sendFailed(List<Outbound> batch) {
+		if (batch.isEmpty()) {
+			// Only a heartbeat was written: nothing to drop, no frame to blame
+			return;
+		}
 		List<Outbound> unsendable = batch.stream()
 			.filter((frame) -> !OutboundText.isWellFormed(frame.message().getPayload()))
 			.toList();

@@ -4,6 +4,9 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxHandler;
@@ -51,6 +54,18 @@ public class TestNodeApplication {
 	 */
 	public static final String ECHO_PREFIX = "echo:";
 
+	/**
+	 * The prefix of a client message whose rest is broadcast as it is.
+	 */
+	public static final String BROADCAST_PREFIX = "broadcast:";
+
+	/**
+	 * The prefix of a client message whose rest is a JSON object: its {@code text}, when
+	 * it is a string, is broadcast, as a chat application would (a JSON escape such as
+	 * {@code \ud800} becomes a lone surrogate).
+	 */
+	public static final String CHAT_PREFIX = "chat:";
+
 	@Bean
 	@ConditionalOnProperty(name = "test.cache", havingValue = "slow-racy")
 	CacheProvider slowRacyCache() {
@@ -58,7 +73,7 @@ public class TestNodeApplication {
 	}
 
 	@Bean
-	SocketBoxHandler testHandler() {
+	SocketBoxHandler testHandler(JsonMapper jsonMapper) {
 		return new SocketBoxHandler() {
 
 			@Override
@@ -70,6 +85,15 @@ public class TestNodeApplication {
 			public void onMessage(String message, SocketBoxConnection connection) {
 				if (message.startsWith(ECHO_PREFIX)) {
 					sendMessage(message, connection);
+				}
+				else if (message.startsWith(BROADCAST_PREFIX)) {
+					broadcastMessage(message.substring(BROADCAST_PREFIX.length()));
+				}
+				else if (message.startsWith(CHAT_PREFIX)) {
+					JsonNode text = jsonMapper.readTree(message.substring(CHAT_PREFIX.length())).path("text");
+					if (text.isString()) {
+						broadcastMessage(text.asString());
+					}
 				}
 			}
 

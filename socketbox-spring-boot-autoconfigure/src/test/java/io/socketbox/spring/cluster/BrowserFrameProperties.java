@@ -1,0 +1,72 @@
+package io.socketbox.spring.cluster;
+
+import java.io.IOException;
+import java.util.List;
+
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import io.socketbox.spring.testsupport.HostileFrames;
+import io.socketbox.spring.testsupport.Node;
+import io.socketbox.spring.testsupport.Node.ConnectedClient;
+import io.socketbox.spring.testsupport.RawFrameSocket;
+import io.socketbox.spring.testsupport.TestNodeApplication;
+
+/**
+ * Whatever bytes a browser writes to the browser endpoint of a real two-node cluster
+ * after the opening handshake (frames with any opcode, RSV bits, mask and length, invalid
+ * UTF-8, fragments out of place, oversized control frames, garbage) hurt nobody but that
+ * browser: every other browser keeps receiving, the link between the nodes stays up, and
+ * new browsers still connect.
+ */
+class BrowserFrameProperties {
+
+	/**
+	 * One cluster for all tries. Shrinking is off: a try that breaks the cluster makes
+	 * every later one fail too, so the first failing sample is the one to report.
+	 */
+	private static FuzzCluster cluster;
+
+	@BeforeContainer
+	static void startCluster() {
+		cluster = FuzzCluster.start(FuzzCluster.SMALL_LIMITS);
+	}
+
+	@AfterContainer
+	static void stopCluster() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Property(tries = 50, shrinking = ShrinkingMode.OFF)
+	void hostileBytesHurtOnlyTheirSender(@ForAll("chunks") List<byte[]> chunks, @ForAll boolean onNodeB)
+			throws IOException {
+		Node node = onNodeB ? cluster.nodeB() : cluster.nodeA();
+		try (RawFrameSocket socket = RawFrameSocket.open(node.port(), "/ws")) {
+			for (byte[] chunk : chunks) {
+				if (!socket.write(chunk)) {
+					break;
+				}
+			}
+		}
+		ConnectedClient newcomer = node.connect(null);
+		try {
+			cluster.assertUnharmed(newcomer);
+		}
+		finally {
+			newcomer.client().close();
+		}
+	}
+
+	@Provide
+	Arbitrary<List<byte[]>> chunks() {
+		return HostileFrames.chunks(TestNodeApplication.BROADCAST_PREFIX);
+	}
+
+}
