@@ -51,6 +51,8 @@ final class ConnectionOutbox {
 
 	private @Nullable CloseStatus closeWhenWritten;
 
+	private boolean abortWhenWritten;
+
 	ConnectionOutbox(SocketBoxConnection connection, TextSender sender, Limits limits, Listener listener) {
 		this.connection = connection;
 		this.sender = sender;
@@ -104,10 +106,13 @@ final class ConnectionOutbox {
 			}
 			if (cut != null) {
 				discardLocked();
+				// A write in progress is left to end (its own time limit bounds it): closing
+				// under it makes Tomcat fail the rest of the message on its own thread
+				this.abortWhenWritten = this.writing;
 			}
 		}
 		if (cut != null) {
-			this.listener.cut(this.connection, cut, null);
+			this.listener.cut(this.connection, cut, null, !this.abortWhenWritten);
 			return false;
 		}
 		if (first != null) {
@@ -224,16 +229,22 @@ final class ConnectionOutbox {
 
 	private @Nullable OutboundText next() {
 		CloseStatus close = null;
+		boolean abort;
 		synchronized (this.lock) {
 			if (!this.closed && this.queue != null && !this.queue.isEmpty()) {
 				this.writeStartedAt = System.nanoTime();
 				return pollLocked();
 			}
 			this.writing = false;
+			abort = this.abortWhenWritten;
+			this.abortWhenWritten = false;
 			if (!this.closed && this.closeWhenWritten != null) {
 				close = this.closeWhenWritten;
 				discardLocked();
 			}
+		}
+		if (abort) {
+			this.listener.abort(this.connection);
 		}
 		if (close != null) {
 			this.listener.close(this.connection, close);
@@ -245,13 +256,17 @@ final class ConnectionOutbox {
 		boolean wasClosed;
 		synchronized (this.lock) {
 			this.writing = false;
+			this.abortWhenWritten = false;
 			wasClosed = this.closed;
 			discardLocked();
 		}
 		if (!wasClosed) {
 			this.listener.cut(this.connection,
 					(failure instanceof SocketTimeoutException) ? CutReason.SEND_TIME_LIMIT : CutReason.SEND_FAILED,
-					failure);
+					failure, true);
+		}
+		else {
+			this.listener.abort(this.connection);
 		}
 	}
 
@@ -336,9 +351,16 @@ final class ConnectionOutbox {
 	interface Listener {
 
 		/**
-		 * The connection was cut off: close it at once, without waiting for the client.
+		 * The connection was cut off: nothing more is sent to it.
+		 * @param abort whether to close it now, without waiting for the client; if
+		 * not, {@link #abort} follows once the write in progress has ended
 		 */
-		void cut(SocketBoxConnection connection, CutReason reason, @Nullable Throwable failure);
+		void cut(SocketBoxConnection connection, CutReason reason, @Nullable Throwable failure, boolean abort);
+
+		/**
+		 * Close a connection that was cut off at once, without waiting for the client.
+		 */
+		void abort(SocketBoxConnection connection);
 
 		/**
 		 * Everything queued before a close was written: close the connection.

@@ -43,8 +43,18 @@ public final class LocalConnections implements DisposableBean {
 
 		@Override
 		public void cut(SocketBoxConnection connection, ConnectionOutbox.CutReason reason,
-				@Nullable Throwable failure) {
+				@Nullable Throwable failure, boolean abort) {
 			cutOff(connection, reason, failure);
+			if (abort) {
+				abort(connection);
+			}
+		}
+
+		@Override
+		public void abort(SocketBoxConnection connection) {
+			// Off the sender's thread: a close waits briefly for a write in progress
+			LocalConnections.this.executor.execute(() -> Sessions.closeNow(connection.session(),
+					CloseStatus.SESSION_NOT_RELIABLE));
 		}
 
 		@Override
@@ -210,9 +220,6 @@ public final class LocalConnections implements DisposableBean {
 			this.slowClientsClosed.incrementAndGet();
 			logger.info("Closing " + connection + ": " + reason.description());
 		}
-		// Off the sender's thread: a close waits briefly for a write in progress
-		CloseStatus status = CloseStatus.SESSION_NOT_RELIABLE.withReason(reason.description());
-		this.executor.execute(() -> Sessions.closeNow(connection.session(), status));
 	}
 
 	private void closeSession(SocketBoxConnection connection, CloseStatus status) {

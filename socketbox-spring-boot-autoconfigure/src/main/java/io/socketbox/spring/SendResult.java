@@ -23,7 +23,14 @@ public enum SendResult {
 	/**
 	 * The node that holds the connection did not confirm delivery in time.
 	 */
-	TIMED_OUT;
+	TIMED_OUT,
+
+	/**
+	 * The message could not be sent to the node that holds the connection: on the link
+	 * it would be larger than {@code socketbox.cluster.max-frame-size}, or it could not
+	 * be encoded. It was dropped, counted and logged.
+	 */
+	UNSENDABLE;
 
 	/**
 	 * Whether the message was delivered.

@@ -73,7 +73,10 @@ class ConnectionOutboxTests {
 		assertThat(this.connection.deliver(text("x".repeat(60)))).isTrue();
 		assertThat(this.connection.deliver(text("x".repeat(60)))).isFalse();
 		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_BUFFER_LIMIT);
+		// Closed once the write in progress has ended, not under it
+		assertThat(this.listener.aborted).isZero();
 		this.sender.complete(null);
+		assertThat(this.listener.aborted).isOne();
 		assertThat(this.sender.started).hasSize(1);
 		assertThat(this.connection.deliver(text("later"))).isFalse();
 	}
@@ -92,6 +95,7 @@ class ConnectionOutboxTests {
 		this.connection.deliver(text("b"));
 		this.sender.complete(new SocketTimeoutException());
 		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_TIME_LIMIT);
+		assertThat(this.listener.aborted).isOne();
 		assertThat(this.sender.started).containsExactly("a");
 	}
 
@@ -163,10 +167,20 @@ class ConnectionOutboxTests {
 
 		private final List<CloseStatus> closed = new ArrayList<>();
 
+		private int aborted;
+
 		@Override
 		public void cut(SocketBoxConnection connection, ConnectionOutbox.CutReason reason,
-				@Nullable Throwable failure) {
+				@Nullable Throwable failure, boolean abort) {
 			this.cut.add(reason);
+			if (abort) {
+				abort(connection);
+			}
+		}
+
+		@Override
+		public void abort(SocketBoxConnection connection) {
+			this.aborted++;
 		}
 
 		@Override

@@ -10,6 +10,8 @@ import io.socketbox.spring.cluster.ClusterMembership;
 import io.socketbox.spring.cluster.ClusterMessaging;
 import io.socketbox.spring.cluster.ClusterNode;
 import io.socketbox.spring.cluster.LocalNode;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,6 +37,8 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 		CacheProviderConfigurations.SpringCacheProviderConfiguration.class })
 class ClusterConfiguration {
 
+	private static final Log logger = LogFactory.getLog(ClusterConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
@@ -53,6 +57,7 @@ class ClusterConfiguration {
 					"Cluster mode needs a shared cache, and '" + name + "' is not available: " + howToEnable(type)
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
+		warnIfFramesCannotCarryClientMessages(properties);
 		ClusterNode.Settings settings = new ClusterNode.Settings(secret, cluster.getCachePrefix(),
 				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getHandshakeTimeout(),
 				cluster.getReplyTimeout(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
@@ -62,6 +67,23 @@ class ClusterConfiguration {
 				properties.isDebugMode());
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
 				new StandardWebSocketClient(), eventPublisher, settings);
+	}
+
+	/**
+	 * JSON escapes a control character in six characters, and an application that wraps
+	 * a client's text in JSON of its own escapes it again (seven): a broadcast of a
+	 * client message up to the text limit must fit in a link frame, or it reaches only
+	 * this node's connections (and is counted as dropped).
+	 */
+	private static void warnIfFramesCannotCarryClientMessages(SocketBoxProperties properties) {
+		long maxFrameSize = properties.getCluster().getMaxFrameSize().toBytes();
+		long needed = 7 * properties.getMaxTextMessageSize().toBytes() + 1024;
+		if (maxFrameSize < needed) {
+			logger.warn("socketbox.cluster.max-frame-size (" + maxFrameSize + " bytes) is less than 7 times "
+					+ "socketbox.max-text-message-size plus 1 KB (" + needed + " bytes): a client message that "
+					+ "is broadcast as it came, with characters that JSON escapes, may not fit in a frame "
+					+ "between nodes; such frames are dropped and counted");
+		}
 	}
 
 	private static String howToEnable(@Nullable CacheType type) {

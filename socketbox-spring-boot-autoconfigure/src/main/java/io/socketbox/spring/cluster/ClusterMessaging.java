@@ -37,6 +37,10 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private static final int TIMED_OUT = -2;
 
+	private static final int UNSENDABLE = -3;
+
+	private static final int QUEUED = 1;
+
 	private final LocalNode localNode;
 
 	private final LocalConnections connections;
@@ -236,8 +240,9 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		if (this.debug) {
 			logger.info("Sending " + envelope.type() + " " + id + " to " + peerId + " for " + envelope.target());
 		}
-		if (!sendToPeer(peerId, envelope, id)) {
-			future.complete(LINK_LOST);
+		int queued = sendToPeer(peerId, envelope, id);
+		if (queued != QUEUED) {
+			future.complete(queued);
 		}
 		return future;
 	}
@@ -269,41 +274,53 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		}
 	}
 
-	private boolean sendToPeer(String peerId, Envelope envelope, @Nullable String requestId) {
+	/**
+	 * Number a frame and queue it for one peer.
+	 * @return {@link #QUEUED}, {@link #LINK_LOST} or {@link #UNSENDABLE}
+	 */
+	private int sendToPeer(String peerId, Envelope envelope, @Nullable String requestId) {
 		PeerChannel channel = (this.peers != null) ? this.peers.get(peerId) : null;
 		if (channel == null) {
-			return false;
+			return LINK_LOST;
 		}
 		synchronized (this.sequenceLock) {
 			long sequence = this.sequence + 1;
 			TextMessage message = encode(envelope.withSequence(sequence));
 			if (message == null) {
-				return false;
+				return UNSENDABLE;
 			}
 			this.sequence = sequence;
-			return channel
-				.enqueue(new PeerChannel.Outbound(sequence, message, message.getPayloadLength(), requestId));
+			return channel.enqueue(new PeerChannel.Outbound(sequence, message, message.getPayloadLength(), requestId))
+					? QUEUED : LINK_LOST;
 		}
 	}
 
 	/**
-	 * Encode a frame for the peers; one that cannot be encoded is dropped and counted,
-	 * never queued, so it can never be sent again.
+	 * Encode a frame for the peers; one that cannot be encoded, or that is larger than
+	 * a peer accepts, is dropped and counted, never queued, so it can never be sent again
+	 * (a peer would close the link on it, every time).
 	 */
 	private @Nullable TextMessage encode(Envelope envelope) {
+		TextMessage message;
 		try {
-			return this.codec.write(envelope);
+			message = this.codec.write(envelope);
 		}
 		catch (RuntimeException ex) {
 			this.peers.unencodable(envelope.type(), ex);
 			return null;
 		}
+		if (message.getPayload().length() > this.peers.maxFrameSize()) {
+			this.peers.oversized(envelope.type(), message.getPayload().length());
+			return null;
+		}
+		return message;
 	}
 
 	private static SendResult toSendResult(int count) {
 		return switch (count) {
 			case LINK_LOST -> SendResult.NODE_UNREACHABLE;
 			case TIMED_OUT -> SendResult.TIMED_OUT;
+			case UNSENDABLE -> SendResult.UNSENDABLE;
 			case 0 -> SendResult.UNKNOWN_CONNECTION;
 			default -> SendResult.DELIVERED;
 		};

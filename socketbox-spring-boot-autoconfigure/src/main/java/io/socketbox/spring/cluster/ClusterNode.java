@@ -68,7 +68,8 @@ public final class ClusterNode implements DisposableBean {
 		EnvelopeCodec codec = new EnvelopeCodec();
 		Peers peers = new Peers(localNode, codec,
 				new PeerChannel.Settings(settings.heartbeatTimeout(), settings.resendWindow(),
-						settings.resendBufferSize(), 256, Math.min(BATCH_LIMIT_BYTES, settings.maxFrameSize())),
+						settings.resendBufferSize(), 256, Math.min(BATCH_LIMIT_BYTES, settings.maxFrameSize()),
+						settings.maxFrameSize()),
 				this.senders, this.scheduler, eventPublisher);
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(settings.replyTimeout(), this.senders);
 		Duration sweepPeriod = ReplyTimeouts.sweepPeriod(settings.replyTimeout());

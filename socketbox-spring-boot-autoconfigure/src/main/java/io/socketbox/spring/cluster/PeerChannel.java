@@ -44,6 +44,11 @@ final class PeerChannel {
 	 */
 	static final int REPEATED_FAILURES = 3;
 
+	/**
+	 * More than a heartbeat takes in a frame, separator included.
+	 */
+	static final int HEARTBEAT_ROOM = 256;
+
 	private final String peerId;
 
 	private volatile String peerName;
@@ -154,19 +159,25 @@ final class PeerChannel {
 
 	private void drain() {
 		List<Outbound> batch = new ArrayList<>();
+		boolean heartbeatAlone = false;
 		while (true) {
 			PeerLink current;
 			boolean heartbeat;
 			synchronized (this.lock) {
 				current = this.link;
 				heartbeat = this.heartbeatDue;
-				if (current == null || (!takeBatch(batch) && !heartbeat)) {
+				boolean data = !heartbeatAlone && takeBatch(batch);
+				if (current == null || (!data && !heartbeat)) {
 					this.draining = false;
 					return;
 				}
-				this.heartbeatDue = false;
+				// A heartbeat that would take the frame past the peer's limit goes next, alone
+				heartbeatAlone = heartbeat && !batch.isEmpty()
+						&& PeerFrames.length(batch) + HEARTBEAT_ROOM > this.settings.maxFrameSize();
+				this.heartbeatDue = heartbeatAlone;
 			}
-			if (!current.send(PeerFrames.join(batch, heartbeat ? heartbeat() : null))) {
+			boolean withHeartbeat = heartbeat && !heartbeatAlone;
+			if (!current.send(PeerFrames.join(batch, withHeartbeat ? heartbeat() : null))) {
 				// The link closed; what it did not confirm goes again on the next one, but
 				// for frames that can never be encoded. If that one came up while this
 				// send failed, its resend is up to this task
@@ -550,9 +561,10 @@ final class PeerChannel {
 	 * @param acknowledgeEvery acknowledge received frames at least this often, besides
 	 * every heartbeat
 	 * @param batchLimitBytes the most that queued frames may add up to in one write
+	 * @param maxFrameSize the largest frame the peer accepts
 	 */
 	record Settings(Duration heartbeatTimeout, Duration resendWindow, long bufferLimitBytes, int acknowledgeEvery,
-			int batchLimitBytes) {
+			int batchLimitBytes, int maxFrameSize) {
 
 	}
 

@@ -43,6 +43,17 @@ final class PeerFrames {
 		return new TextMessage(frame);
 	}
 
+	/**
+	 * Return an upper bound of the length of the frame that joins the given envelopes.
+	 */
+	static long length(List<PeerChannel.Outbound> batch) {
+		long length = batch.size() - 1;
+		for (PeerChannel.Outbound outbound : batch) {
+			length += outbound.size();
+		}
+		return length;
+	}
+
 	private static void append(StringBuilder frame, TextMessage message) {
 		if (!frame.isEmpty()) {
 			frame.append(SEPARATOR);

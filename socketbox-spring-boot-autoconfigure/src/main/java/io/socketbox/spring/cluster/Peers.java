@@ -210,6 +210,25 @@ final class Peers implements PeerChannel.Listener {
 		}
 	}
 
+	int maxFrameSize() {
+		return this.settings.maxFrameSize();
+	}
+
+	/**
+	 * A frame was larger than peers accept and was dropped before it was queued.
+	 */
+	void oversized(@Nullable String type, int length) {
+		this.droppedMessages.incrementAndGet();
+		String reason = type + " frame of " + length + " characters, larger than socketbox.cluster.max-frame-size ("
+				+ this.settings.maxFrameSize() + ")";
+		if (this.unencodableReasons.add("oversized")) {
+			logger.warn("Dropped a " + reason + "; further frames that are too large are counted, not logged");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Dropped a " + reason);
+		}
+	}
+
 	@Override
 	public void unsendable(PeerChannel channel, List<PeerChannel.Outbound> frames) {
 		this.droppedMessages.addAndGet(frames.size());

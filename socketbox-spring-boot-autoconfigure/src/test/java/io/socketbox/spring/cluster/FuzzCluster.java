@@ -41,7 +41,7 @@ final class FuzzCluster implements AutoCloseable {
 
 	static final int SEND_BUFFER_SIZE_LIMIT = 8192;
 
-	static final int MAX_FRAME_SIZE = 16384;
+	static final int MAX_FRAME_SIZE = 32768;
 
 	static final String[] SMALL_LIMITS = { "socketbox.max-text-message-size=" + MAX_TEXT_MESSAGE_SIZE + "B",
 			"socketbox.send-buffer-size-limit=" + SEND_BUFFER_SIZE_LIMIT + "B",

@@ -117,7 +117,7 @@ class PeerChannelTests {
 	void frameThatCannotBeEncodedIsDroppedAndNeverSentAgain() throws Exception {
 		RecordingListener listener = new RecordingListener();
 		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
-				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024), this.executor, listener);
+				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024, 1024 * 1024), this.executor, listener);
 		WebSocketSession first = encodingSession();
 		PeerLink firstLink = new PeerLink("peer", "ws://peer", first);
 		channel.enqueue(outbound(1, "ok-1"));
@@ -138,7 +138,7 @@ class PeerChannelTests {
 	void linkThatKeepsFailingOnTheSameFrameSaysSo() throws Exception {
 		RecordingListener listener = new RecordingListener();
 		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
-				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024), this.executor, listener);
+				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024, 1024 * 1024), this.executor, listener);
 		channel.enqueue(outbound(1, "refused"));
 		for (int attempt = 1; attempt <= PeerChannel.REPEATED_FAILURES; attempt++) {
 			WebSocketSession session = mock(WebSocketSession.class);
@@ -188,7 +188,7 @@ class PeerChannelTests {
 			return null;
 		}).given(session).sendMessage(any());
 		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
-				Duration.ofSeconds(10), 1024 * 1024, 256, batchLimitBytes), this.executor, new NoOpListener());
+				Duration.ofSeconds(10), 1024 * 1024, 256, batchLimitBytes, 1024 * 1024), this.executor, new NoOpListener());
 		channel.linkUp(new PeerLink("peer", "ws://peer", session), 0);
 		return channel;
 	}
