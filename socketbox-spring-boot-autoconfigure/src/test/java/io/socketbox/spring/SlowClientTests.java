@@ -1,6 +1,5 @@
 package io.socketbox.spring;
 
-import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
-import io.socketbox.spring.testsupport.StuckBrowser;
+import io.socketbox.spring.testsupport.RawWebSocket;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -25,6 +24,11 @@ import static org.awaitility.Awaitility.await;
 class SlowClientTests {
 
 	private static final int MESSAGES = 300;
+
+	/**
+	 * A browser that never reads, with a small socket buffer of its own.
+	 */
+	private static final int STUCK_RECEIVE_BUFFER = 4096;
 
 	private Node node;
 
@@ -45,7 +49,7 @@ class SlowClientTests {
 	@Test
 	void clientThatStopsReadingIsDisconnectedAndOthersGetEverything() throws Exception {
 		ConnectedClient fast = this.node.connect(null);
-		try (Socket stuck = StuckBrowser.open(this.node.port())) {
+		try (RawWebSocket stuck = RawWebSocket.open(this.node.port(), "/ws", STUCK_RECEIVE_BUFFER)) {
 			await().until(() -> this.node.messaging().getLocalConnections().size() == 2);
 			String padding = "x".repeat(32 * 1024);
 			// Paced by the client that reads: a sender's burst beyond the buffer limit

@@ -1,6 +1,5 @@
 package io.socketbox.spring;
 
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +20,7 @@ import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
-import io.socketbox.spring.testsupport.StuckBrowser;
+import io.socketbox.spring.testsupport.RawWebSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,6 +41,11 @@ class StuckBrowserTests {
 	private static final int READERS_ON_B = 3;
 
 	private static final int MESSAGES = 600;
+
+	/**
+	 * A browser that never reads, with a small socket buffer of its own.
+	 */
+	private static final int STUCK_RECEIVE_BUFFER = 4096;
 
 	private ClusterNodes nodes;
 
@@ -84,7 +88,7 @@ class StuckBrowserTests {
 			readers.add(nodeB.connect(null));
 		}
 		LocalConnections connectionsOfA = nodeA.context().getBean(LocalConnections.class);
-		try (Socket stuck = StuckBrowser.open(nodeA.port())) {
+		try (RawWebSocket stuck = RawWebSocket.open(nodeA.port(), "/ws", STUCK_RECEIVE_BUFFER)) {
 			await().until(() -> connectionsOfA.size() == READERS_ON_A + 1);
 			AtomicLong stuckClosedAt = new AtomicLong();
 			long start = System.nanoTime();

@@ -14,7 +14,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import io.socketbox.spring.testsupport.HostileFrames;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
-import io.socketbox.spring.testsupport.RawFrameSocket;
+import io.socketbox.spring.testsupport.RawWebSocket;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 
 /**
@@ -48,7 +48,7 @@ class BrowserFrameProperties {
 	void hostileBytesHurtOnlyTheirSender(@ForAll("chunks") List<byte[]> chunks, @ForAll boolean onNodeB)
 			throws IOException {
 		Node node = onNodeB ? cluster.nodeB() : cluster.nodeA();
-		try (RawFrameSocket socket = RawFrameSocket.open(node.port(), "/ws")) {
+		try (RawWebSocket socket = RawWebSocket.open(node.port(), "/ws")) {
 			for (byte[] chunk : chunks) {
 				if (!socket.write(chunk)) {
 					break;

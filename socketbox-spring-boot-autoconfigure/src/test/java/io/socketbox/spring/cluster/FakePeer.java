@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.socketbox.spring.ClusterMember.LinkState;
 import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.Node;
-import io.socketbox.spring.testsupport.RawFrameSocket;
+import io.socketbox.spring.testsupport.RawWebSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +25,7 @@ final class FakePeer implements AutoCloseable {
 
 	private final String id;
 
-	private final RawFrameSocket socket;
+	private final RawWebSocket socket;
 
 	/**
 	 * Connect to a node's cluster endpoint and authenticate, under an id lower than any
@@ -35,7 +35,7 @@ final class FakePeer implements AutoCloseable {
 		this.id = String.format("00000%07d", ids.incrementAndGet());
 		PeerAuthenticator authenticator = new PeerAuthenticator(ClusterNodes.SECRET);
 		try {
-			this.socket = RawFrameSocket.open(node.port(), "/socketbox/cluster");
+			this.socket = RawWebSocket.open(node.port(), "/socketbox/cluster");
 			Envelope challenge = this.codec.read(this.socket.readText());
 			assertThat(challenge.type()).isEqualTo(Envelope.CHALLENGE);
 			String nonce = authenticator.newNonce();
@@ -60,7 +60,7 @@ final class FakePeer implements AutoCloseable {
 		return this.id;
 	}
 
-	RawFrameSocket socket() {
+	RawWebSocket socket() {
 		return this.socket;
 	}
 

@@ -16,7 +16,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import io.socketbox.spring.OutboundText;
 import io.socketbox.spring.testsupport.HostileFrames;
 import io.socketbox.spring.testsupport.HostileStrings;
-import io.socketbox.spring.testsupport.RawFrameSocket;
+import io.socketbox.spring.testsupport.RawWebSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +67,7 @@ class PeerFrameProperties {
 			String frame = frameOfLength(peer, OutboundText.toWellFormed(text), FuzzCluster.MAX_FRAME_SIZE + offset);
 			String payload = new EnvelopeCodec().read(frame).payload();
 			List<Integer> before = cluster.received();
-			assertThat(peer.socket().write(RawFrameSocket.frame(RawFrameSocket.TEXT, frame.getBytes(StandardCharsets.UTF_8))))
+			assertThat(peer.socket().write(RawWebSocket.frame(RawWebSocket.TEXT, frame.getBytes(StandardCharsets.UTF_8))))
 				.isTrue();
 			if (offset <= 0) {
 				for (int i = 0; i < 2; i++) {

@@ -46,31 +46,31 @@ public final class HostileFrames {
 		Arbitrary<byte[]> anyFrame = Combinators
 			.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 7),
 					Arbitraries.integers().between(0, 15), mask, bytes, Arbitraries.integers().between(-2, 2))
-			.as((fin, rsv, opcode, key, payload, lie) -> RawFrameSocket.frame(fin, rsv, opcode, key, payload,
+			.as((fin, rsv, opcode, key, payload, lie) -> RawWebSocket.frame(fin, rsv, opcode, key, payload,
 					Math.max(0, payload.length + lie)));
 		Arbitrary<byte[]> hugeLength = Combinators
 			.combine(Arbitraries.integers().between(0, 15),
 					Arbitraries.longs().between(70_000, Long.MAX_VALUE), bytes)
-			.as((opcode, length, payload) -> RawFrameSocket.frame(true, 0, opcode, new byte[] { 9, 9, 9, 9 }, payload,
+			.as((opcode, length, payload) -> RawWebSocket.frame(true, 0, opcode, new byte[] { 9, 9, 9, 9 }, payload,
 					length));
 		Arbitrary<byte[]> invalidText = Combinators
 			.combine(Arbitraries.strings().ascii().ofMaxLength(20), Arbitraries.of(INVALID_UTF8),
 					Arbitraries.of(true, false))
-			.as((text, invalid, fin) -> RawFrameSocket.frame(fin, 0, RawFrameSocket.TEXT, new byte[] { 5, 6, 7, 8 },
+			.as((text, invalid, fin) -> RawWebSocket.frame(fin, 0, RawWebSocket.TEXT, new byte[] { 5, 6, 7, 8 },
 					concat((textPrefix + text).getBytes(StandardCharsets.UTF_8), invalid),
 					(textPrefix + text).getBytes(StandardCharsets.UTF_8).length + invalid.length));
 		Arbitrary<byte[]> control = Combinators
-			.combine(Arbitraries.of(RawFrameSocket.CLOSE, RawFrameSocket.PING, RawFrameSocket.PONG),
+			.combine(Arbitraries.of(RawWebSocket.CLOSE, RawWebSocket.PING, RawWebSocket.PONG),
 					Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(400))
-			.as(RawFrameSocket::frame);
+			.as(RawWebSocket::frame);
 		Arbitrary<byte[]> fragment = Combinators
-			.combine(Arbitraries.of(RawFrameSocket.TEXT, RawFrameSocket.CONTINUATION, RawFrameSocket.BINARY),
+			.combine(Arbitraries.of(RawWebSocket.TEXT, RawWebSocket.CONTINUATION, RawWebSocket.BINARY),
 					Arbitraries.of(true, false), HostileStrings.upTo(200))
-			.as((opcode, fin, text) -> RawFrameSocket.frame(fin, 0, opcode, new byte[] { 1, 1, 1, 1 },
+			.as((opcode, fin, text) -> RawWebSocket.frame(fin, 0, opcode, new byte[] { 1, 1, 1, 1 },
 					(textPrefix + text).getBytes(StandardCharsets.UTF_8),
 					(textPrefix + text).getBytes(StandardCharsets.UTF_8).length));
 		Arbitrary<byte[]> wellFormedText = HostileStrings.upTo(300)
-			.map((text) -> RawFrameSocket.frame(RawFrameSocket.TEXT, (textPrefix + text).getBytes(StandardCharsets.UTF_8)));
+			.map((text) -> RawWebSocket.frame(RawWebSocket.TEXT, (textPrefix + text).getBytes(StandardCharsets.UTF_8)));
 		return Arbitraries.frequencyOf(Tuple.of(4, anyFrame), Tuple.of(1, hugeLength), Tuple.of(2, invalidText),
 				Tuple.of(2, control), Tuple.of(2, fragment), Tuple.of(2, wellFormedText), Tuple.of(1, bytes));
 	}

@@ -5,10 +5,10 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,15 +16,33 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.jspecify.annotations.Nullable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A WebSocket client on a plain socket that does only what a test tells it: it never
  * answers a close frame, so it shows when the server closes the TCP connection itself.
  */
 public final class RawWebSocket implements AutoCloseable {
 
-	private static final int OPCODE_TEXT = 0x1;
+	/** Opcode of a continuation frame. */
+	public static final int CONTINUATION = 0x0;
 
-	private static final int OPCODE_CLOSE = 0x8;
+	/** Opcode of a text frame. */
+	public static final int TEXT = 0x1;
+
+	/** Opcode of a binary frame. */
+	public static final int BINARY = 0x2;
+
+	/** Opcode of a close frame. */
+	public static final int CLOSE = 0x8;
+
+	/** Opcode of a ping frame. */
+	public static final int PING = 0x9;
+
+	/** Opcode of a pong frame. */
+	public static final int PONG = 0xA;
 
 	private final Socket socket;
 
@@ -47,8 +65,25 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @return the connection, with the status of the response
 	 */
 	public static RawWebSocket upgrade(int port, String path) {
+		return upgrade(port, path, 0);
+	}
+
+	/**
+	 * Open a connection with a small receive buffer and request the upgrade to
+	 * WebSocket.
+	 * @param port the port on 127.0.0.1
+	 * @param path the path
+	 * @param receiveBufferSize the socket's receive buffer, set before it connects, or 0
+	 * for the system's default
+	 * @return the connection, with the status of the response
+	 */
+	public static RawWebSocket upgrade(int port, String path, int receiveBufferSize) {
 		try {
-			Socket socket = new Socket("127.0.0.1", port);
+			Socket socket = new Socket();
+			if (receiveBufferSize > 0) {
+				socket.setReceiveBufferSize(receiveBufferSize);
+			}
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 			socket.setSoTimeout(10_000);
 			byte[] key = new byte[16];
 			ThreadLocalRandom.current().nextBytes(key);
@@ -61,6 +96,100 @@ public final class RawWebSocket implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not connect to port " + port, ex);
+		}
+	}
+
+	/**
+	 * Open a connection and complete the upgrade to WebSocket.
+	 * @param port the port on 127.0.0.1
+	 * @param path the path
+	 * @return the upgraded connection
+	 */
+	public static RawWebSocket open(int port, String path) {
+		return open(port, path, 0);
+	}
+
+	/**
+	 * Open a connection with a small receive buffer and complete the upgrade to
+	 * WebSocket: a client that then never reads lets little pile up on its side.
+	 * @param port the port on 127.0.0.1
+	 * @param path the path
+	 * @param receiveBufferSize the socket's receive buffer, or 0 for the default
+	 * @return the upgraded connection
+	 */
+	public static RawWebSocket open(int port, String path, int receiveBufferSize) {
+		RawWebSocket webSocket = upgrade(port, path, receiveBufferSize);
+		assertThat(webSocket.status()).as("status of the upgrade").isEqualTo(101);
+		return webSocket;
+	}
+
+	/**
+	 * Build a frame as a client would, or as it should not.
+	 * @param fin the FIN bit
+	 * @param rsv the three RSV bits, 0 to 7
+	 * @param opcode the opcode, 0 to 15
+	 * @param mask the masking key, or {@code null} for an unmasked frame
+	 * @param payload the payload
+	 * @param declaredLength the length written in the header, which may lie
+	 * @return the bytes
+	 */
+	public static byte[] frame(boolean fin, int rsv, int opcode, byte @Nullable [] mask, byte[] payload,
+			long declaredLength) {
+		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+		frame.write((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0xF));
+		int maskBit = (mask != null) ? 0x80 : 0;
+		if (declaredLength < 126) {
+			frame.write(maskBit | (int) declaredLength);
+		}
+		else if (declaredLength <= 0xFFFF) {
+			frame.write(maskBit | 126);
+			frame.write((int) (declaredLength >>> 8) & 0xFF);
+			frame.write((int) declaredLength & 0xFF);
+		}
+		else {
+			frame.write(maskBit | 127);
+			for (int shift = 56; shift >= 0; shift -= 8) {
+				frame.write((int) (declaredLength >>> shift) & 0xFF);
+			}
+		}
+		if (mask != null) {
+			frame.writeBytes(mask);
+			for (int i = 0; i < payload.length; i++) {
+				frame.write(payload[i] ^ mask[i % 4]);
+			}
+		}
+		else {
+			frame.writeBytes(payload);
+		}
+		return frame.toByteArray();
+	}
+
+	/**
+	 * Build a well-formed, masked, final frame.
+	 * @param opcode the opcode
+	 * @param payload the payload
+	 * @return the bytes
+	 */
+	public static byte[] frame(int opcode, byte[] payload) {
+		byte[] mask = new byte[4];
+		ThreadLocalRandom.current().nextBytes(mask);
+		return frame(true, 0, opcode, mask, payload, payload.length);
+	}
+
+	/**
+	 * Write bytes, unless the server has closed the connection already.
+	 * @param bytes the bytes
+	 * @return whether they were written
+	 */
+	public boolean write(byte[] bytes) {
+		try {
+			OutputStream out = this.socket.getOutputStream();
+			out.write(bytes);
+			out.flush();
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 
@@ -116,31 +245,56 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @param text the text
 	 */
 	public void sendText(String text) {
-		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-		ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
-		frame.put((byte) (0x80 | OPCODE_TEXT));
-		if (payload.length < 126) {
-			frame.put((byte) (0x80 | payload.length));
+		if (!write(frame(TEXT, text.getBytes(StandardCharsets.UTF_8)))) {
+			throw new IllegalStateException("Connection closed by the server");
 		}
-		else if (payload.length < 65536) {
-			frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+	}
+
+	/**
+	 * Read the next text message from the server, skipping control frames.
+	 * @return the text
+	 * @throws EOFException if the server closed the connection first
+	 */
+	public String readText() throws IOException {
+		ByteArrayOutputStream message = new ByteArrayOutputStream();
+		while (true) {
+			Frame frame = nextFrame();
+			if (frame == null || frame.opcode() == CLOSE) {
+				throw new EOFException("Closed by the server");
+			}
+			if (frame.opcode() == TEXT || frame.opcode() == CONTINUATION) {
+				message.writeBytes(frame.payload());
+				if (frame.fin()) {
+					return message.toString(StandardCharsets.UTF_8);
+				}
+			}
 		}
-		else {
-			frame.put((byte) (0x80 | 127)).putLong(payload.length);
-		}
-		byte[] mask = new byte[4];
-		ThreadLocalRandom.current().nextBytes(mask);
-		frame.put(mask);
-		for (int i = 0; i < payload.length; i++) {
-			frame.put((byte) (payload[i] ^ mask[i % 4]));
-		}
+	}
+
+	/**
+	 * Read and discard until the server closes the connection or the time is up.
+	 * @param timeout how long to wait
+	 * @return whether the server closed the connection
+	 */
+	public boolean awaitClosedByServer(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		byte[] buffer = new byte[8192];
 		try {
-			OutputStream out = this.socket.getOutputStream();
-			out.write(frame.array(), 0, frame.position());
-			out.flush();
+			this.socket.setSoTimeout(50);
+			while (System.nanoTime() < deadline) {
+				try {
+					if (this.in.read(buffer) < 0) {
+						return true;
+					}
+				}
+				catch (SocketTimeoutException ex) {
+					// Nothing yet
+				}
+			}
+			return false;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(ex);
+			return true;
 		}
 	}
 
@@ -185,7 +339,7 @@ public final class RawWebSocket implements AutoCloseable {
 	 */
 	public int closeCode() {
 		return this.frames.stream()
-			.filter((frame) -> frame.opcode() == OPCODE_CLOSE && frame.payload().length >= 2)
+			.filter((frame) -> frame.opcode() == CLOSE && frame.payload().length >= 2)
 			.mapToInt((frame) -> ((frame.payload()[0] & 0xFF) << 8) | (frame.payload()[1] & 0xFF))
 			.findFirst()
 			.orElse(-1);
@@ -197,7 +351,7 @@ public final class RawWebSocket implements AutoCloseable {
 	 */
 	public String closeReason() {
 		return this.frames.stream()
-			.filter((frame) -> frame.opcode() == OPCODE_CLOSE && frame.payload().length >= 2)
+			.filter((frame) -> frame.opcode() == CLOSE && frame.payload().length >= 2)
 			.map((frame) -> new String(frame.payload(), 2, frame.payload().length - 2, StandardCharsets.UTF_8))
 			.findFirst()
 			.orElse(null);
@@ -218,7 +372,7 @@ public final class RawWebSocket implements AutoCloseable {
 		}
 		byte[] payload = new byte[(int) length];
 		this.in.readFully(payload);
-		Frame frame = new Frame(first & 0x0F, payload);
+		Frame frame = new Frame(first & 0x0F, (first & 0x80) != 0, payload);
 		this.frames.add(frame);
 		return frame;
 	}
@@ -237,12 +391,13 @@ public final class RawWebSocket implements AutoCloseable {
 	 * A frame from the server, which never masks.
 	 *
 	 * @param opcode the opcode
+	 * @param fin whether it is the last frame of its message
 	 * @param payload the payload
 	 */
-	public record Frame(int opcode, byte[] payload) {
+	public record Frame(int opcode, boolean fin, byte[] payload) {
 
 		public boolean isText() {
-			return this.opcode == OPCODE_TEXT;
+			return this.opcode == TEXT;
 		}
 
 		public String text() {
