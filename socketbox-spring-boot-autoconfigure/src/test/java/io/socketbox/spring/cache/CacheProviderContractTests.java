@@ -1,5 +1,6 @@
 package io.socketbox.spring.cache;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,9 +15,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -27,6 +31,8 @@ abstract class CacheProviderContractTests {
 	private static final String KEY = "socketbox:test/key";
 
 	private static final String SET_KEY = "socketbox:test/members";
+
+	private static final String TTL_KEY = "ttl";
 
 	private CacheProvider provider;
 
@@ -44,6 +50,26 @@ abstract class CacheProviderContractTests {
 	 */
 	protected boolean atomicSets() {
 		return true;
+	}
+
+	/**
+	 * Whether the provider expires values set with a time to live.
+	 * @return {@code true} unless overridden; {@code false} for a provider that keeps
+	 * such values like any other, so that the time-to-live tests are skipped
+	 */
+	protected boolean expiresValues() {
+		return true;
+	}
+
+	/**
+	 * Move the clock that the provider expires values on.
+	 * @param duration how far
+	 * @return {@code false} when the test cannot move that clock (a database's own, for
+	 * example), so that the tests that need it are skipped and the others run without
+	 * moving it
+	 */
+	protected boolean advanceClock(Duration duration) {
+		return false;
 	}
 
 	/**
@@ -77,6 +103,7 @@ abstract class CacheProviderContractTests {
 	void clearKeys() {
 		this.provider.clear(KEY);
 		this.provider.clear(SET_KEY);
+		this.provider.clear(TTL_KEY);
 	}
 
 	protected final CacheProvider provider() {
@@ -185,6 +212,50 @@ abstract class CacheProviderContractTests {
 		assertThat(this.provider.members(SET_KEY)).isEmpty();
 		this.provider.addMember(SET_KEY, "node-2");
 		assertThat(this.provider.members(SET_KEY)).containsExactly("node-2");
+	}
+
+	@Test
+	void getBeforeTimeToLiveHasPassedReturnsValue() {
+		assumeTrue(expiresValues(), "the provider does not expire values");
+		this.provider.set(TTL_KEY, "value", Duration.ofSeconds(10));
+		advanceClock(Duration.ofSeconds(9));
+		assertThat(this.provider.get(TTL_KEY)).isEqualTo("value");
+	}
+
+	@Test
+	void getAfterTimeToLiveHasPassedReturnsNull() {
+		assumeTrue(expiresValues(), "the provider does not expire values");
+		this.provider.set(TTL_KEY, "value", Duration.ofSeconds(10));
+		assumeTrue(advanceClock(Duration.ofSeconds(10)), "the test cannot move the provider's clock");
+		assertThat(this.provider.get(TTL_KEY)).isNull();
+	}
+
+	@Test
+	void setWithoutTimeToLiveReplacesExpiringValue() {
+		assumeTrue(expiresValues(), "the provider does not expire values");
+		this.provider.set(TTL_KEY, "old", Duration.ofSeconds(10));
+		this.provider.set(TTL_KEY, "new");
+		assumeTrue(advanceClock(Duration.ofDays(1)), "the test cannot move the provider's clock");
+		assertThat(this.provider.get(TTL_KEY)).isEqualTo("new");
+	}
+
+	@Test
+	void setWithTimeToLiveReplacesExpiry() {
+		assumeTrue(expiresValues(), "the provider does not expire values");
+		this.provider.set(TTL_KEY, "old", Duration.ofSeconds(5));
+		assumeTrue(advanceClock(Duration.ofSeconds(4)), "the test cannot move the provider's clock");
+		this.provider.set(TTL_KEY, "new", Duration.ofSeconds(5));
+		advanceClock(Duration.ofSeconds(4));
+		assertThat(this.provider.get(TTL_KEY)).isEqualTo("new");
+	}
+
+	@ParameterizedTest
+	@ValueSource(longs = { 0, -1 })
+	void setWithNonPositiveTimeToLiveFails(long seconds) {
+		assumeTrue(expiresValues(), "the provider does not expire values");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.provider.set(TTL_KEY, "value", Duration.ofSeconds(seconds)))
+			.withMessageContaining("timeToLive");
 	}
 
 	@Test

@@ -77,6 +77,11 @@ class HazelcastSpringCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Override
+	protected boolean expiresValues() {
+		return false;
+	}
+
+	@Override
 	protected boolean atomicSets() {
 		return false;
 	}

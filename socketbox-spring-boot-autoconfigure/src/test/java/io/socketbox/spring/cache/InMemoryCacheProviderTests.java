@@ -7,7 +7,6 @@ import io.socketbox.spring.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link InMemoryCacheProvider}.
@@ -21,41 +20,10 @@ class InMemoryCacheProviderTests extends CacheProviderContractTests {
 		return new InMemoryCacheProvider(this.clock);
 	}
 
-	@Test
-	void getBeforeTimeToLiveHasPassedReturnsValue() {
-		provider().set("ttl", "value", Duration.ofSeconds(10));
-		this.clock.advance(Duration.ofSeconds(9));
-		assertThat(provider().get("ttl")).isEqualTo("value");
-	}
-
-	@Test
-	void getAfterTimeToLiveHasPassedReturnsNull() {
-		provider().set("ttl", "value", Duration.ofSeconds(10));
-		this.clock.advance(Duration.ofSeconds(10));
-		assertThat(provider().get("ttl")).isNull();
-	}
-
-	@Test
-	void setWithoutTimeToLiveReplacesExpiringValue() {
-		provider().set("ttl", "old", Duration.ofSeconds(10));
-		provider().set("ttl", "new");
-		this.clock.advance(Duration.ofDays(1));
-		assertThat(provider().get("ttl")).isEqualTo("new");
-	}
-
-	@Test
-	void setWithTimeToLiveReplacesExpiry() {
-		provider().set("ttl", "old", Duration.ofSeconds(5));
-		this.clock.advance(Duration.ofSeconds(4));
-		provider().set("ttl", "new", Duration.ofSeconds(5));
-		this.clock.advance(Duration.ofSeconds(4));
-		assertThat(provider().get("ttl")).isEqualTo("new");
-	}
-
-	@Test
-	void setWithNonPositiveTimeToLiveFails() {
-		assertThatIllegalArgumentException().isThrownBy(() -> provider().set("ttl", "value", Duration.ZERO))
-			.withMessageContaining("timeToLive");
+	@Override
+	protected boolean advanceClock(Duration duration) {
+		this.clock.advance(duration);
+		return true;
 	}
 
 	@Test

@@ -16,6 +16,11 @@ class LambdaCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Override
+	protected boolean expiresValues() {
+		return false;
+	}
+
+	@Override
 	protected boolean atomicSets() {
 		return false;
 	}

@@ -23,6 +23,11 @@ class SpringCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Override
+	protected boolean expiresValues() {
+		return false;
+	}
+
+	@Override
 	protected boolean atomicSets() {
 		return false;
 	}
