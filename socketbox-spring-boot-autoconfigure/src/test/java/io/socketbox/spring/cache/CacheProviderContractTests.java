@@ -216,7 +216,7 @@ abstract class CacheProviderContractTests {
 
 	@Test
 	void getBeforeTimeToLiveHasPassedReturnsValue() {
-		assumeTrue(expiresValues(), "the provider does not expire values");
+		assumeExpiry();
 		this.provider.set(TTL_KEY, "value", Duration.ofSeconds(10));
 		advanceClock(Duration.ofSeconds(9));
 		assertThat(this.provider.get(TTL_KEY)).isEqualTo("value");
@@ -224,26 +224,26 @@ abstract class CacheProviderContractTests {
 
 	@Test
 	void getAfterTimeToLiveHasPassedReturnsNull() {
-		assumeTrue(expiresValues(), "the provider does not expire values");
+		assumeExpiry();
 		this.provider.set(TTL_KEY, "value", Duration.ofSeconds(10));
-		assumeTrue(advanceClock(Duration.ofSeconds(10)), "the test cannot move the provider's clock");
+		advanceClockOrSkip(Duration.ofSeconds(10));
 		assertThat(this.provider.get(TTL_KEY)).isNull();
 	}
 
 	@Test
 	void setWithoutTimeToLiveReplacesExpiringValue() {
-		assumeTrue(expiresValues(), "the provider does not expire values");
+		assumeExpiry();
 		this.provider.set(TTL_KEY, "old", Duration.ofSeconds(10));
 		this.provider.set(TTL_KEY, "new");
-		assumeTrue(advanceClock(Duration.ofDays(1)), "the test cannot move the provider's clock");
+		advanceClockOrSkip(Duration.ofDays(1));
 		assertThat(this.provider.get(TTL_KEY)).isEqualTo("new");
 	}
 
 	@Test
 	void setWithTimeToLiveReplacesExpiry() {
-		assumeTrue(expiresValues(), "the provider does not expire values");
+		assumeExpiry();
 		this.provider.set(TTL_KEY, "old", Duration.ofSeconds(5));
-		assumeTrue(advanceClock(Duration.ofSeconds(4)), "the test cannot move the provider's clock");
+		advanceClockOrSkip(Duration.ofSeconds(4));
 		this.provider.set(TTL_KEY, "new", Duration.ofSeconds(5));
 		advanceClock(Duration.ofSeconds(4));
 		assertThat(this.provider.get(TTL_KEY)).isEqualTo("new");
@@ -252,10 +252,18 @@ abstract class CacheProviderContractTests {
 	@ParameterizedTest
 	@ValueSource(longs = { 0, -1 })
 	void setWithNonPositiveTimeToLiveFails(long seconds) {
-		assumeTrue(expiresValues(), "the provider does not expire values");
+		assumeExpiry();
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.provider.set(TTL_KEY, "value", Duration.ofSeconds(seconds)))
 			.withMessageContaining("timeToLive");
+	}
+
+	private void assumeExpiry() {
+		assumeTrue(expiresValues(), "the provider does not expire values");
+	}
+
+	private void advanceClockOrSkip(Duration duration) {
+		assumeTrue(advanceClock(duration), "the test cannot move the provider's clock");
 	}
 
 	@Test
