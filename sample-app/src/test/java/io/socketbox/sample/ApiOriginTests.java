@@ -37,7 +37,7 @@ class ApiOriginTests {
 
 	@Test
 	void broadcastFromAnotherSiteIsRefusedAndSendsNothing() throws Exception {
-		try (TestClient client = TestClient.connect(this.jsonMapper, this.port)) {
+		try (ChatClient client = ChatClient.connect(this.jsonMapper, this.port)) {
 			client.next("welcome");
 			for (String origin : List.of("http://evil.example", "https://127.0.0.1:" + this.port,
 					"http://127.0.0.1:" + (this.port + 1), "http://localhost:" + this.port, "null")) {
@@ -50,7 +50,7 @@ class ApiOriginTests {
 
 	@Test
 	void broadcastWithMalformedOriginIsRefusedAndSendsNothing() throws Exception {
-		try (TestClient client = TestClient.connect(this.jsonMapper, this.port)) {
+		try (ChatClient client = ChatClient.connect(this.jsonMapper, this.port)) {
 			client.next("welcome");
 			for (String origin : List.of("http://[::1", "http://127.0.0.1:" + this.port + ":80", "http://a b",
 					"http://%zz", "://127.0.0.1", "", "http://" + "a".repeat(4000))) {
@@ -63,7 +63,7 @@ class ApiOriginTests {
 
 	@Test
 	void broadcastFromThePagesOwnOriginIsAccepted() throws Exception {
-		try (TestClient client = TestClient.connect(this.jsonMapper, this.port)) {
+		try (ChatClient client = ChatClient.connect(this.jsonMapper, this.port)) {
 			client.next("welcome");
 			assertThat(broadcast(this.port, "http://127.0.0.1:" + this.port, "same origin").statusCode())
 				.isEqualTo(202);
@@ -73,7 +73,7 @@ class ApiOriginTests {
 
 	@Test
 	void broadcastWithoutOriginIsAccepted() throws Exception {
-		try (TestClient client = TestClient.connect(this.jsonMapper, this.port)) {
+		try (ChatClient client = ChatClient.connect(this.jsonMapper, this.port)) {
 			client.next("welcome");
 			assertThat(broadcast(this.port, null, "from a script").statusCode()).isEqualTo(202);
 			assertThat(client.next("chat").path("text").asString()).isEqualTo("from a script");

@@ -29,12 +29,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.testsupport.EmbeddedRedis;
+import io.socketbox.spring.testsupport.NumberedStream;
+import io.socketbox.spring.testsupport.TcpProxy;
 
-import static io.socketbox.sample.NumberedStream.range;
 import static io.socketbox.sample.SampleNodeProcess.START_TIMEOUT;
 import static io.socketbox.sample.SampleNodeProcess.assertLinked;
 import static io.socketbox.sample.SampleNodeProcess.awaitLinked;
 import static io.socketbox.sample.SampleNodeProcess.freePorts;
+import static io.socketbox.spring.testsupport.NumberedStream.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -67,7 +69,7 @@ class FaultInjectionIT {
 
 	private final List<SampleNodeProcess> nodes = new ArrayList<>();
 
-	private final List<TestClient> clients = new ArrayList<>();
+	private final List<ChatClient> clients = new ArrayList<>();
 
 	private final List<TcpProxy> proxies = new ArrayList<>();
 
@@ -93,7 +95,7 @@ class FaultInjectionIT {
 		if (this.stream != null) {
 			this.stream.close();
 		}
-		for (TestClient client : this.clients) {
+		for (ChatClient client : this.clients) {
 			try {
 				if (client.isOpen()) {
 					client.close();
@@ -146,9 +148,9 @@ class FaultInjectionIT {
 		SampleNodeProcess node2 = cluster.get(1);
 		SampleNodeProcess node3 = cluster.get(2);
 		String node2Id = node2.cluster().path("id").asString();
-		TestClient client1 = connect(node1);
-		TestClient client2 = connect(node2);
-		TestClient client3 = connect(node3);
+		ChatClient client1 = connect(node1);
+		ChatClient client2 = connect(node2);
+		ChatClient client3 = connect(node3);
 		welcome(client1);
 		String connection2 = welcome(client2);
 		welcome(client3);
@@ -199,8 +201,8 @@ class FaultInjectionIT {
 		SampleNodeProcess node2 = cluster.get(1);
 		SampleNodeProcess node3 = cluster.get(2);
 		String node2Id = node2.cluster().path("id").asString();
-		TestClient client2 = connect(node2);
-		TestClient client3 = connect(node3);
+		ChatClient client2 = connect(node2);
+		ChatClient client3 = connect(node3);
 		welcome(client2);
 		welcome(client3);
 		NumberedStream stream = startStream(node1);
@@ -208,14 +210,14 @@ class FaultInjectionIT {
 
 		long stoppedAt = System.nanoTime();
 		node2.signal("STOP");
-		int firstInPause = stream.lastSent() + 1;
+		int firstInPause = stream.sent() + 1;
 		Map<String, Long> detection = millisUntilEach(stoppedAt, Duration.ofSeconds(5),
 				Map.of("node1_detection_ms", () -> !"UP".equals(node1.linkTo(node2Id)), "node3_detection_ms",
 						() -> !"UP".equals(node3.linkTo(node2Id))));
 		// The fault: the pause lasts 5 s in all, longer than the heartbeat timeout and
 		// shorter than the resend window
 		sleepUntil(stoppedAt, Duration.ofSeconds(5));
-		int lastInPause = stream.lastSent();
+		int lastInPause = stream.sent();
 		long resumedAt = System.nanoTime();
 		node2.signal("CONT");
 		awaitLinked(cluster, Duration.ofSeconds(30));
@@ -302,7 +304,7 @@ class FaultInjectionIT {
 		// Each node's name is its proxy: every peer link passes one
 		List<SampleNodeProcess> cluster = startCluster(fault, ports, (number) -> {
 			List<String> nodeArguments = new ArrayList<>(fileCache());
-			nodeArguments.add("--socketbox.cluster.name=ws://127.0.0.1:" + both.get(number - 1).port()
+			nodeArguments.add("--socketbox.cluster.name=ws://127.0.0.1:" + both.get(number - 1).getPort()
 					+ "/socketbox/cluster");
 			nodeArguments.addAll(arguments);
 			return nodeArguments;
@@ -310,27 +312,27 @@ class FaultInjectionIT {
 		SampleNodeProcess node1 = cluster.get(0);
 		SampleNodeProcess node2 = cluster.get(1);
 		String node2Id = node2.cluster().path("id").asString();
-		TestClient client2 = connect(node2);
+		ChatClient client2 = connect(node2);
 		welcome(client2);
 		NumberedStream stream = startStream(node1);
 		client2.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
 
 		long cutAt = System.nanoTime();
 		int receivedBeforeCut = client2.numbers().get(client2.numbers().size() - 1);
-		proxy1.cut();
-		proxy2.cut();
-		int firstDuringCut = stream.lastSent() + 1;
+		proxy1.reset();
+		proxy2.reset();
+		int firstDuringCut = stream.sent() + 1;
 		long detection = millisUntilEach(cutAt, duration,
 				Map.of("link_down", () -> !"UP".equals(node1.linkTo(node2Id)))).get("link_down");
 		// The fault: the link stays cut for the stated time
 		sleepUntil(cutAt, duration);
-		int lastDuringCut = stream.lastSent();
+		int lastDuringCut = stream.sent();
 		long restoredAt = System.nanoTime();
 		proxy1.restore();
 		proxy2.restore();
 		awaitLinked(cluster, Duration.ofSeconds(30));
 		long relinked = millis(restoredAt, System.nanoTime());
-		int lastBeforeRelinked = stream.lastSent();
+		int lastBeforeRelinked = stream.sent();
 		stream.awaitMore(25);
 		int last = stream.stop();
 		client2.awaitNumber(last, DELIVERY_TIMEOUT);
@@ -370,15 +372,15 @@ class FaultInjectionIT {
 			ids.add(node.cluster().path("id").asString());
 		}
 		assertThat(members(redis)).as("socketbox:members before the outage").isEqualTo(ids);
-		TestClient client2 = connect(cluster.get(1));
-		TestClient client3 = connect(cluster.get(2));
+		ChatClient client2 = connect(cluster.get(1));
+		ChatClient client3 = connect(cluster.get(2));
 		welcome(client2);
 		welcome(client3);
 		NumberedStream stream = startStream(node1);
 		client2.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
 
 		redis.stop();
-		int firstInOutage = stream.lastSent() + 1;
+		int firstInOutage = stream.sent() + 1;
 		// The fault: Redis stays down for 6 s (three refresh intervals, twice the heartbeat
 		// timeout), and every node keeps every member, link up, all along
 		await().alias("every member linked while Redis is down")
@@ -386,7 +388,7 @@ class FaultInjectionIT {
 			.atMost(Duration.ofSeconds(8))
 			.pollInterval(Duration.ofMillis(250))
 			.untilAsserted(() -> assertLinked(cluster));
-		int lastInOutage = stream.lastSent();
+		int lastInOutage = stream.sent();
 		long restartedAt = System.nanoTime();
 		redis.start();
 		await().alias("every node registered again")
@@ -451,7 +453,7 @@ class FaultInjectionIT {
 		String node1Id = node1.cluster().path("id").asString();
 		String oldId = node2.cluster().path("id").asString();
 		String node3Id = node3.cluster().path("id").asString();
-		TestClient client1 = connect(node1);
+		ChatClient client1 = connect(node1);
 		welcome(client1);
 		NumberedStream stream = startStream(node1);
 		client1.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
@@ -477,9 +479,9 @@ class FaultInjectionIT {
 			replaced.put("node3_old_gone_ms", () -> "ABSENT".equals(node3.linkTo(oldId)));
 		}
 		Map<String, Long> replacement = millisUntilEach(answeredAt, Duration.ofSeconds(40), replaced);
-		TestClient newClient2 = connect(newNode2);
+		ChatClient newClient2 = connect(newNode2);
 		welcome(newClient2);
-		int firstAfterRestart = stream.lastSent() + 1;
+		int firstAfterRestart = stream.sent() + 1;
 		stream.awaitMore(25);
 		int last = stream.stop();
 		newClient2.awaitNumber(last, DELIVERY_TIMEOUT);
@@ -517,25 +519,34 @@ class FaultInjectionIT {
 		return List.of("--socketbox.cache.file.directory=" + this.cacheDirectory);
 	}
 
-	private TcpProxy proxy(int targetPort) throws Exception {
-		TcpProxy proxy = TcpProxy.start(targetPort);
+	private TcpProxy proxy(int targetPort) {
+		TcpProxy proxy = new TcpProxy();
+		proxy.setTarget(targetPort);
 		this.proxies.add(proxy);
 		return proxy;
 	}
 
 	private NumberedStream startStream(SampleNodeProcess node) {
-		NumberedStream started = NumberedStream.start(node, PERIOD);
+		// A number counts as sent once the node has accepted it
+		NumberedStream started = NumberedStream.start((text) -> accepted(node, text), "", PERIOD);
 		this.stream = started;
 		return started;
 	}
 
-	private TestClient connect(SampleNodeProcess node) throws Exception {
-		TestClient client = TestClient.connect(this.jsonMapper, node.port());
+	private static void accepted(SampleNodeProcess node, String text) {
+		int status = node.broadcast(text);
+		if (status != 202) {
+			throw new IllegalStateException("Broadcast of " + text + " to " + node + " answered " + status);
+		}
+	}
+
+	private ChatClient connect(SampleNodeProcess node) throws Exception {
+		ChatClient client = ChatClient.connect(this.jsonMapper, node.port());
 		this.clients.add(client);
 		return client;
 	}
 
-	private static String welcome(TestClient client) throws Exception {
+	private static String welcome(ChatClient client) throws Exception {
 		return client.next("welcome").path("connection").asString();
 	}
 
@@ -584,7 +595,7 @@ class FaultInjectionIT {
 		return new LinkedHashMap<>(firstHeld);
 	}
 
-	private static long millis(long since, TestClient.Received received) {
+	private static long millis(long since, ChatClient.Received received) {
 		return millis(since, received.nanoTime());
 	}
 

@@ -78,12 +78,12 @@ class IdleConnectionTuningServerTests {
 		String text = "large – ünïcode 😀 chat ".repeat(420);
 		assertThat(this.serverContainer.getDefaultMaxTextMessageBufferSize()).as("server text buffer")
 			.isLessThan(text.length());
-		try (TestClient alice = TestClient.connect(this.jsonMapper, this.port);
-				TestClient bob = TestClient.connect(this.jsonMapper, this.port)) {
+		try (ChatClient alice = ChatClient.connect(this.jsonMapper, this.port);
+				ChatClient bob = ChatClient.connect(this.jsonMapper, this.port)) {
 			alice.next("welcome");
 			bob.next("welcome");
 			alice.send(this.jsonMapper.writeValueAsString(Map.of("type", "chat", "text", text)));
-			for (TestClient client : new TestClient[] { alice, bob }) {
+			for (ChatClient client : new ChatClient[] { alice, bob }) {
 				assertThat(client.next("chat").path("text").asString()).isEqualTo(text);
 			}
 		}

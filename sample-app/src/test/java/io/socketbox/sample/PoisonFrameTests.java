@@ -58,13 +58,13 @@ class PoisonFrameTests {
 
 	@Test
 	void chatWithALoneSurrogateReachesEveryoneAndCutsNobody() throws Exception {
-		try (TestClient alice = connect(this.node1); TestClient carol = connect(this.node1);
-				TestClient bob = connect(this.node2)) {
+		try (ChatClient alice = connect(this.node1); ChatClient carol = connect(this.node1);
+				ChatClient bob = connect(this.node2)) {
 			String aliceId = alice.next("welcome").path("connection").asString();
 			carol.next("welcome");
 			bob.next("welcome");
 			alice.send("{\"type\":\"chat\",\"text\":\"EVIL" + LONE_SURROGATE_ESCAPE + "\"}");
-			for (TestClient client : List.of(alice, carol, bob)) {
+			for (ChatClient client : List.of(alice, carol, bob)) {
 				JsonNode chat = client.next("chat");
 				assertThat(chat.path("from").asString()).isEqualTo(aliceId);
 				assertThat(chat.path("text").asString()).isEqualTo("EVIL\uFFFD");
@@ -75,8 +75,8 @@ class PoisonFrameTests {
 
 	@Test
 	void directWithALoneSurrogateToAnotherNodeArrivesAndCutsNobody() throws Exception {
-		try (TestClient alice = connect(this.node1); TestClient carol = connect(this.node1);
-				TestClient bob = connect(this.node2)) {
+		try (ChatClient alice = connect(this.node1); ChatClient carol = connect(this.node1);
+				ChatClient bob = connect(this.node2)) {
 			alice.next("welcome");
 			carol.next("welcome");
 			String bobId = bob.next("welcome").path("connection").asString();
@@ -89,8 +89,8 @@ class PoisonFrameTests {
 
 	@Test
 	void directWithALoneSurrogateToTheSameNodeArrivesAndCutsNobody() throws Exception {
-		try (TestClient alice = connect(this.node1); TestClient carol = connect(this.node1);
-				TestClient bob = connect(this.node2)) {
+		try (ChatClient alice = connect(this.node1); ChatClient carol = connect(this.node1);
+				ChatClient bob = connect(this.node2)) {
 			alice.next("welcome");
 			String carolId = carol.next("welcome").path("connection").asString();
 			bob.next("welcome");
@@ -103,8 +103,8 @@ class PoisonFrameTests {
 
 	@Test
 	void directToAnIdWithALoneSurrogateIsReportedUnknownAndCutsNobody() throws Exception {
-		try (TestClient alice = connect(this.node1); TestClient carol = connect(this.node1);
-				TestClient bob = connect(this.node2)) {
+		try (ChatClient alice = connect(this.node1); ChatClient carol = connect(this.node1);
+				ChatClient bob = connect(this.node2)) {
 			alice.next("welcome");
 			carol.next("welcome");
 			String bobId = bob.next("welcome").path("connection").asString();
@@ -117,13 +117,13 @@ class PoisonFrameTests {
 	/**
 	 * Every client is open, chats cross the link both ways, and nothing was dropped.
 	 */
-	private void assertEveryoneStillTalks(TestClient alice, TestClient carol, TestClient bob) throws Exception {
+	private void assertEveryoneStillTalks(ChatClient alice, ChatClient carol, ChatClient bob) throws Exception {
 		bob.send("{\"type\":\"chat\",\"text\":\"from node 2\"}");
-		for (TestClient client : List.of(alice, carol, bob)) {
+		for (ChatClient client : List.of(alice, carol, bob)) {
 			assertThat(client.next("chat").path("text").asString()).isEqualTo("from node 2");
 		}
 		alice.send("{\"type\":\"chat\",\"text\":\"from node 1\"}");
-		for (TestClient client : List.of(alice, carol, bob)) {
+		for (ChatClient client : List.of(alice, carol, bob)) {
 			assertThat(client.next("chat").path("text").asString()).isEqualTo("from node 1");
 			assertThat(client.isOpen()).isTrue();
 		}
@@ -152,9 +152,9 @@ class PoisonFrameTests {
 				.anyMatch((member) -> member.link() == ClusterMember.LinkState.UP)));
 	}
 
-	private TestClient connect(ConfigurableApplicationContext node) throws Exception {
+	private ChatClient connect(ConfigurableApplicationContext node) throws Exception {
 		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-		return TestClient.connect(this.jsonMapper, port);
+		return ChatClient.connect(this.jsonMapper, port);
 	}
 
 }

@@ -35,7 +35,7 @@ class SampleApplicationTests {
 
 	@Test
 	void welcomesEachConnectionWithItsIdAndNode() throws Exception {
-		try (TestClient client = connect()) {
+		try (ChatClient client = connect()) {
 			JsonNode welcome = client.next("welcome");
 			assertThat(welcome.path("connection").asString()).startsWith(this.cluster.getNodeId() + ".");
 			assertThat(welcome.path("node").asString())
@@ -46,11 +46,11 @@ class SampleApplicationTests {
 
 	@Test
 	void chatReachesEveryConnection() throws Exception {
-		try (TestClient alice = connect(); TestClient bob = connect()) {
+		try (ChatClient alice = connect(); ChatClient bob = connect()) {
 			String aliceId = alice.next("welcome").path("connection").asString();
 			bob.next("welcome");
 			alice.send("{\"type\":\"chat\",\"text\":\"hello\"}");
-			for (TestClient client : new TestClient[] { alice, bob }) {
+			for (ChatClient client : new ChatClient[] { alice, bob }) {
 				JsonNode chat = client.next("chat");
 				assertThat(chat.path("from").asString()).isEqualTo(aliceId);
 				assertThat(chat.path("node").asString()).isEqualTo(this.cluster.getNodeName());
@@ -61,7 +61,7 @@ class SampleApplicationTests {
 
 	@Test
 	void directMessageReachesOnlyItsTarget() throws Exception {
-		try (TestClient alice = connect(); TestClient bob = connect(); TestClient carol = connect()) {
+		try (ChatClient alice = connect(); ChatClient bob = connect(); ChatClient carol = connect()) {
 			String aliceId = alice.next("welcome").path("connection").asString();
 			String bobId = bob.next("welcome").path("connection").asString();
 			carol.next("welcome");
@@ -78,7 +78,7 @@ class SampleApplicationTests {
 
 	@Test
 	void directMessageToUnknownConnectionReportsTheResult() throws Exception {
-		try (TestClient alice = connect()) {
+		try (ChatClient alice = connect()) {
 			alice.next("welcome");
 			String gone = this.cluster.getNodeId() + ".999999";
 			alice.send("{\"type\":\"direct\",\"to\":\"" + gone + "\",\"text\":\"anyone?\"}");
@@ -88,7 +88,7 @@ class SampleApplicationTests {
 
 	@Test
 	void malformedFramesGetAnErrorAndTheConnectionStaysOpen() throws Exception {
-		try (TestClient alice = connect()) {
+		try (ChatClient alice = connect()) {
 			alice.next("welcome");
 			for (String frame : new String[] { "not json", "[1,2]", "null", "{\"text\":\"no type\"}",
 					"{\"type\":\"shout\",\"text\":\"hi\"}", "{\"type\":\"chat\"}",
@@ -104,7 +104,7 @@ class SampleApplicationTests {
 
 	@Test
 	void broadcastEndpointSendsAServerChatToEveryConnection() throws Exception {
-		try (TestClient alice = connect(); TestClient bob = connect()) {
+		try (ChatClient alice = connect(); ChatClient bob = connect()) {
 			alice.next("welcome");
 			bob.next("welcome");
 			ResponseEntity<Void> response = restClient().post()
@@ -114,7 +114,7 @@ class SampleApplicationTests {
 				.retrieve()
 				.toBodilessEntity();
 			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
-			for (TestClient client : new TestClient[] { alice, bob }) {
+			for (ChatClient client : new ChatClient[] { alice, bob }) {
 				JsonNode chat = client.next("chat");
 				assertThat(chat.path("from").asString()).isEqualTo("server");
 				assertThat(chat.path("node").asString()).isEqualTo(this.cluster.getNodeName());
@@ -140,8 +140,8 @@ class SampleApplicationTests {
 		assertThat(body.path("droppedMessages").asLong()).isZero();
 	}
 
-	private TestClient connect() throws Exception {
-		return TestClient.connect(this.jsonMapper, this.port);
+	private ChatClient connect() throws Exception {
+		return ChatClient.connect(this.jsonMapper, this.port);
 	}
 
 	private RestClient restClient() {

@@ -37,7 +37,7 @@ class SampleClusterProcessIT {
 
 	private final List<SampleNodeProcess> nodes = new ArrayList<>();
 
-	private final List<TestClient> clients = new ArrayList<>();
+	private final List<ChatClient> clients = new ArrayList<>();
 
 	@TempDir
 	Path cacheDirectory;
@@ -55,7 +55,7 @@ class SampleClusterProcessIT {
 	@AfterEach
 	void stopEverything() throws Exception {
 		try {
-			for (TestClient client : this.clients) {
+			for (ChatClient client : this.clients) {
 				if (client.isOpen()) {
 					client.close();
 				}
@@ -82,16 +82,16 @@ class SampleClusterProcessIT {
 		String node1Name = node1.cluster().path("name").asString();
 		String node2Name = node2.cluster().path("name").asString();
 
-		TestClient client1 = connect(node1);
-		TestClient client2 = connect(node2);
-		TestClient client3 = connect(node3);
+		ChatClient client1 = connect(node1);
+		ChatClient client2 = connect(node2);
+		ChatClient client3 = connect(node3);
 		String id1 = welcome(client1, node1);
 		welcome(client2, node2);
 		String id3 = welcome(client3, node3);
-		List<TestClient> all = List.of(client1, client2, client3);
+		List<ChatClient> all = List.of(client1, client2, client3);
 
 		client1.send(chat("hello from node 1"));
-		for (TestClient client : all) {
+		for (ChatClient client : all) {
 			JsonNode chat = client.next("chat");
 			assertThat(chat.path("from").asString()).isEqualTo(id1);
 			assertThat(chat.path("node").asString()).isEqualTo(node1Name);
@@ -110,7 +110,7 @@ class SampleClusterProcessIT {
 		assertNextChat(all, "marker 2");
 
 		assertThat(node2.broadcast("maintenance at 5")).isEqualTo(202);
-		for (TestClient client : all) {
+		for (ChatClient client : all) {
 			JsonNode chat = client.next("chat");
 			assertThat(chat.path("from").asString()).isEqualTo("server");
 			assertThat(chat.path("node").asString()).isEqualTo(node2Name);
@@ -124,20 +124,20 @@ class SampleClusterProcessIT {
 		assertThat(node3.awaitExit(EXIT_TIMEOUT)).as("node 3 exited").isTrue();
 
 		client1.send(chat("after node 3 left"));
-		for (TestClient client : List.of(client1, client2)) {
+		for (ChatClient client : List.of(client1, client2)) {
 			JsonNode chat = client.next("chat");
 			assertThat(chat.path("from").asString()).isEqualTo(id1);
 			assertThat(chat.path("text").asString()).isEqualTo("after node 3 left");
 		}
 	}
 
-	private TestClient connect(SampleNodeProcess node) throws Exception {
-		TestClient client = TestClient.connect(this.jsonMapper, node.port());
+	private ChatClient connect(SampleNodeProcess node) throws Exception {
+		ChatClient client = ChatClient.connect(this.jsonMapper, node.port());
 		this.clients.add(client);
 		return client;
 	}
 
-	private static String welcome(TestClient client, SampleNodeProcess node) throws Exception {
+	private static String welcome(ChatClient client, SampleNodeProcess node) throws Exception {
 		JsonNode cluster = node.cluster();
 		JsonNode welcome = client.next("welcome");
 		assertThat(welcome.path("node").asString()).isEqualTo(cluster.path("name").asString());
@@ -146,8 +146,8 @@ class SampleClusterProcessIT {
 		return connection;
 	}
 
-	private static void assertNextChat(List<TestClient> clients, String text) throws Exception {
-		for (TestClient client : clients) {
+	private static void assertNextChat(List<ChatClient> clients, String text) throws Exception {
+		for (ChatClient client : clients) {
 			assertThat(client.next("chat").path("text").asString()).isEqualTo(text);
 		}
 	}

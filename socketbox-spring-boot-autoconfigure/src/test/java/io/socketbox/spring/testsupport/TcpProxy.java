@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  * <li>{@link #cut()} closes every current connection and closes new ones as soon as they
  * are accepted, like a network that resets connections;</li>
+ * <li>{@link #reset()} does the same with a TCP reset (RST) instead of an orderly close
+ * (FIN), so that both ends learn at once that the path is gone;</li>
  * <li>{@link #blackhole()} keeps connections open but forwards nothing, in either
  * direction, not even a close, like a paused peer or a network that drops packets; new
  * connections are accepted and silenced too;</li>
@@ -82,6 +85,15 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
+	 * Reset every current connection and every new one until {@link #restore()}: like
+	 * {@link #cut()}, with RST instead of FIN.
+	 */
+	public void reset() {
+		setMode(Mode.RESET);
+		this.connections.forEach(Connection::reset);
+	}
+
+	/**
 	 * Stop forwarding bytes in both directions, keeping connections open.
 	 */
 	public void blackhole() {
@@ -118,7 +130,12 @@ public final class TcpProxy implements AutoCloseable {
 				return;
 			}
 			int port = this.targetPort;
-			if (mode() == Mode.CUT || port < 0) {
+			Mode mode = mode();
+			if (mode == Mode.RESET) {
+				resetQuietly(client);
+				continue;
+			}
+			if (mode == Mode.CUT || port < 0) {
 				closeQuietly(client);
 				continue;
 			}
@@ -171,9 +188,20 @@ public final class TcpProxy implements AutoCloseable {
 		}
 	}
 
+	private static void resetQuietly(Socket socket) {
+		try {
+			// Closing with a zero linger time sends RST instead of FIN
+			socket.setSoLinger(true, 0);
+		}
+		catch (SocketException ex) {
+			// Already closed
+		}
+		closeQuietly(socket);
+	}
+
 	private enum Mode {
 
-		FORWARD, CUT, BLACKHOLE
+		FORWARD, CUT, RESET, BLACKHOLE
 
 	}
 
@@ -220,6 +248,13 @@ public final class TcpProxy implements AutoCloseable {
 			}, "tcp-proxy-" + getPort() + "-" + direction);
 			thread.setDaemon(true);
 			thread.start();
+		}
+
+		void reset() {
+			this.closed = true;
+			TcpProxy.this.connections.remove(this);
+			resetQuietly(this.client);
+			resetQuietly(this.upstream);
 		}
 
 		void close() {

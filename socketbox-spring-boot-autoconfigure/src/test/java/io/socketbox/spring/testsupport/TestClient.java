@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.websocket.WebSocketContainer;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -23,9 +25,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  */
 public final class TestClient extends TextWebSocketHandler implements AutoCloseable {
 
-	private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
+	private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
 
 	private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
 
@@ -35,9 +37,10 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 
 	private volatile boolean stuck;
 
-	private TestClient(URI uri) throws Exception {
-		this.session = new StandardWebSocketClient().execute(this, new WebSocketHttpHeaders(), uri)
-			.get(10, TimeUnit.SECONDS);
+	private int taken;
+
+	private TestClient(StandardWebSocketClient client, URI uri) throws Exception {
+		this.session = client.execute(this, new WebSocketHttpHeaders(), uri).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 	}
 
 	/**
@@ -46,8 +49,23 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	 * @return the connected client
 	 */
 	public static TestClient connect(String uri) {
+		return connect(new StandardWebSocketClient(), uri);
+	}
+
+	/**
+	 * Connect to a URI through the given WebSocket container, for tests whose
+	 * application changes the defaults of every container in the JVM.
+	 * @param container the container
+	 * @param uri the URI
+	 * @return the connected client
+	 */
+	public static TestClient connect(WebSocketContainer container, String uri) {
+		return connect(new StandardWebSocketClient(container), uri);
+	}
+
+	private static TestClient connect(StandardWebSocketClient client, String uri) {
 		try {
-			return new TestClient(URI.create(uri));
+			return new TestClient(client, URI.create(uri));
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not connect to " + uri, ex);
@@ -61,8 +79,7 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws InterruptedException {
-		this.arrivals.add(System.nanoTime());
-		this.messages.add(message.getPayload());
+		this.received.add(new Received(message.getPayload(), System.nanoTime()));
 		if (this.stuck) {
 			// Hold the reading thread, so that unread bytes pile up in the socket
 			this.released.await(60, TimeUnit.SECONDS);
@@ -109,14 +126,42 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	 * @return the arrival times
 	 */
 	public List<Long> arrivals() {
-		synchronized (this.arrivals) {
-			return List.copyOf(this.arrivals);
-		}
+		return received().stream().map(Received::nanoTime).toList();
 	}
 
 	public List<String> messages() {
-		synchronized (this.messages) {
-			return List.copyOf(this.messages);
+		return received().stream().map(Received::payload).toList();
+	}
+
+	/**
+	 * Return every message received so far with its arrival, in order.
+	 * @return the messages
+	 */
+	public List<Received> received() {
+		synchronized (this.received) {
+			return List.copyOf(this.received);
+		}
+	}
+
+	/**
+	 * Take the next message that no earlier call has taken, waiting up to 10 seconds for
+	 * it to arrive.
+	 * @return the message
+	 */
+	public String next() {
+		int index = this.taken;
+		String message = Awaitility.await()
+			.alias("message " + (index + 1) + " within " + TIMEOUT.toSeconds() + "s at " + this.session.getUri())
+			.atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(5))
+			.until(() -> messageAt(index), (found) -> found != null);
+		this.taken = index + 1;
+		return message;
+	}
+
+	private @Nullable String messageAt(int index) {
+		synchronized (this.received) {
+			return (index < this.received.size()) ? this.received.get(index).payload() : null;
 		}
 	}
 
@@ -127,7 +172,7 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	 */
 	public String awaitMessageStartingWith(String prefix) {
 		return Awaitility.await()
-			.atMost(Duration.ofSeconds(10))
+			.atMost(TIMEOUT)
 			.until(() -> messages().stream().filter((m) -> m.startsWith(prefix)).findFirst(), (m) -> m.isPresent())
 			.get();
 	}
@@ -138,7 +183,7 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 
 	public CloseStatus awaitClose() {
 		try {
-			return this.closed.get(10, TimeUnit.SECONDS);
+			return this.closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Connection was not closed", ex);
@@ -162,6 +207,16 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 		catch (Exception ex) {
 			// Already closed
 		}
+	}
+
+	/**
+	 * A message and when it arrived.
+	 *
+	 * @param payload the text of the message
+	 * @param nanoTime its arrival, from {@link System#nanoTime()}
+	 */
+	public record Received(String payload, long nanoTime) {
+
 	}
 
 }
