@@ -77,11 +77,6 @@ class HazelcastSpringCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Override
-	protected boolean expiresValues() {
-		return false;
-	}
-
-	@Override
 	protected boolean atomicSets() {
 		return false;
 	}

@@ -16,11 +16,6 @@ class LambdaCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Override
-	protected boolean expiresValues() {
-		return false;
-	}
-
-	@Override
 	protected boolean atomicSets() {
 		return false;
 	}

@@ -23,11 +23,6 @@ class SpringCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Override
-	protected boolean expiresValues() {
-		return false;
-	}
-
-	@Override
 	protected boolean atomicSets() {
 		return false;
 	}
