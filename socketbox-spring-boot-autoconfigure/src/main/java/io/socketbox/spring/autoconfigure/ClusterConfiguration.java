@@ -58,15 +58,26 @@ class ClusterConfiguration {
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		warnIfFramesCannotCarryClientMessages(properties);
-		ClusterNode.Settings settings = new ClusterNode.Settings(secret, cluster.getCachePrefix(),
-				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getHandshakeTimeout(),
-				cluster.getReplyTimeout(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
-				cluster.getResendWindow(), cluster.getResendBufferSize().toBytes(), cluster.getReconnectInitialDelay(),
-				cluster.getReconnectMaxDelay(), (int) cluster.getMaxFrameSize().toBytes(), cluster.getSendTimeLimit(),
-				(int) cluster.getSendBufferSizeLimit().toBytes(), validateMaxPendingHandshakes(cluster),
-				properties.isDebugMode());
+		validateMaxPendingHandshakes(cluster);
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings);
+				new StandardWebSocketClient(), eventPublisher, settings(properties, secret));
+	}
+
+	/**
+	 * The settings of the node, in the groups of {@link ClusterNode.Settings}.
+	 */
+	static ClusterNode.Settings settings(SocketBoxProperties properties, String secret) {
+		SocketBoxProperties.Cluster cluster = properties.getCluster();
+		ClusterNode.Discovery discovery = new ClusterNode.Discovery(cluster.getCachePrefix(),
+				cluster.getRefreshInterval(), cluster.getMemberTimeout());
+		ClusterNode.Links links = new ClusterNode.Links(cluster.getHandshakeTimeout(),
+				cluster.getMaxPendingHandshakes(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
+				cluster.getReconnectInitialDelay(), cluster.getReconnectMaxDelay(),
+				(int) cluster.getMaxFrameSize().toBytes(), cluster.getSendTimeLimit(),
+				(int) cluster.getSendBufferSizeLimit().toBytes());
+		ClusterNode.Delivery delivery = new ClusterNode.Delivery(cluster.getReplyTimeout(), cluster.getResendWindow(),
+				cluster.getResendBufferSize().toBytes());
+		return new ClusterNode.Settings(secret, discovery, links, delivery, properties.isDebugMode());
 	}
 
 	/**
