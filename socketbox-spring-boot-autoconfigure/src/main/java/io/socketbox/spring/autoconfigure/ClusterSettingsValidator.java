@@ -83,9 +83,9 @@ final class ClusterSettingsValidator {
 							+ "socketbox.cluster.reconnect-initial-delay");
 		}
 		size("max-frame-size", cluster.getMaxFrameSize(), ClusterNode.MIN_FRAME_SIZE,
-				"the largest frame of the peer handshake");
+				ClusterNode.MIN_FRAME_SIZE + " bytes (the largest frame of the peer handshake)");
 		positive("send-time-limit", cluster.getSendTimeLimit());
-		size("send-buffer-size-limit", cluster.getSendBufferSizeLimit(), 1, "one byte");
+		size("send-buffer-size-limit", cluster.getSendBufferSizeLimit(), 1, "1 byte");
 	}
 
 	private static void validateDelivery(SocketBoxProperties.Cluster cluster) {
@@ -101,7 +101,7 @@ final class ClusterSettingsValidator {
 		DataSize resendBufferSize = cluster.getResendBufferSize();
 		if (resendBufferSize == null || resendBufferSize.toBytes() < 1) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "resend-buffer-size", resendBufferSize,
-					"Set socketbox.cluster.resend-buffer-size to a size of at least one byte, such as 16MB");
+					"Set socketbox.cluster.resend-buffer-size to at least 1 byte, such as 16MB");
 		}
 	}
 
@@ -125,11 +125,10 @@ final class ClusterSettingsValidator {
 	/**
 	 * Check a size that the links hold in an {@code int}.
 	 */
-	private static void size(String name, @Nullable DataSize value, int min, String minDescription) {
+	private static void size(String name, @Nullable DataSize value, int min, String atLeast) {
 		if (value == null || value.toBytes() < min || value.toBytes() > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationPropertyValueException(PREFIX + name, value,
-					"Set socketbox.cluster." + name + " to at least " + min + " bytes (" + minDescription
-							+ ") and at most " + Integer.MAX_VALUE + " bytes");
+			throw new InvalidConfigurationPropertyValueException(PREFIX + name, value, "Set socketbox.cluster."
+					+ name + " to at least " + atLeast + " and at most " + Integer.MAX_VALUE + " bytes");
 		}
 	}
 

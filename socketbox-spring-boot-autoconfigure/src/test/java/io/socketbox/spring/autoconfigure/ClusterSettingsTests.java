@@ -52,7 +52,7 @@ class ClusterSettingsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "resend-buffer-size", "send-buffer-size-limit", "max-frame-size" })
 	void sizeThatIsNotPositiveFails(String name) {
-		assertFails("socketbox.cluster." + name + "=0B", "socketbox.cluster." + name + " to");
+		assertFails("socketbox.cluster." + name + "=0B", "Set socketbox.cluster." + name + " to at least ");
 	}
 
 	@Test
