@@ -10,8 +10,6 @@ import io.socketbox.spring.cluster.ClusterMembership;
 import io.socketbox.spring.cluster.ClusterMessaging;
 import io.socketbox.spring.cluster.ClusterNode;
 import io.socketbox.spring.cluster.LocalNode;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,18 +35,12 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 		CacheProviderConfigurations.SpringCacheProviderConfiguration.class })
 class ClusterConfiguration {
 
-	private static final Log logger = LogFactory.getLog(ClusterConfiguration.class);
-
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
 			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
 			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher) {
-		SocketBoxProperties.Cluster cluster = properties.getCluster();
-		String secret = validateSecret(cluster.getSecretKey());
-		if (cluster.getName() != null && !cluster.getName().isBlank()) {
-			NodeNameSupplier.validate(cluster.getName().trim());
-		}
+		ClusterSettingsValidator.validate(properties);
 		CacheProvider cache = cacheProvider.getIfAvailable();
 		if (cache == null) {
 			CacheType type = properties.getCache().getType();
@@ -57,33 +49,26 @@ class ClusterConfiguration {
 					"Cluster mode needs a shared cache, and '" + name + "' is not available: " + howToEnable(type)
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
-		warnIfFramesCannotCarryClientMessages(properties);
-		ClusterNode.Settings settings = new ClusterNode.Settings(secret, cluster.getCachePrefix(),
-				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getHandshakeTimeout(),
-				cluster.getReplyTimeout(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
-				cluster.getResendWindow(), cluster.getResendBufferSize().toBytes(), cluster.getReconnectInitialDelay(),
-				cluster.getReconnectMaxDelay(), (int) cluster.getMaxFrameSize().toBytes(), cluster.getSendTimeLimit(),
-				(int) cluster.getSendBufferSizeLimit().toBytes(), validateMaxPendingHandshakes(cluster),
-				properties.isDebugMode());
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings);
+				new StandardWebSocketClient(), eventPublisher, settings(properties));
 	}
 
 	/**
-	 * JSON escapes a control character in six characters, and an application that wraps
-	 * a client's text in JSON of its own escapes it again (seven): a broadcast of a
-	 * client message up to the text limit must fit in a link frame, or it reaches only
-	 * this node's connections (and is counted as dropped).
+	 * The settings of the node, in the groups of {@link ClusterNode.Settings}; call
+	 * {@link ClusterSettingsValidator#validate} first.
 	 */
-	private static void warnIfFramesCannotCarryClientMessages(SocketBoxProperties properties) {
-		long maxFrameSize = properties.getCluster().getMaxFrameSize().toBytes();
-		long needed = 7 * properties.getMaxTextMessageSize().toBytes() + 1024;
-		if (maxFrameSize < needed) {
-			logger.warn("socketbox.cluster.max-frame-size (" + maxFrameSize + " bytes) is less than 7 times "
-					+ "socketbox.max-text-message-size plus 1 KB (" + needed + " bytes): a client message that "
-					+ "is broadcast as it came, with characters that JSON escapes, may not fit in a frame "
-					+ "between nodes; such frames are dropped and counted");
-		}
+	static ClusterNode.Settings settings(SocketBoxProperties properties) {
+		SocketBoxProperties.Cluster cluster = properties.getCluster();
+		ClusterNode.Discovery discovery = new ClusterNode.Discovery(cluster.getCachePrefix(),
+				cluster.getRefreshInterval(), cluster.getMemberTimeout());
+		ClusterNode.Links links = new ClusterNode.Links(cluster.getHandshakeTimeout(),
+				cluster.getMaxPendingHandshakes(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
+				cluster.getReconnectInitialDelay(), cluster.getReconnectMaxDelay(),
+				(int) cluster.getMaxFrameSize().toBytes(), cluster.getSendTimeLimit(),
+				(int) cluster.getSendBufferSizeLimit().toBytes());
+		ClusterNode.Delivery delivery = new ClusterNode.Delivery(cluster.getReplyTimeout(), cluster.getResendWindow(),
+				cluster.getResendBufferSize().toBytes());
+		return new ClusterNode.Settings(cluster.getSecretKey(), discovery, links, delivery, properties.isDebugMode());
 	}
 
 	private static String howToEnable(@Nullable CacheType type) {
@@ -95,31 +80,6 @@ class ClusterConfiguration {
 					+ "cache provider)";
 		}
 		return "add spring-boot-starter-data-redis and configure spring.data.redis.*";
-	}
-
-	private static String validateSecret(String secret) {
-		if (secret == null || secret.isBlank()) {
-			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.secret-key", null,
-					"Cluster mode needs a secret that every node shares: set socketbox.cluster.secret-key "
-							+ "to a random string of at least " + ClusterNode.MIN_SECRET_LENGTH + " characters");
-		}
-		if (secret.length() < ClusterNode.MIN_SECRET_LENGTH) {
-			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.secret-key",
-					"<" + secret.length() + " characters>",
-					"The secret must have at least " + ClusterNode.MIN_SECRET_LENGTH
-							+ " characters: set socketbox.cluster.secret-key to a longer random string");
-		}
-		return secret;
-	}
-
-	private static int validateMaxPendingHandshakes(SocketBoxProperties.Cluster cluster) {
-		int max = cluster.getMaxPendingHandshakes();
-		if (max < 1) {
-			throw new InvalidConfigurationPropertyValueException("socketbox.cluster.max-pending-handshakes", max,
-					"At least one connection must be able to complete the peer handshake: set "
-							+ "socketbox.cluster.max-pending-handshakes to 1 or more");
-		}
-		return max;
 	}
 
 	@Bean

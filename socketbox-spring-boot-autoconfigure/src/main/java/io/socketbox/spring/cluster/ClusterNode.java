@@ -30,10 +30,11 @@ public final class ClusterNode implements DisposableBean {
 	public static final int MIN_SECRET_LENGTH = 32;
 
 	/**
-	 * The most that frames queued for a peer add up to in one write: enough to carry
-	 * hundreds of small messages per write under load.
+	 * The smallest {@code max-frame-size} accepted: the largest frame that a link accepts
+	 * before its handshake has completed, so that every handshake frame that one node may
+	 * send fits the links of every other.
 	 */
-	private static final int BATCH_LIMIT_BYTES = 64 * 1024;
+	public static final int MIN_FRAME_SIZE = PeerProtocolHandler.HANDSHAKE_FRAME_LIMIT;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -66,32 +67,34 @@ public final class ClusterNode implements DisposableBean {
 		// One drain task per peer at most: a slow peer holds up only its own thread
 		this.senders = Executors.newCachedThreadPool(threadFactory("socketbox-peer-sender-"));
 		EnvelopeCodec codec = new EnvelopeCodec();
+		Discovery discovery = settings.discovery();
+		Links links = settings.links();
+		Delivery delivery = settings.delivery();
 		Peers peers = new Peers(localNode, codec,
-				new PeerChannel.Settings(settings.heartbeatTimeout(), settings.resendWindow(),
-						settings.resendBufferSize(), 256, Math.min(BATCH_LIMIT_BYTES, settings.maxFrameSize()),
-						settings.maxFrameSize()),
+				new PeerChannel.Settings(links.heartbeatTimeout(), delivery.resendWindow(),
+						delivery.resendBufferSize(), Delivery.ACKNOWLEDGE_EVERY, links.batchLimitBytes(),
+						links.maxFrameSize()),
 				this.senders, this.scheduler, eventPublisher);
-		ReplyTimeouts replyTimeouts = new ReplyTimeouts(settings.replyTimeout(), this.senders);
-		Duration sweepPeriod = ReplyTimeouts.sweepPeriod(settings.replyTimeout());
+		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
+		Duration sweepPeriod = ReplyTimeouts.sweepPeriod(delivery.replyTimeout());
 		this.scheduler.scheduleWithFixedDelay(() -> replyTimeouts.sweep(System.nanoTime()), sweepPeriod.toNanos(),
 				sweepPeriod.toNanos(), TimeUnit.NANOSECONDS);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts,
 				settings.debug());
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey()), codec, peers, this.messaging::onEnvelope, this.scheduler,
-				settings.handshakeTimeout(), settings.maxFrameSize(), settings.sendTimeLimitMillis(),
-				settings.sendBufferSizeLimit());
-		PendingHandshakes pendingHandshakes = new PendingHandshakes(settings.maxPendingHandshakes());
+				links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
+				links.sendBufferSizeLimit());
+		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());
 		this.peerHandler = new PeerProtocolHandler(context, pendingHandshakes);
 		this.peerHandshakeInterceptor = new ConnectionLimitInterceptor(pendingHandshakes::count,
-				settings.maxPendingHandshakes(),
-				"connections that have not completed the peer handshake", "socketbox.cluster.max-pending-handshakes");
+				links.maxPendingHandshakes(), "connections that have not completed the peer handshake",
+				"socketbox.cluster.max-pending-handshakes");
 		this.membership = new ClusterMembership(localNode, cache, peers, this.messaging, client, context,
 				this.scheduler, this.registry,
-				new ClusterMembership.Settings(settings.cachePrefix(), settings.refreshInterval(),
-						settings.memberTimeout(), settings.handshakeTimeout().multipliedBy(2),
-						settings.heartbeatInterval(), settings.reconnectInitialDelay(), settings.reconnectMaxDelay(),
-						settings.sendTimeLimit()));
+				new ClusterMembership.Settings(discovery.cachePrefix(), discovery.refreshInterval(),
+						discovery.memberTimeout(), links.dialTimeout(), links.heartbeatInterval(),
+						links.reconnectInitialDelay(), links.reconnectMaxDelay(), links.drainTimeout()));
 		this.messaging.setMembershipListener(new ClusterMessaging.MembershipListener() {
 
 			@Override
@@ -155,38 +158,108 @@ public final class ClusterNode implements DisposableBean {
 	}
 
 	/**
-	 * Settings of a cluster node.
+	 * Settings of a cluster node, in groups.
 	 *
 	 * @param secretKey the secret that all nodes share
+	 * @param discovery how the node registers and finds the others
+	 * @param links the links between nodes
+	 * @param delivery how messages for peers wait and are confirmed
+	 * @param debug whether to log cluster traffic at INFO level
+	 */
+	public record Settings(String secretKey, Discovery discovery, Links links, Delivery delivery, boolean debug) {
+
+	}
+
+	/**
+	 * How a node registers in the shared cache and finds the other members.
+	 *
 	 * @param cachePrefix the prefix of every cache key
 	 * @param refreshInterval how often the registration is refreshed
-	 * @param memberTimeout how long a registration may stay unchanged before it expires
+	 * @param memberTimeout how long a registration may stay unchanged before it expires;
+	 * longer than the refresh interval
+	 */
+	public record Discovery(String cachePrefix, Duration refreshInterval, Duration memberTimeout) {
+
+	}
+
+	/**
+	 * The links between nodes: their handshake, heartbeats, reconnection and limits.
+	 *
 	 * @param handshakeTimeout how long a peer has to complete the handshake
-	 * @param replyTimeout how long to wait for a peer to confirm a direct send
+	 * @param maxPendingHandshakes how many accepted connections may be waiting for the
+	 * peer handshake to complete
 	 * @param heartbeatInterval how often each link carries a heartbeat
 	 * @param heartbeatTimeout how long a link may stay silent before it is closed, and a
-	 * peer without a link before sends to it fail
-	 * @param resendWindow how long messages for a peer wait for its link to come back
-	 * @param resendBufferSize the most bytes that may wait for one peer
+	 * peer without a link before sends to it fail; longer than the heartbeat interval
 	 * @param reconnectInitialDelay the delay before the first attempt to reconnect
-	 * @param reconnectMaxDelay the longest delay between attempts to reconnect
-	 * @param maxFrameSize the largest frame accepted on a peer link, in bytes
+	 * @param reconnectMaxDelay the longest delay between attempts to reconnect; not below
+	 * the initial delay
+	 * @param maxFrameSize the largest frame accepted on a link, and sent on one, in bytes;
+	 * at least {@link ClusterNode#MIN_FRAME_SIZE}
 	 * @param sendTimeLimit how long a send to a peer may block before the link is cut
 	 * @param sendBufferSizeLimit how many bytes may wait for a peer's socket before the
 	 * link is cut
-	 * @param maxPendingHandshakes how many accepted connections may be waiting for the
-	 * peer handshake to complete
-	 * @param debug whether to log cluster traffic at INFO level
 	 */
-	public record Settings(String secretKey, String cachePrefix, Duration refreshInterval, Duration memberTimeout,
-			Duration handshakeTimeout, Duration replyTimeout, Duration heartbeatInterval, Duration heartbeatTimeout,
-			Duration resendWindow, long resendBufferSize, Duration reconnectInitialDelay, Duration reconnectMaxDelay,
-			int maxFrameSize, Duration sendTimeLimit, int sendBufferSizeLimit, int maxPendingHandshakes,
-			boolean debug) {
+	public record Links(Duration handshakeTimeout, int maxPendingHandshakes, Duration heartbeatInterval,
+			Duration heartbeatTimeout, Duration reconnectInitialDelay, Duration reconnectMaxDelay, int maxFrameSize,
+			Duration sendTimeLimit, int sendBufferSizeLimit) {
+
+		/**
+		 * The most that frames queued for a peer add up to in one write: enough to carry
+		 * hundreds of small messages per write under load.
+		 */
+		static final int BATCH_LIMIT_BYTES = 64 * 1024;
+
+		/**
+		 * How long a dial may be in progress before it is tried again: twice the handshake
+		 * timeout, since connecting and upgrading may take as long as the handshake that
+		 * follows.
+		 * @return the dial timeout
+		 */
+		Duration dialTimeout() {
+			return this.handshakeTimeout.multipliedBy(2);
+		}
+
+		/**
+		 * How long a stopping node waits for its peers to take what is queued for them:
+		 * the send time limit, since a peer that takes longer would have its link cut
+		 * anyway.
+		 * @return the drain timeout
+		 */
+		Duration drainTimeout() {
+			return this.sendTimeLimit;
+		}
+
+		/**
+		 * The most that queued frames may add up to in one write: {@link #BATCH_LIMIT_BYTES},
+		 * or less when frames are smaller, since a batch travels as one frame.
+		 * @return the batch limit in bytes
+		 */
+		int batchLimitBytes() {
+			return Math.min(BATCH_LIMIT_BYTES, this.maxFrameSize);
+		}
 
 		int sendTimeLimitMillis() {
-			return (int) this.sendTimeLimit.toMillis();
+			return (int) Math.min(Integer.MAX_VALUE, this.sendTimeLimit.toMillis());
 		}
+
+	}
+
+	/**
+	 * How messages for peers wait for their links and how direct sends are confirmed.
+	 *
+	 * @param replyTimeout how long to wait for a peer to confirm a direct send
+	 * @param resendWindow how long messages for a peer wait for its link to come back; not
+	 * shorter than the heartbeat timeout, which it includes
+	 * @param resendBufferSize the most bytes that may wait for one peer
+	 */
+	public record Delivery(Duration replyTimeout, Duration resendWindow, long resendBufferSize) {
+
+		/**
+		 * A node acknowledges received frames at least this often, besides with every
+		 * heartbeat, so that a fast sender's resend buffer empties between heartbeats.
+		 */
+		static final int ACKNOWLEDGE_EVERY = 256;
 
 	}
 

@@ -40,8 +40,10 @@ class StuckPeerTests {
 	void createNodes() {
 		// A long heartbeat timeout keeps the stuck peer linked for the whole test, and the
 		// resend buffer holds the whole burst, so that nothing is dropped for any peer
+		// (the resend window includes the heartbeat timeout, so it is as long)
 		this.nodes = new ClusterNodes(redis.getPort(), "stuck:", "socketbox.cluster.heartbeat-timeout=60s",
-				"socketbox.cluster.send-time-limit=60s", "socketbox.cluster.resend-buffer-size=64MB",
+				"socketbox.cluster.resend-window=60s", "socketbox.cluster.send-time-limit=60s",
+				"socketbox.cluster.resend-buffer-size=64MB",
 				// The browser that counts takes the whole burst at link speed
 				"socketbox.send-buffer-size-limit=64MB");
 	}
