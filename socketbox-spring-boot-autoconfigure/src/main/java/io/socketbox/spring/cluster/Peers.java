@@ -48,7 +48,7 @@ final class Peers implements PeerChannel.Listener {
 
 	private final Set<String> rejected = ConcurrentHashMap.newKeySet();
 
-	private final Set<String> unencodableReasons = ConcurrentHashMap.newKeySet();
+	private final Set<String> unsendableKinds = ConcurrentHashMap.newKeySet();
 
 	Peers(LocalNode localNode, EnvelopeCodec codec, PeerChannel.Settings settings, Executor executor,
 			ScheduledExecutorService scheduler, ApplicationEventPublisher eventPublisher) {
@@ -200,14 +200,8 @@ final class Peers implements PeerChannel.Listener {
 	 * A frame could not be encoded and was dropped before it was queued for any peer.
 	 */
 	void unencodable(@Nullable String type, RuntimeException ex) {
-		this.droppedMessages.incrementAndGet();
-		String reason = type + " frame that cannot be encoded: " + ex;
-		if (this.unencodableReasons.add(ex.getClass().getName())) {
-			logger.warn("Dropped a " + reason + "; further frames that fail the same way are counted, not logged");
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug("Dropped a " + reason);
-		}
+		droppedUnsendable(ex.getClass().getName(), 1, "Dropped a " + type + " frame that cannot be encoded: " + ex,
+				"further frames that fail the same way are counted, not logged");
 	}
 
 	int maxFrameSize() {
@@ -218,28 +212,32 @@ final class Peers implements PeerChannel.Listener {
 	 * A frame was larger than peers accept and was dropped before it was queued.
 	 */
 	void oversized(@Nullable String type, int length) {
-		this.droppedMessages.incrementAndGet();
-		String reason = type + " frame of " + length + " characters, larger than socketbox.cluster.max-frame-size ("
-				+ this.settings.maxFrameSize() + ")";
-		if (this.unencodableReasons.add("oversized")) {
-			logger.warn("Dropped a " + reason + "; further frames that are too large are counted, not logged");
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug("Dropped a " + reason);
-		}
+		droppedUnsendable("oversized", 1,
+				"Dropped a " + type + " frame of " + length
+						+ " characters, larger than socketbox.cluster.max-frame-size (" + this.settings.maxFrameSize()
+						+ ")",
+				"further frames that are too large are counted, not logged");
 	}
 
 	@Override
 	public void unsendable(PeerChannel channel, List<PeerChannel.Outbound> frames) {
-		this.droppedMessages.addAndGet(frames.size());
 		String sequences = frames.stream().map((frame) -> Long.toString(frame.sequence())).toList().toString();
-		if (this.unencodableReasons.add("unsendable")) {
-			logger.warn("Dropped frame(s) " + sequences + " for peer " + channel
-					+ ": not valid Unicode, they cannot be encoded as UTF-8; further frames that fail the same way "
-					+ "are counted, not logged");
+		droppedUnsendable("unsendable", frames.size(), "Dropped frame(s) " + sequences + " for peer " + channel
+				+ ": not valid Unicode, they cannot be encoded as UTF-8",
+				"further frames that fail the same way are counted, not logged");
+	}
+
+	/**
+	 * Count frames that can never be sent; the first drop of each kind is logged at WARN,
+	 * later ones at DEBUG.
+	 */
+	private void droppedUnsendable(String kind, long count, String description, String onlyOnce) {
+		this.droppedMessages.addAndGet(count);
+		if (this.unsendableKinds.add(kind)) {
+			logger.warn(description + "; " + onlyOnce);
 		}
 		else if (logger.isDebugEnabled()) {
-			logger.debug("Dropped frame(s) " + sequences + " for peer " + channel + ": cannot be encoded as UTF-8");
+			logger.debug(description);
 		}
 	}
 
