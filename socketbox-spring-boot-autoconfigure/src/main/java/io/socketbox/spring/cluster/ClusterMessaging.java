@@ -260,16 +260,11 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 */
 	private void sendToPeers(Envelope envelope) {
 		synchronized (this.sequenceLock) {
-			long sequence = this.sequence + 1;
-			TextMessage message = encode(envelope.withSequence(sequence));
-			if (message == null) {
-				return;
-			}
-			this.sequence = sequence;
-			PeerChannel.Outbound outbound = new PeerChannel.Outbound(sequence, message, message.getPayloadLength(),
-					null);
-			for (PeerChannel channel : this.peers.all()) {
-				channel.enqueue(outbound);
+			PeerChannel.Outbound outbound = number(envelope, null);
+			if (outbound != null) {
+				for (PeerChannel channel : this.peers.all()) {
+					channel.enqueue(outbound);
+				}
 			}
 		}
 	}
@@ -284,36 +279,37 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			return LINK_LOST;
 		}
 		synchronized (this.sequenceLock) {
-			long sequence = this.sequence + 1;
-			TextMessage message = encode(envelope.withSequence(sequence));
-			if (message == null) {
+			PeerChannel.Outbound outbound = number(envelope, requestId);
+			if (outbound == null) {
 				return UNSENDABLE;
 			}
-			this.sequence = sequence;
-			return channel.enqueue(new PeerChannel.Outbound(sequence, message, message.getPayloadLength(), requestId))
-					? QUEUED : LINK_LOST;
+			return channel.enqueue(outbound) ? QUEUED : LINK_LOST;
 		}
 	}
 
 	/**
-	 * Encode a frame for the peers; one that cannot be encoded, or that is larger than
-	 * a peer accepts, is dropped and counted, never queued, so it can never be sent again
-	 * (a peer would close the link on it, every time).
+	 * Give a frame the next sequence number and encode it, under the sequence lock. A
+	 * frame that cannot be encoded, or that is larger than a peer accepts, is dropped and
+	 * counted, never queued and never numbered, so it can never be sent again (a peer
+	 * would close the link on it, every time).
+	 * @return the frame, or {@code null} if it was dropped
 	 */
-	private @Nullable TextMessage encode(Envelope envelope) {
-		TextMessage message;
+	private PeerChannel.@Nullable Outbound number(Envelope envelope, @Nullable String requestId) {
+		long sequence = this.sequence + 1;
+		OutboundText frame;
 		try {
-			message = this.codec.write(envelope);
+			frame = this.codec.encode(envelope.withSequence(sequence));
 		}
 		catch (RuntimeException ex) {
 			this.peers.unencodable(envelope.type(), ex);
 			return null;
 		}
-		if (message.getPayload().length() > this.peers.maxFrameSize()) {
-			this.peers.oversized(envelope.type(), message.getPayload().length());
+		if (frame.text().length() > this.peers.maxFrameSize()) {
+			this.peers.oversized(envelope.type(), frame.text().length());
 			return null;
 		}
-		return message;
+		this.sequence = sequence;
+		return new PeerChannel.Outbound(sequence, new TextMessage(frame.text()), frame.size(), requestId);
 	}
 
 	private static SendResult toSendResult(int count) {

@@ -23,7 +23,17 @@ final class EnvelopeCodec {
 	 * @return the frame
 	 */
 	TextMessage write(Envelope envelope) {
-		return new TextMessage(OutboundText.toWellFormed(this.mapper.writeValueAsString(envelope)));
+		return new TextMessage(encode(envelope).text());
+	}
+
+	/**
+	 * Write a frame as {@link #write} does, with its size in UTF-8 measured in the same
+	 * pass.
+	 * @param envelope the envelope
+	 * @return the frame
+	 */
+	OutboundText encode(Envelope envelope) {
+		return OutboundText.of(this.mapper.writeValueAsString(envelope));
 	}
 
 	/**
