@@ -1,6 +1,6 @@
 package io.socketbox.spring.cluster;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 
 /**
  * Counts the accepted peer connections that have not completed the peer handshake, up
@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PendingHandshakes {
 
-	private final AtomicInteger count = new AtomicInteger();
+	private final Semaphore places;
 
 	private final int limit;
 
 	PendingHandshakes(int limit) {
+		this.places = new Semaphore(limit);
 		this.limit = limit;
 	}
 
@@ -21,26 +22,18 @@ final class PendingHandshakes {
 	 * @return whether the connection was counted
 	 */
 	boolean tryAcquire() {
-		int current;
-		do {
-			current = this.count.get();
-			if (current >= this.limit) {
-				return false;
-			}
-		}
-		while (!this.count.compareAndSet(current, current + 1));
-		return true;
+		return this.places.tryAcquire();
 	}
 
 	/**
 	 * Stop counting a connection that {@link #tryAcquire()} counted.
 	 */
 	void release() {
-		this.count.decrementAndGet();
+		this.places.release();
 	}
 
 	int count() {
-		return this.count.get();
+		return this.limit - this.places.availablePermits();
 	}
 
 	int limit() {
