@@ -2,7 +2,6 @@ package io.socketbox.spring.autoconfigure;
 
 import java.time.Duration;
 
-import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.cluster.ClusterNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,8 +11,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +25,7 @@ class ClusterSettingsTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SocketBoxAutoConfiguration.class, JacksonAutoConfiguration.class))
-		.withUserConfiguration(HandlerConfiguration.class)
+		.withUserConfiguration(SocketBoxAutoConfigurationTests.HandlerConfiguration.class)
 		.withPropertyValues("socketbox.cluster.enabled=true", "socketbox.cluster.secret-key=" + SECRET,
 				"socketbox.cluster.host=127.0.0.1", "socketbox.cache.type=memory",
 				"socketbox.cluster.auto-startup=false");
@@ -155,20 +152,6 @@ class ClusterSettingsTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining(message));
-	}
-
-	static class TestHandler extends SocketBoxHandler {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class HandlerConfiguration {
-
-		@Bean
-		TestHandler testHandler() {
-			return new TestHandler();
-		}
-
 	}
 
 }
