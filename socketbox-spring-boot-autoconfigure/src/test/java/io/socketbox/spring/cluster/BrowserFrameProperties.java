@@ -8,8 +8,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import io.socketbox.spring.testsupport.HostileFrames;
 import io.socketbox.spring.testsupport.Node;
@@ -24,25 +22,7 @@ import io.socketbox.spring.testsupport.TestNodeApplication;
  * browser: every other browser keeps receiving, the link between the nodes stays up, and
  * new browsers still connect.
  */
-class BrowserFrameProperties {
-
-	/**
-	 * One cluster for all tries. Shrinking is off: a try that breaks the cluster makes
-	 * every later one fail too, so the first failing sample is the one to report.
-	 */
-	private static FuzzCluster cluster;
-
-	@BeforeContainer
-	static void startCluster() {
-		cluster = FuzzCluster.start(FuzzCluster.SMALL_LIMITS);
-	}
-
-	@AfterContainer
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
+class BrowserFrameProperties extends SmallLimitsCluster {
 
 	@Property(tries = 50, shrinking = ShrinkingMode.OFF)
 	void hostileBytesHurtOnlyTheirSender(@ForAll("chunks") List<byte[]> chunks, @ForAll boolean onNodeB)

@@ -10,8 +10,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import io.socketbox.spring.OutboundText;
 import io.socketbox.spring.testsupport.HostileStrings;
@@ -30,25 +28,7 @@ import static org.awaitility.Awaitility.await;
  * the sender (1009). Characters that JSON escapes make the frame between the nodes up to
  * six times as long as the message.
  */
-class BrowserMessageSizeProperties {
-
-	/**
-	 * One cluster for all tries. Shrinking is off: a try that breaks the cluster makes
-	 * every later one fail too, so the first failing sample is the one to report.
-	 */
-	private static FuzzCluster cluster;
-
-	@BeforeContainer
-	static void startCluster() {
-		cluster = FuzzCluster.start(FuzzCluster.SMALL_LIMITS);
-	}
-
-	@AfterContainer
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
+class BrowserMessageSizeProperties extends SmallLimitsCluster {
 
 	@Property(tries = 30, shrinking = ShrinkingMode.OFF)
 	void messageUpToTheSizeLimitIsBroadcastAndOneOverClosesOnlyItsSender(@ForAll("text") String text,
