@@ -1,5 +1,7 @@
 package io.socketbox.spring;
 
+import java.util.function.Function;
+
 /**
  * A text message on its way to WebSocket connections: well-formed Unicode, with its
  * UTF-8 size measured once for every connection it goes to.
@@ -38,6 +40,17 @@ public final class OutboundText {
 			return new OutboundText(wellFormed, utf8Length(wellFormed));
 		}
 		return new OutboundText(text, size);
+	}
+
+	/**
+	 * Return a message for a payload of the application: a {@link String} as it is,
+	 * anything else as the given writer writes it (JSON).
+	 * @param payload the payload
+	 * @param writer writes payloads that are not strings
+	 * @return the message
+	 */
+	public static OutboundText ofPayload(Object payload, Function<Object, String> writer) {
+		return of((payload instanceof String text) ? text : writer.apply(payload));
 	}
 
 	/**

@@ -323,7 +323,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	private OutboundText toMessage(Object payload) {
-		return OutboundText.of((payload instanceof String text) ? text : this.payloadWriter.apply(payload));
+		return OutboundText.ofPayload(payload, this.payloadWriter);
 	}
 
 	private String nextRequestId() {
