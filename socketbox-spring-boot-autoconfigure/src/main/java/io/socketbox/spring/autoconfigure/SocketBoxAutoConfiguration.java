@@ -9,11 +9,11 @@ import tools.jackson.databind.json.JsonMapper;
 import io.socketbox.spring.ConnectionLimitInterceptor;
 import io.socketbox.spring.LocalConnections;
 import io.socketbox.spring.SingleNodeCluster;
+import io.socketbox.spring.SingleNodeMessaging;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.SocketBoxWebSocketHandler;
-import io.socketbox.spring.cluster.ClusterMessaging;
 import io.socketbox.spring.cluster.EcsNodeNameResolver;
 import io.socketbox.spring.cluster.EnvironmentVariableNodeNameResolver;
 import io.socketbox.spring.cluster.KubernetesNodeNameResolver;
@@ -165,9 +165,8 @@ public final class SocketBoxAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(SocketBoxMessaging.class)
-		ClusterMessaging socketBoxMessaging(LocalNode localNode, LocalConnections connections,
-				ObjectProvider<JsonMapper> jsonMapper) {
-			return new ClusterMessaging(localNode, connections, payloadWriter(jsonMapper));
+		SingleNodeMessaging socketBoxMessaging(LocalConnections connections, ObjectProvider<JsonMapper> jsonMapper) {
+			return new SingleNodeMessaging(connections, payloadWriter(jsonMapper));
 		}
 
 	}

@@ -11,6 +11,7 @@ import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.LocalConnections;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SingleNodeCluster;
+import io.socketbox.spring.SingleNodeMessaging;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxHandler;
@@ -99,7 +100,7 @@ class SocketBoxAutoConfigurationTests {
 				.doesNotHaveBean(ClusterNode.class)
 				.doesNotHaveBean(ClusterMembership.class)
 				.doesNotHaveBean(CacheProvider.class);
-			assertThat(context.getBean(SocketBoxMessaging.class)).isInstanceOf(ClusterMessaging.class);
+			assertThat(context.getBean(SocketBoxMessaging.class)).isInstanceOf(SingleNodeMessaging.class);
 			SocketBoxCluster cluster = context.getBean(SocketBoxCluster.class);
 			assertThat(cluster).isInstanceOf(SingleNodeCluster.class);
 			assertThat(cluster.isEnabled()).isFalse();
