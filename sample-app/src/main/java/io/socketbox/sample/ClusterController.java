@@ -4,7 +4,8 @@ import java.util.List;
 
 import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.SocketBoxCluster;
-import io.socketbox.spring.cluster.ClusterMessaging;
+import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxStatistics;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,11 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api")
 class ClusterController {
 
-	private final ClusterMessaging messaging;
+	private final SocketBoxMessaging messaging;
 
 	private final SocketBoxCluster cluster;
 
-	ClusterController(ClusterMessaging messaging, SocketBoxCluster cluster) {
+	ClusterController(SocketBoxMessaging messaging, SocketBoxCluster cluster) {
 		this.messaging = messaging;
 		this.cluster = cluster;
 	}
@@ -44,7 +45,9 @@ class ClusterController {
 
 	@GetMapping("/stats")
 	StatsView stats() {
-		return new StatsView(this.cluster.getNodeId(), this.messaging.getDroppedMessages());
+		SocketBoxStatistics statistics = this.messaging.getStatistics();
+		return new StatsView(this.cluster.getNodeId(), statistics.droppedMessages(), statistics.localConnections(),
+				statistics.slowClientsClosed(), statistics.failedClientsClosed());
 	}
 
 	/**
@@ -65,8 +68,12 @@ class ClusterController {
 	 * @param droppedMessages messages for other nodes dropped since this node started,
 	 * because a link stayed down for longer than the resend window or a resend buffer was
 	 * full
+	 * @param localConnections the browser connections open on this node
+	 * @param slowClientsClosed browsers cut off because they did not read fast enough
+	 * @param failedClientsClosed browsers cut off because a write to them failed
 	 */
-	record StatsView(String id, long droppedMessages) {
+	record StatsView(String id, long droppedMessages, int localConnections, long slowClientsClosed,
+			long failedClientsClosed) {
 
 	}
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.SocketBoxCluster;
-import io.socketbox.spring.cluster.ClusterMessaging;
+import io.socketbox.spring.SocketBoxMessaging;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,7 +128,7 @@ class PoisonFrameTests {
 			assertThat(client.isOpen()).isTrue();
 		}
 		for (ConfigurableApplicationContext node : List.of(this.node1, this.node2)) {
-			assertThat(node.getBean(ClusterMessaging.class).getDroppedMessages()).isZero();
+			assertThat(node.getBean(SocketBoxMessaging.class).getStatistics().droppedMessages()).isZero();
 			assertThat(node.getBean(SocketBoxCluster.class).getMembers()).singleElement()
 				.extracting(ClusterMember::link)
 				.isEqualTo(ClusterMember.LinkState.UP);

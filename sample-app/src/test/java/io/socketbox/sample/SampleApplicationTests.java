@@ -140,6 +140,19 @@ class SampleApplicationTests {
 		assertThat(body.path("droppedMessages").asLong()).isZero();
 	}
 
+	@Test
+	void statsEndpointCountsOpenConnectionsAndClientsCutOff() throws Exception {
+		try (ChatClient client = connect()) {
+			client.next("welcome");
+			JsonNode body = this.jsonMapper
+				.readTree(restClient().get().uri("/api/stats").retrieve().body(String.class));
+			assertThat(body.path("localConnections").asInt()).isPositive();
+			assertThat(body.path("slowClientsClosed").isIntegralNumber()).isTrue();
+			assertThat(body.path("slowClientsClosed").asLong()).isZero();
+			assertThat(body.path("failedClientsClosed").isIntegralNumber()).isTrue();
+		}
+	}
+
 	private ChatClient connect() throws Exception {
 		return ChatClient.connect(this.jsonMapper, this.port);
 	}

@@ -107,7 +107,8 @@ final class SampleNodeProcess {
 	}
 
 	/**
-	 * This node's counters: {@code id} and {@code droppedMessages}.
+	 * This node's counters: {@code id}, {@code droppedMessages}, {@code localConnections},
+	 * {@code slowClientsClosed} and {@code failedClientsClosed}.
 	 */
 	JsonNode stats() {
 		return jsonMapper.readTree(get("/api/stats"));

@@ -133,6 +133,16 @@ public final class LocalConnections implements DisposableBean {
 	}
 
 	/**
+	 * Return the figures of this node, with the given number of messages dropped
+	 * elsewhere.
+	 * @param droppedMessages the messages for other nodes dropped since start
+	 * @return the figures as they are now
+	 */
+	public SocketBoxStatistics statistics(long droppedMessages) {
+		return new SocketBoxStatistics(size(), droppedMessages, getSlowClientsClosed(), getFailedClientsClosed());
+	}
+
+	/**
 	 * Queue a message for one connection of this node, after {@code onConnect} if that
 	 * has not returned yet.
 	 * @param id the connection id

@@ -57,6 +57,11 @@ public final class SingleNodeMessaging implements SocketBoxMessaging {
 		return this.connections.getAll();
 	}
 
+	@Override
+	public SocketBoxStatistics getStatistics() {
+		return this.connections.statistics(0);
+	}
+
 	private OutboundText toMessage(Object payload) {
 		return OutboundText.ofPayload(payload, this.payloadWriter);
 	}

@@ -48,4 +48,11 @@ public interface SocketBoxMessaging {
 	 */
 	Collection<SocketBoxConnection> getLocalConnections();
 
+	/**
+	 * Return the figures of this node: its open connections, and the messages and
+	 * clients it gave up on since it started.
+	 * @return the figures as they are now
+	 */
+	SocketBoxStatistics getStatistics();
+
 }

@@ -1,5 +1,6 @@
 package io.socketbox.spring;
 
+import java.io.IOException;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -112,14 +113,27 @@ class SingleNodeMessagingTests {
 		assertThat(this.messaging.getLocalConnections()).containsExactly(alice.connection);
 	}
 
+	@Test
+	void statisticsCountOpenConnectionsAndClientsCutOff() {
+		connect(1, "alice");
+		RecordingConnection failing = connect(2, "bob", new IOException("Broken pipe"));
+		assertThat(this.messaging.getStatistics()).isEqualTo(new SocketBoxStatistics(2, 0, 0, 0));
+		this.messaging.send(failing.connection, "lost");
+		assertThat(this.messaging.getStatistics()).isEqualTo(new SocketBoxStatistics(1, 0, 0, 1));
+	}
+
 	private RecordingConnection connect(int sequence, @Nullable String user) {
+		return connect(sequence, user, null);
+	}
+
+	private RecordingConnection connect(int sequence, @Nullable String user, @Nullable Throwable writeFailure) {
 		WebSocketSession session = mock(WebSocketSession.class);
 		Principal principal = (user != null) ? () -> user : null;
 		given(session.getPrincipal()).willReturn(principal);
 		List<String> sent = new CopyOnWriteArrayList<>();
 		TextSender sender = (text, completion) -> {
 			sent.add(text);
-			completion.accept(null);
+			completion.accept(writeFailure);
 		};
 		SocketBoxConnection connection = new SocketBoxConnection(NODE_ID + "." + sequence, session, sender,
 				new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 1024), this.connections.outboxListener());

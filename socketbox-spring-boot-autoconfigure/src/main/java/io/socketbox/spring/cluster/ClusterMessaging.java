@@ -19,6 +19,7 @@ import io.socketbox.spring.OutboundText;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxStatistics;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -151,6 +152,11 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	@Override
 	public Collection<SocketBoxConnection> getLocalConnections() {
 		return this.connections.getAll();
+	}
+
+	@Override
+	public SocketBoxStatistics getStatistics() {
+		return this.connections.statistics(getDroppedMessages());
 	}
 
 	/**

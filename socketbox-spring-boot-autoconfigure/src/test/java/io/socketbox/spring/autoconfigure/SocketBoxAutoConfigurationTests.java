@@ -16,6 +16,7 @@ import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxStatistics;
 import io.socketbox.spring.SocketBoxWebSocketHandler;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.cache.FileSystemCacheProvider;
@@ -616,6 +617,11 @@ class SocketBoxAutoConfigurationTests {
 		@Override
 		public Collection<SocketBoxConnection> getLocalConnections() {
 			return List.of();
+		}
+
+		@Override
+		public SocketBoxStatistics getStatistics() {
+			return new SocketBoxStatistics(0, 0, 0, 0);
 		}
 
 	}
