@@ -62,13 +62,22 @@ public final class ConnectionLimitInterceptor implements HandshakeInterceptor {
 		if (current < this.limit) {
 			return true;
 		}
-		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
-		// Not kept alive for another attempt: the refused connection costs nothing further
-		response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+		refuse(response);
 		this.refused.incrementAndGet();
 		this.refusalLog.refused("connection(s) to " + request.getURI().getPath() + " with 503",
 				current + " " + this.counted + ", the limit set by " + this.property + " (" + this.limit + ")");
 		return false;
+	}
+
+	/**
+	 * Answer a WebSocket upgrade with {@code 503 Service Unavailable} and close the
+	 * connection.
+	 * @param response the response to the upgrade request
+	 */
+	static void refuse(ServerHttpResponse response) {
+		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+		// Not kept alive for another attempt: the refused connection costs nothing further
+		response.getHeaders().set(HttpHeaders.CONNECTION, "close");
 	}
 
 	/**

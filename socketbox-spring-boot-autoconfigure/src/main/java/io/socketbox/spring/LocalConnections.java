@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.CloseStatus;
 
@@ -23,8 +24,13 @@ import org.springframework.web.socket.CloseStatus;
  * in that connection's bounded outbound queue and returns: a client that stops reading
  * is cut off at its limit, and counted, while no other connection, peer link or caller
  * waits for it.
+ * <p>
+ * It stops last of SocketBox's lifecycle beans ({@link LifecyclePhases#CONNECTIONS}),
+ * once no browser connects and the cluster has delivered what peers sent: then it
+ * closes every connection with {@link CloseStatus#GOING_AWAY}, each after what is
+ * queued for it.
  */
-public final class LocalConnections implements DisposableBean {
+public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(LocalConnections.class);
 
@@ -38,6 +44,8 @@ public final class LocalConnections implements DisposableBean {
 	private final AtomicLong slowClientsClosed = new AtomicLong();
 
 	private final AtomicLong failedClientsClosed = new AtomicLong();
+
+	private volatile boolean running;
 
 	private final ConnectionOutbox.Listener outboxListener = new ConnectionOutbox.Listener() {
 
@@ -210,7 +218,7 @@ public final class LocalConnections implements DisposableBean {
 	 * Close every connection, each after what is queued for it.
 	 * @param status the close status
 	 */
-	public void closeAll(CloseStatus status) {
+	void closeAll(CloseStatus status) {
 		for (SocketBoxConnection connection : this.connections.values()) {
 			connection.close(status);
 		}
@@ -239,6 +247,27 @@ public final class LocalConnections implements DisposableBean {
 		catch (Exception ex) {
 			// The transport is already gone: nothing left to close
 		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		closeAll(CloseStatus.GOING_AWAY);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return LifecyclePhases.CONNECTIONS;
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.socketbox.spring;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,17 +10,25 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * The {@link org.springframework.web.socket.WebSocketHandler} that SocketBox registers
  * for browsers. It gives each session a cluster-unique id and a bounded outbound queue
  * of its own, keeps it in {@link LocalConnections} and calls the application's
- * {@link SocketBoxHandler}. On stop it closes every connection with
- * {@link CloseStatus#GOING_AWAY}.
+ * {@link SocketBoxHandler}.
+ * <p>
+ * It stops first of SocketBox's lifecycle beans
+ * ({@link LifecyclePhases#BROWSER_ENDPOINT}): from then on its
+ * {@link #getHandshakeInterceptor() interceptor} refuses browsers with {@code 503}, while
+ * the connections that are open stay open until {@link LocalConnections} closes them.
  */
 public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implements SmartLifecycle {
 
@@ -42,6 +51,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	private final PartialTextMessages partialMessages;
 
 	private final boolean debug;
+
+	private final HandshakeInterceptor refuseWhileStopped = new RefuseWhileStopped();
 
 	private volatile boolean running;
 
@@ -70,6 +81,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		if (!this.running) {
+			// Upgraded while the handler stopped
 			Sessions.closeNow(session, CloseStatus.SERVICE_RESTARTED);
 			return;
 		}
@@ -139,20 +151,37 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		}
 	}
 
+	/**
+	 * Return the interceptor that refuses browsers with {@code 503 Service Unavailable}
+	 * while this handler is not running, for the endpoint of this handler.
+	 * @return the interceptor
+	 */
+	public HandshakeInterceptor getHandshakeInterceptor() {
+		return this.refuseWhileStopped;
+	}
+
 	@Override
 	public void start() {
 		this.running = true;
 	}
 
+	/**
+	 * Stop accepting browsers. Open connections are closed later, by
+	 * {@link LocalConnections}, once the cluster has stopped.
+	 */
 	@Override
 	public void stop() {
 		this.running = false;
-		this.connections.closeAll(CloseStatus.GOING_AWAY);
 	}
 
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return LifecyclePhases.BROWSER_ENDPOINT;
 	}
 
 	/**
@@ -165,6 +194,31 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	 * @param maxTextMessageSize the largest text message accepted from a client
 	 */
 	public record Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize) {
+
+	}
+
+	/**
+	 * Refuses the upgrade before a session exists, while the handler is not running.
+	 */
+	private final class RefuseWhileStopped implements HandshakeInterceptor {
+
+		@Override
+		public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+				WebSocketHandler wsHandler, Map<String, Object> attributes) {
+			if (SocketBoxWebSocketHandler.this.running) {
+				return true;
+			}
+			ConnectionLimitInterceptor.refuse(response);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Refused a connection to " + request.getURI().getPath() + " with 503: stopped");
+			}
+			return false;
+		}
+
+		@Override
+		public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+				@Nullable Exception exception) {
+		}
 
 	}
 

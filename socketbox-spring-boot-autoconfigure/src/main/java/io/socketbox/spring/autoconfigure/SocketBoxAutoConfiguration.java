@@ -123,7 +123,7 @@ public final class SocketBoxAutoConfiguration {
 				SocketBoxProperties properties, ObjectProvider<SocketBoxEndpointCustomizer> customizers) {
 			return (registry) -> {
 				WebSocketHandlerRegistration registration = registry.addHandler(handler, properties.getPath())
-					.addInterceptors(new SerializedOriginInterceptor());
+					.addInterceptors(handler.getHandshakeInterceptor(), new SerializedOriginInterceptor());
 				List<String> origins = properties.getAllowedOriginPatterns();
 				if (!origins.isEmpty()) {
 					registration.setAllowedOriginPatterns(origins.toArray(String[]::new));
