@@ -23,6 +23,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * The count is read when the upgrade is requested, so upgrades that are under way at
  * the same moment can pass it together: a hard limit must also be enforced where the
  * count is taken.
+ * <p>
+ * Internal to SocketBox, public for the auto-configuration and the {@code cluster}
+ * package, which limit browser connections and pending peer handshakes with it.
  */
 public final class ConnectionLimitInterceptor implements HandshakeInterceptor {
 

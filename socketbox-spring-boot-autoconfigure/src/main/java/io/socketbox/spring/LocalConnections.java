@@ -29,6 +29,10 @@ import org.springframework.web.socket.CloseStatus;
  * once no browser connects and the cluster has delivered what peers sent: then it
  * closes every connection with {@link CloseStatus#GOING_AWAY}, each after what is
  * queued for it.
+ * <p>
+ * Internal to SocketBox, public for the auto-configuration and the {@code cluster}
+ * package; applications send through {@link SocketBoxMessaging} and read figures from
+ * {@link SocketBoxMessaging#getStatistics()}.
  */
 public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
@@ -114,15 +118,6 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Return the connection with the given id.
-	 * @param id the connection id
-	 * @return the connection, or {@code null} when this node holds none with that id
-	 */
-	public @Nullable SocketBoxConnection get(String id) {
-		return this.connections.get(id);
-	}
-
-	/**
 	 * Return how many clients were cut off because they did not read fast enough: a
 	 * write took longer than the send time limit, or more than the send buffer size
 	 * limit waited for them.
@@ -136,7 +131,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * Return how many clients were cut off because a write to them failed.
 	 * @return the number since start
 	 */
-	public long getFailedClientsClosed() {
+	long getFailedClientsClosed() {
 		return this.failedClientsClosed.get();
 	}
 

@@ -13,6 +13,9 @@ import java.util.function.Function;
  * replaces every lone surrogate with U+FFFD, the replacement character, the rule that
  * browsers apply to text passed to {@code WebSocket.send}. Text without lone
  * surrogates is left as it is and not copied.
+ * <p>
+ * Internal to SocketBox, public for the {@code cluster} package, which sends and encodes
+ * it.
  */
 public final class OutboundText {
 

@@ -8,6 +8,9 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * Bounds the time a blocking send may take on a WebSocket session, so that a client
  * that stops reading costs a sender at most that time. Applies to Tomcat's JSR-356
  * sessions, whose default is 20 seconds; other containers keep their own setting.
+ * <p>
+ * Internal to SocketBox, public for the {@code cluster} package, which bounds the sends
+ * on peer links with it.
  */
 public final class SendTimeouts {
 

@@ -20,6 +20,9 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * a client that never answers holds the connection and its buffers all that time. On
  * Tomcat, {@link #closeNow} sends the close frame and then closes the connection. Other
  * containers get a regular {@link WebSocketSession#close(CloseStatus)}.
+ * <p>
+ * Internal to SocketBox, public for the {@code cluster} package, which closes peer links
+ * with it.
  */
 public final class Sessions {
 

@@ -6,6 +6,9 @@ import io.socketbox.spring.cluster.LocalNode;
 
 /**
  * The {@link SocketBoxCluster} of a node that runs alone.
+ * <p>
+ * Internal to SocketBox, public for the auto-configuration; applications inject
+ * {@link SocketBoxCluster}.
  */
 public final class SingleNodeCluster implements SocketBoxCluster {
 

@@ -7,6 +7,9 @@ import java.util.function.Function;
 /**
  * The {@link SocketBoxMessaging} of a node that runs alone: every connection is one of
  * its {@link LocalConnections}, so a message is delivered at once or to nobody.
+ * <p>
+ * Internal to SocketBox, public for the auto-configuration; applications inject
+ * {@link SocketBoxMessaging}.
  */
 public final class SingleNodeMessaging implements SocketBoxMessaging {
 

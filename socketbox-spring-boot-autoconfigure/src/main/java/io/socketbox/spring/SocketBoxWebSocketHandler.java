@@ -29,6 +29,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * ({@link LifecyclePhases#BROWSER_ENDPOINT}): from then on its
  * {@link #getHandshakeInterceptor() interceptor} refuses browsers with {@code 503}, while
  * the connections that are open stay open until {@link LocalConnections} closes them.
+ * <p>
+ * Internal to SocketBox, public for the auto-configuration, which registers it.
  */
 public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implements SmartLifecycle {
 
