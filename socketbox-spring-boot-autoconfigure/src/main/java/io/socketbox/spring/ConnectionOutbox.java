@@ -25,7 +25,7 @@ import org.springframework.web.socket.CloseStatus;
  */
 final class ConnectionOutbox {
 
-	private final SocketBoxConnection connection;
+	private final LocalConnection connection;
 
 	private final TextSender sender;
 
@@ -53,7 +53,7 @@ final class ConnectionOutbox {
 
 	private boolean abortWhenWritten;
 
-	ConnectionOutbox(SocketBoxConnection connection, TextSender sender, Limits limits, Listener listener) {
+	ConnectionOutbox(LocalConnection connection, TextSender sender, Limits limits, Listener listener) {
 		this.connection = connection;
 		this.sender = sender;
 		this.limits = limits;
@@ -355,17 +355,17 @@ final class ConnectionOutbox {
 		 * @param abort whether to close it now, without waiting for the client; if
 		 * not, {@link #abort} follows once the write in progress has ended
 		 */
-		void cut(SocketBoxConnection connection, CutReason reason, @Nullable Throwable failure, boolean abort);
+		void cut(LocalConnection connection, CutReason reason, @Nullable Throwable failure, boolean abort);
 
 		/**
 		 * Close a connection that was cut off at once, without waiting for the client.
 		 */
-		void abort(SocketBoxConnection connection);
+		void abort(LocalConnection connection);
 
 		/**
 		 * Everything queued before a close was written: close the connection.
 		 */
-		void close(SocketBoxConnection connection, CloseStatus status);
+		void close(LocalConnection connection, CloseStatus status);
 
 	}
 

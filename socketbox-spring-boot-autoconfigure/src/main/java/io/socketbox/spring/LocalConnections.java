@@ -38,7 +38,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(LocalConnections.class);
 
-	private final Map<String, SocketBoxConnection> connections = new ConcurrentHashMap<>();
+	private final Map<String, LocalConnection> connections = new ConcurrentHashMap<>();
 
 	private final Collection<SocketBoxConnection> view = Collections.unmodifiableCollection(this.connections.values());
 
@@ -54,7 +54,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	private final ConnectionOutbox.Listener outboxListener = new ConnectionOutbox.Listener() {
 
 		@Override
-		public void cut(SocketBoxConnection connection, ConnectionOutbox.CutReason reason,
+		public void cut(LocalConnection connection, ConnectionOutbox.CutReason reason,
 				@Nullable Throwable failure, boolean abort) {
 			cutOff(connection, reason, failure);
 			if (abort) {
@@ -63,14 +63,14 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		}
 
 		@Override
-		public void abort(SocketBoxConnection connection) {
+		public void abort(LocalConnection connection) {
 			// Off the sender's thread: a close waits briefly for a write in progress
 			LocalConnections.this.executor.execute(() -> Sessions.closeNow(connection.session(),
 					CloseStatus.SESSION_NOT_RELIABLE));
 		}
 
 		@Override
-		public void close(SocketBoxConnection connection, CloseStatus status) {
+		public void close(LocalConnection connection, CloseStatus status) {
 			closeSession(connection, status);
 		}
 
@@ -81,11 +81,11 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		return threadFactory;
 	}
 
-	void add(SocketBoxConnection connection) {
+	void add(LocalConnection connection) {
 		this.connections.put(connection.getId(), connection);
 	}
 
-	boolean remove(SocketBoxConnection connection) {
+	boolean remove(LocalConnection connection) {
 		return this.connections.remove(connection.getId(), connection);
 	}
 
@@ -153,7 +153,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @return whether the connection exists and took the message
 	 */
 	public boolean send(String id, OutboundText message) {
-		SocketBoxConnection connection = this.connections.get(id);
+		LocalConnection connection = this.connections.get(id);
 		return connection != null && connection.deliver(message);
 	}
 
@@ -165,7 +165,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @return whether the connection took it
 	 */
 	public boolean send(SocketBoxConnection connection, OutboundText message) {
-		return connection.send(message);
+		return connection instanceof LocalConnection local && local.send(message);
 	}
 
 	/**
@@ -175,7 +175,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 */
 	public int broadcast(OutboundText message) {
 		int count = 0;
-		for (SocketBoxConnection connection : this.connections.values()) {
+		for (LocalConnection connection : this.connections.values()) {
 			if (connection.deliver(message)) {
 				count++;
 			}
@@ -192,7 +192,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 */
 	public int sendToUser(String user, OutboundText message) {
 		int count = 0;
-		for (SocketBoxConnection connection : this.connections.values()) {
+		for (LocalConnection connection : this.connections.values()) {
 			Principal principal = connection.getPrincipal();
 			if (principal != null && user.equals(principal.getName()) && connection.deliver(message)) {
 				count++;
@@ -205,7 +205,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * Mark a connection open after {@code onConnect}, sending what was held for it.
 	 * @param connection the connection
 	 */
-	void open(SocketBoxConnection connection) {
+	void open(LocalConnection connection) {
 		connection.open();
 	}
 
@@ -214,12 +214,12 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @param status the close status
 	 */
 	void closeAll(CloseStatus status) {
-		for (SocketBoxConnection connection : this.connections.values()) {
+		for (LocalConnection connection : this.connections.values()) {
 			connection.close(status);
 		}
 	}
 
-	private void cutOff(SocketBoxConnection connection, ConnectionOutbox.CutReason reason,
+	private void cutOff(LocalConnection connection, ConnectionOutbox.CutReason reason,
 			@Nullable Throwable failure) {
 		remove(connection);
 		if (reason == ConnectionOutbox.CutReason.SEND_FAILED) {
@@ -235,7 +235,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		}
 	}
 
-	private void closeSession(SocketBoxConnection connection, CloseStatus status) {
+	private void closeSession(LocalConnection connection, CloseStatus status) {
 		try {
 			connection.session().close(status);
 		}

@@ -89,7 +89,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		}
 		this.partialMessages.configure(session);
 		SendTimeouts.apply(session, this.limits.sendTimeLimitMillis());
-		SocketBoxConnection connection = new SocketBoxConnection(
+		LocalConnection connection = new LocalConnection(
 				this.connectionIdPrefix + this.sequence.incrementAndGet(), session,
 				TextSender.forSession(session, this.connections.executor(), this.limits.sendTimeLimitMillis()),
 				this.outboxLimits, this.connections.outboxListener());
@@ -108,7 +108,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
-		SocketBoxConnection connection = getConnection(session);
+		LocalConnection connection = getConnection(session);
 		if (connection != null) {
 			String payload = this.partialMessages.add(session, message);
 			if (payload != null) {
@@ -131,7 +131,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-		SocketBoxConnection connection = getConnection(session);
+		LocalConnection connection = getConnection(session);
 		if (connection != null) {
 			this.connections.remove(connection);
 			connection.discard();
@@ -140,8 +140,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		}
 	}
 
-	private @Nullable SocketBoxConnection getConnection(WebSocketSession session) {
-		return (SocketBoxConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
+	private @Nullable LocalConnection getConnection(WebSocketSession session) {
+		return (LocalConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
 	}
 
 	private void log(String message) {

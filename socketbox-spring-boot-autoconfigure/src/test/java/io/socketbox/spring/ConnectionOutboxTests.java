@@ -27,7 +27,7 @@ class ConnectionOutboxTests {
 
 	private final RecordingListener listener = new RecordingListener();
 
-	private final SocketBoxConnection connection = new SocketBoxConnection("node.1", mock(WebSocketSession.class),
+	private final LocalConnection connection = new LocalConnection("node.1", mock(WebSocketSession.class),
 			this.sender, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100), this.listener);
 
 	@Test
@@ -170,7 +170,7 @@ class ConnectionOutboxTests {
 		private int aborted;
 
 		@Override
-		public void cut(SocketBoxConnection connection, ConnectionOutbox.CutReason reason,
+		public void cut(LocalConnection connection, ConnectionOutbox.CutReason reason,
 				@Nullable Throwable failure, boolean abort) {
 			this.cut.add(reason);
 			if (abort) {
@@ -179,12 +179,12 @@ class ConnectionOutboxTests {
 		}
 
 		@Override
-		public void abort(SocketBoxConnection connection) {
+		public void abort(LocalConnection connection) {
 			this.aborted++;
 		}
 
 		@Override
-		public void close(SocketBoxConnection connection, CloseStatus status) {
+		public void close(LocalConnection connection, CloseStatus status) {
 			this.closed.add(status);
 		}
 

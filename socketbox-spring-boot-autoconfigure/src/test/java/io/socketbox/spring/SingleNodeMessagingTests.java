@@ -135,14 +135,14 @@ class SingleNodeMessagingTests {
 			sent.add(text);
 			completion.accept(writeFailure);
 		};
-		SocketBoxConnection connection = new SocketBoxConnection(NODE_ID + "." + sequence, session, sender,
+		LocalConnection connection = new LocalConnection(NODE_ID + "." + sequence, session, sender,
 				new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 1024), this.connections.outboxListener());
 		this.connections.add(connection);
 		this.connections.open(connection);
 		return new RecordingConnection(connection, sent);
 	}
 
-	private record RecordingConnection(SocketBoxConnection connection, List<String> sent) {
+	private record RecordingConnection(LocalConnection connection, List<String> sent) {
 
 	}
 
