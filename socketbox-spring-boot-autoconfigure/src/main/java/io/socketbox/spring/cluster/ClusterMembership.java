@@ -425,7 +425,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	void onLeave(String peerId) {
 		this.departed.put(peerId, System.nanoTime());
 		Member member = this.members.remove(peerId);
-		this.peers.remove(peerId);
+		this.peers.leave(peerId);
 		logger.info("Member " + ((member != null) ? member.name : peerId) + " left the cluster");
 	}
 

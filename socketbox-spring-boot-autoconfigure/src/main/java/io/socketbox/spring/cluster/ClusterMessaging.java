@@ -34,7 +34,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private static final Log logger = LogFactory.getLog(ClusterMessaging.class);
 
-	private static final int LINK_LOST = -1;
+	private static final int LINK_LOST = PeerChannel.LINK_LOST;
 
 	private static final int TIMED_OUT = -2;
 
@@ -51,6 +51,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	private final @Nullable Peers peers;
 
 	private final ReplyTimeouts replyTimeouts;
+
+	private final @Nullable PeerDrops drops;
 
 	private final boolean debug;
 
@@ -75,27 +77,18 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 */
 	public ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter) {
 		this(localNode, connections, payloadWriter, null, new ReplyTimeouts(Duration.ofSeconds(5), Runnable::run),
-				false);
+				null, false);
 	}
 
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			@Nullable Peers peers, ReplyTimeouts replyTimeouts, boolean debug) {
+			@Nullable Peers peers, ReplyTimeouts replyTimeouts, @Nullable PeerDrops drops, boolean debug) {
 		this.localNode = localNode;
 		this.connections = connections;
 		this.payloadWriter = payloadWriter;
 		this.peers = peers;
 		this.replyTimeouts = replyTimeouts;
+		this.drops = drops;
 		this.debug = debug;
-		if (peers != null) {
-			peers.addListener(new Peers.Listener() {
-
-				@Override
-				public void unreachable(String peerId, List<String> failedRequestIds) {
-					failedRequestIds.forEach((id) -> complete(id, LINK_LOST));
-				}
-
-			});
-		}
 	}
 
 	void setMembershipListener(MembershipListener membershipListener) {
@@ -165,7 +158,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * @return the number of dropped messages since start
 	 */
 	public long getDroppedMessages() {
-		return (this.peers != null) ? this.peers.getDroppedMessages() : 0;
+		return (this.drops != null) ? this.drops.getDroppedMessages() : 0;
 	}
 
 	/**
@@ -217,9 +210,6 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				}
 			}
 			case Envelope.LEAVE -> {
-				// Confirm at once everything up to the notice: the leaving node waits for
-				// that before it closes the link
-				link.send(this.peers.heartbeat(envelope.s()));
 				this.membershipListener.left(link.peerId());
 			}
 			case Envelope.MEMBERS -> {
@@ -246,18 +236,11 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		if (this.debug) {
 			logger.info("Sending " + envelope.type() + " " + id + " to " + peerId + " for " + envelope.target());
 		}
-		int queued = sendToPeer(peerId, envelope, id);
+		int queued = sendToPeer(peerId, envelope, future);
 		if (queued != QUEUED) {
 			future.complete(queued);
 		}
 		return future;
-	}
-
-	private void complete(String requestId, int count) {
-		PendingReply pending = this.pendingReplies.get(requestId);
-		if (pending != null) {
-			pending.future().complete(count);
-		}
 	}
 
 	/**
@@ -279,13 +262,13 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * Number a frame and queue it for one peer.
 	 * @return {@link #QUEUED}, {@link #LINK_LOST} or {@link #UNSENDABLE}
 	 */
-	private int sendToPeer(String peerId, Envelope envelope, @Nullable String requestId) {
+	private int sendToPeer(String peerId, Envelope envelope, @Nullable CompletableFuture<Integer> reply) {
 		PeerChannel channel = (this.peers != null) ? this.peers.get(peerId) : null;
 		if (channel == null) {
 			return LINK_LOST;
 		}
 		synchronized (this.sequenceLock) {
-			PeerChannel.Outbound outbound = number(envelope, requestId);
+			PeerChannel.Outbound outbound = number(envelope, reply);
 			if (outbound == null) {
 				return UNSENDABLE;
 			}
@@ -300,22 +283,22 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * would close the link on it, every time).
 	 * @return the frame, or {@code null} if it was dropped
 	 */
-	private PeerChannel.@Nullable Outbound number(Envelope envelope, @Nullable String requestId) {
+	private PeerChannel.@Nullable Outbound number(Envelope envelope, @Nullable CompletableFuture<Integer> reply) {
 		long sequence = this.sequence + 1;
 		OutboundText frame;
 		try {
 			frame = this.codec.encode(envelope.withSequence(sequence));
 		}
 		catch (RuntimeException ex) {
-			this.peers.unencodable(envelope.type(), ex);
+			this.drops.unencodable(envelope.type(), ex);
 			return null;
 		}
-		if (frame.text().length() > this.peers.maxFrameSize()) {
-			this.peers.oversized(envelope.type(), frame.text().length());
+		if (this.drops.isOversized(frame.text().length())) {
+			this.drops.oversized(envelope.type(), frame.text().length());
 			return null;
 		}
 		this.sequence = sequence;
-		return new PeerChannel.Outbound(sequence, new TextMessage(frame.text()), frame.size(), requestId);
+		return new PeerChannel.Outbound(sequence, new TextMessage(frame.text()), frame.size(), reply);
 	}
 
 	private static SendResult toSendResult(int count) {

@@ -70,16 +70,17 @@ public final class ClusterNode implements DisposableBean {
 		Discovery discovery = settings.discovery();
 		Links links = settings.links();
 		Delivery delivery = settings.delivery();
+		PeerDrops drops = new PeerDrops(eventPublisher, links.maxFrameSize());
 		Peers peers = new Peers(localNode, codec,
 				new PeerChannel.Settings(links.heartbeatTimeout(), delivery.resendWindow(),
 						delivery.resendBufferSize(), Delivery.ACKNOWLEDGE_EVERY, links.batchLimitBytes(),
 						links.maxFrameSize()),
-				this.senders, this.scheduler, eventPublisher);
+				this.senders, this.scheduler, drops);
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
 		Duration sweepPeriod = ReplyTimeouts.sweepPeriod(delivery.replyTimeout());
 		this.scheduler.scheduleWithFixedDelay(() -> replyTimeouts.sweep(System.nanoTime()), sweepPeriod.toNanos(),
 				sweepPeriod.toNanos(), TimeUnit.NANOSECONDS);
-		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts,
+		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug());
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey()), codec, peers, this.messaging::onEnvelope, this.scheduler,

@@ -5,9 +5,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.OutboundText;
@@ -39,6 +43,14 @@ import org.springframework.web.socket.TextMessage;
  */
 final class PeerChannel {
 
+	private static final Log logger = LogFactory.getLog(PeerChannel.class);
+
+	/**
+	 * What the reply of a request completes with when the peer is unreachable: the
+	 * request was not, or may not have been, delivered.
+	 */
+	static final int LINK_LOST = -1;
+
 	/**
 	 * How many writes in a row that fail with the same first frame make a warning.
 	 */
@@ -57,7 +69,9 @@ final class PeerChannel {
 
 	private final Executor executor;
 
-	private final Listener listener;
+	private final PeerDrops drops;
+
+	private final LongFunction<TextMessage> heartbeats;
 
 	private final Object lock = new Object();
 
@@ -87,6 +101,10 @@ final class PeerChannel {
 
 	private int failuresOnFrame;
 
+	private @Nullable CloseStatus closeWhenWritten;
+
+	private long linksLost;
+
 	private final Object receiveLock = new Object();
 
 	/**
@@ -97,12 +115,23 @@ final class PeerChannel {
 
 	private final AtomicInteger receivedSinceAcknowledgement = new AtomicInteger();
 
-	PeerChannel(String peerId, String peerName, Settings settings, Executor executor, Listener listener) {
+	/**
+	 * Create a channel.
+	 * @param peerId the id of the peer
+	 * @param peerName the name of the peer
+	 * @param settings timing and limits
+	 * @param executor runs the drain task
+	 * @param drops counts and reports dropped frames
+	 * @param heartbeats creates the heartbeat frame that acknowledges a sequence number
+	 */
+	PeerChannel(String peerId, String peerName, Settings settings, Executor executor, PeerDrops drops,
+			LongFunction<TextMessage> heartbeats) {
 		this.peerId = peerId;
 		this.peerName = peerName;
 		this.settings = settings;
 		this.executor = executor;
-		this.listener = listener;
+		this.drops = drops;
+		this.heartbeats = heartbeats;
 	}
 
 	String peerId() {
@@ -134,12 +163,12 @@ final class PeerChannel {
 	boolean enqueue(Outbound outbound) {
 		boolean drain;
 		synchronized (this.lock) {
-			if (outbound.requestId() != null && (this.state == State.UNREACHABLE || this.state == State.EXPIRED)) {
+			if (outbound.reply() != null && (this.state == State.UNREACHABLE || this.state == State.EXPIRED)) {
 				return false;
 			}
 			if (this.state == State.EXPIRED
 					|| this.bufferedBytes + outbound.size() > this.settings.bufferLimitBytes()) {
-				if (outbound.requestId() != null) {
+				if (outbound.reply() != null) {
 					return false;
 				}
 				dropped(1, (this.state == State.EXPIRED) ? "link down for longer than the resend window"
@@ -163,18 +192,28 @@ final class PeerChannel {
 		while (true) {
 			PeerLink current;
 			boolean heartbeat;
+			CloseStatus closeNow = null;
 			synchronized (this.lock) {
 				current = this.link;
 				heartbeat = this.heartbeatDue;
 				boolean data = !heartbeatAlone && takeBatch(batch);
 				if (current == null || (!data && !heartbeat)) {
 					this.draining = false;
-					return;
+					if (current == null || this.closeWhenWritten == null) {
+						return;
+					}
+					closeNow = this.closeWhenWritten;
 				}
-				// A heartbeat that would take the frame past the peer's limit goes next, alone
-				heartbeatAlone = heartbeat && !batch.isEmpty()
-						&& PeerFrames.length(batch) + HEARTBEAT_ROOM > this.settings.maxFrameSize();
-				this.heartbeatDue = heartbeatAlone;
+				else {
+					// A heartbeat that would take the frame past the peer's limit goes next, alone
+					heartbeatAlone = heartbeat && !batch.isEmpty()
+							&& PeerFrames.length(batch) + HEARTBEAT_ROOM > this.settings.maxFrameSize();
+					this.heartbeatDue = heartbeatAlone;
+				}
+			}
+			if (closeNow != null) {
+				current.close(closeNow);
+				return;
 			}
 			boolean withHeartbeat = heartbeat && !heartbeatAlone;
 			if (!current.send(PeerFrames.join(batch, withHeartbeat ? heartbeat() : null))) {
@@ -219,10 +258,11 @@ final class PeerChannel {
 			failures = this.failuresOnFrame;
 		}
 		if (!unsendable.isEmpty()) {
-			this.listener.unsendable(this, unsendable);
+			this.drops.unsendable(this, unsendable);
 		}
 		else if (failures == REPEATED_FAILURES) {
-			this.listener.repeatedFailure(this, batch.get(0).sequence(), failures);
+			logger.warn("Link to " + this + " failed " + failures + " times in a row before frame "
+					+ batch.get(0).sequence() + " was confirmed; the frame is kept and sent again on the next link");
 		}
 	}
 
@@ -280,7 +320,7 @@ final class PeerChannel {
 			previous.close(CloseStatus.NORMAL.withReason("Replaced by a newer link"));
 		}
 		if (dropped > 0) {
-			this.listener.resumed(this, dropped);
+			logger.warn("Link to " + this + " is back; " + dropped + " message(s) for it were dropped meanwhile");
 		}
 		if (drain) {
 			this.executor.execute(this::drain);
@@ -299,6 +339,7 @@ final class PeerChannel {
 			}
 			this.link = null;
 			this.state = State.DOWN;
+			this.linksLost++;
 			// The outage began when the peer fell silent: a link closed for silence has
 			// been dead for the heartbeat timeout already
 			long lastHeard = closed.lastReceivedAt();
@@ -387,7 +428,7 @@ final class PeerChannel {
 	 * Move a channel without a link on to unreachable and expired as its outage lasts.
 	 */
 	private void checkOutage(long now) {
-		List<String> failedRequests = null;
+		List<CompletableFuture<Integer>> failedRequests = null;
 		long dropped = 0;
 		synchronized (this.lock) {
 			if (this.link != null) {
@@ -409,7 +450,9 @@ final class PeerChannel {
 			}
 		}
 		if (failedRequests != null) {
-			this.listener.unreachable(this, failedRequests);
+			logger.warn("Peer " + this + " unreachable for " + this.settings.heartbeatTimeout()
+					+ "; failing sends to its connections until it is back");
+			failedRequests.forEach((reply) -> reply.complete(LINK_LOST));
 		}
 		if (dropped > 0) {
 			synchronized (this.lock) {
@@ -463,24 +506,47 @@ final class PeerChannel {
 		}
 	}
 
-	private TextMessage heartbeat() {
-		this.receivedSinceAcknowledgement.set(0);
-		return this.listener.heartbeat(this.lastReceivedSequence);
+	/**
+	 * Confirm everything received so far, then close the link once the drain task has
+	 * written that confirmation and what was queued before it: the peer is leaving, and
+	 * waits for the confirmation before it closes the link itself.
+	 * @param status the status to close the link with
+	 */
+	void closeOnceConfirmed(CloseStatus status) {
+		synchronized (this.lock) {
+			this.closeWhenWritten = status;
+		}
+		requestHeartbeat();
 	}
 
-	private List<String> removeRequests() {
-		List<String> requests = new ArrayList<>();
+	/**
+	 * Return how many times the current link of this channel was lost, for tests that
+	 * must see every loss, even of a link that came back between two looks.
+	 */
+	long linksLost() {
+		synchronized (this.lock) {
+			return this.linksLost;
+		}
+	}
+
+	private TextMessage heartbeat() {
+		this.receivedSinceAcknowledgement.set(0);
+		return this.heartbeats.apply(this.lastReceivedSequence);
+	}
+
+	private List<CompletableFuture<Integer>> removeRequests() {
+		List<CompletableFuture<Integer>> requests = new ArrayList<>();
 		removeRequests(this.unsent, requests);
 		removeRequests(this.unacknowledged, requests);
 		return requests;
 	}
 
-	private void removeRequests(ArrayDeque<Outbound> queue, List<String> requests) {
+	private void removeRequests(ArrayDeque<Outbound> queue, List<CompletableFuture<Integer>> requests) {
 		Iterator<Outbound> iterator = queue.iterator();
 		while (iterator.hasNext()) {
 			Outbound outbound = iterator.next();
-			if (outbound.requestId() != null) {
-				requests.add(outbound.requestId());
+			if (outbound.reply() != null) {
+				requests.add(outbound.reply());
 				this.bufferedBytes -= outbound.size();
 				iterator.remove();
 			}
@@ -501,7 +567,7 @@ final class PeerChannel {
 	private void dropped(long count, String reason) {
 		boolean first = this.droppedInOutage == 0;
 		this.droppedInOutage += count;
-		this.listener.dropped(this, count, reason, first);
+		this.drops.dropped(this, count, reason, first);
 	}
 
 	@Override
@@ -545,9 +611,10 @@ final class PeerChannel {
 	 * @param sequence its sequence number
 	 * @param message the frame
 	 * @param size its size, for the buffer limit
-	 * @param requestId the id of the request that waits for a reply, or {@code null}
+	 * @param reply the reply that a request waits for, completed with
+	 * {@link #LINK_LOST} if the peer becomes unreachable first, or {@code null}
 	 */
-	record Outbound(long sequence, TextMessage message, int size, @Nullable String requestId) {
+	record Outbound(long sequence, TextMessage message, int size, @Nullable CompletableFuture<Integer> reply) {
 
 	}
 
@@ -565,43 +632,6 @@ final class PeerChannel {
 	 */
 	record Settings(Duration heartbeatTimeout, Duration resendWindow, long bufferLimitBytes, int acknowledgeEvery,
 			int batchLimitBytes, int maxFrameSize) {
-
-	}
-
-	/**
-	 * Told what happens on a channel.
-	 */
-	interface Listener {
-
-		/**
-		 * Create a heartbeat frame that acknowledges the given sequence number.
-		 */
-		TextMessage heartbeat(long acknowledged);
-
-		/**
-		 * The peer became unreachable; the given requests will not be delivered.
-		 */
-		void unreachable(PeerChannel channel, List<String> failedRequestIds);
-
-		/**
-		 * Frames for the peer were dropped.
-		 */
-		void dropped(PeerChannel channel, long count, String reason, boolean firstInOutage);
-
-		/**
-		 * Frames that cannot be encoded were dropped; they are never sent again.
-		 */
-		void unsendable(PeerChannel channel, List<Outbound> frames);
-
-		/**
-		 * Writes failed the given number of times in a row with the same first frame.
-		 */
-		void repeatedFailure(PeerChannel channel, long sequence, int failures);
-
-		/**
-		 * A link came back after frames had been dropped.
-		 */
-		void resumed(PeerChannel channel, long droppedInOutage);
 
 	}
 

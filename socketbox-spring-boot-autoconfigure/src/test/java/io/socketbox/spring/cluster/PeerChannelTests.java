@@ -11,7 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.util.StringUtils;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -26,7 +30,15 @@ import static org.mockito.Mockito.mock;
  * way go together in the next one, within the batch limit and in order, and the thread
  * that reads never writes.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PeerChannelTests {
+
+	private static final String UNSENDABLE = "Dropped frame(s) ";
+
+	private static final String REPEATED_FAILURE = " times in a row before frame ";
+
+	private final PeerDrops drops = new PeerDrops((event) -> {
+	}, 1024 * 1024);
 
 	private final ExecutorService executor = Executors.newCachedThreadPool();
 
@@ -114,31 +126,29 @@ class PeerChannelTests {
 	}
 
 	@Test
-	void frameThatCannotBeEncodedIsDroppedAndNeverSentAgain() throws Exception {
-		RecordingListener listener = new RecordingListener();
-		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
-				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024, 1024 * 1024), this.executor, listener);
+	void frameThatCannotBeEncodedIsDroppedAndNeverSentAgain(CapturedOutput output) throws Exception {
+		PeerChannel channel = channel(64 * 1024);
 		WebSocketSession first = encodingSession();
 		PeerLink firstLink = new PeerLink("peer", "ws://peer", first);
 		channel.enqueue(outbound(1, "ok-1"));
 		channel.enqueue(outbound(2, "bad\ud800"));
 		channel.enqueue(outbound(3, "ok-3"));
 		channel.linkUp(firstLink, 0);
-		await().atMost(Duration.ofSeconds(5)).until(() -> !listener.unsendable.isEmpty());
-		assertThat(listener.unsendable).containsExactly(2L);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.drops.getDroppedMessages() > 0);
+		assertThat(this.drops.getDroppedMessages()).isOne();
+		assertThat(output.getOut()).contains(UNSENDABLE + "[2] for peer ws://peer (peer)");
 		channel.linkDown(firstLink);
 		channel.linkUp(new PeerLink("peer", "ws://peer", encodingSession()), 0);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.written.size() == 1);
 		assertThat(PeerFrames.split(this.written.get(0))).containsExactly("ok-1", "ok-3");
-		assertThat(listener.unsendable).containsExactly(2L);
-		assertThat(listener.repeatedFailures).isEmpty();
+		assertThat(this.drops.getDroppedMessages()).isOne();
+		assertThat(StringUtils.countOccurrencesOf(output.getOut(), UNSENDABLE)).isOne();
+		assertThat(output.getOut()).doesNotContain(REPEATED_FAILURE);
 	}
 
 	@Test
-	void linkThatKeepsFailingOnTheSameFrameSaysSo() throws Exception {
-		RecordingListener listener = new RecordingListener();
-		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
-				Duration.ofSeconds(10), 1024 * 1024, 256, 64 * 1024, 1024 * 1024), this.executor, listener);
+	void linkThatKeepsFailingOnTheSameFrameSaysSo(CapturedOutput output) throws Exception {
+		PeerChannel channel = channel(64 * 1024);
 		channel.enqueue(outbound(1, "refused"));
 		for (int attempt = 1; attempt <= PeerChannel.REPEATED_FAILURES; attempt++) {
 			WebSocketSession session = mock(WebSocketSession.class);
@@ -150,9 +160,11 @@ class PeerChannelTests {
 			await().atMost(Duration.ofSeconds(5)).until(link::isClosedHere);
 			await().atMost(Duration.ofSeconds(5)).until(() -> channel.linkDown(link) || channel.link() == null);
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> !listener.repeatedFailures.isEmpty());
-		assertThat(listener.repeatedFailures).containsExactly(1L);
-		assertThat(listener.unsendable).isEmpty();
+		await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains(REPEATED_FAILURE));
+		assertThat(StringUtils.countOccurrencesOf(output.getOut(), REPEATED_FAILURE)).isOne();
+		assertThat(output.getOut()).contains("failed " + PeerChannel.REPEATED_FAILURES + REPEATED_FAILURE + "1 was confirmed");
+		assertThat(this.drops.getDroppedMessages()).isZero();
+		assertThat(output.getOut()).doesNotContain(UNSENDABLE);
 	}
 
 	/**
@@ -187,10 +199,15 @@ class PeerChannelTests {
 			this.releaseWrites.await(5, TimeUnit.SECONDS);
 			return null;
 		}).given(session).sendMessage(any());
-		PeerChannel channel = new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
-				Duration.ofSeconds(10), 1024 * 1024, 256, batchLimitBytes, 1024 * 1024), this.executor, new NoOpListener());
+		PeerChannel channel = channel(batchLimitBytes);
 		channel.linkUp(new PeerLink("peer", "ws://peer", session), 0);
 		return channel;
+	}
+
+	private PeerChannel channel(int batchLimitBytes) {
+		return new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
+				Duration.ofSeconds(10), 1024 * 1024, 256, batchLimitBytes, 1024 * 1024), this.executor, this.drops,
+				(acknowledged) -> new TextMessage("hb " + acknowledged));
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
@@ -204,53 +221,6 @@ class PeerChannelTests {
 
 	private static PeerChannel.Outbound outbound(long sequence, String text) {
 		return new PeerChannel.Outbound(sequence, new TextMessage(text), text.length(), null);
-	}
-
-	private static final class RecordingListener extends NoOpListener {
-
-		private final List<Long> unsendable = new CopyOnWriteArrayList<>();
-
-		private final List<Long> repeatedFailures = new CopyOnWriteArrayList<>();
-
-		@Override
-		public void unsendable(PeerChannel channel, List<PeerChannel.Outbound> frames) {
-			frames.forEach((frame) -> this.unsendable.add(frame.sequence()));
-		}
-
-		@Override
-		public void repeatedFailure(PeerChannel channel, long sequence, int failures) {
-			this.repeatedFailures.add(sequence);
-		}
-
-	}
-
-	private static class NoOpListener implements PeerChannel.Listener {
-
-		@Override
-		public TextMessage heartbeat(long acknowledged) {
-			return new TextMessage("hb " + acknowledged);
-		}
-
-		@Override
-		public void unreachable(PeerChannel channel, List<String> failedRequestIds) {
-		}
-
-		@Override
-		public void dropped(PeerChannel channel, long count, String reason, boolean firstInOutage) {
-		}
-
-		@Override
-		public void resumed(PeerChannel channel, long droppedInOutage) {
-		}
-
-		@Override
-		public void unsendable(PeerChannel channel, List<PeerChannel.Outbound> frames) {
-		}
-
-		@Override
-		public void repeatedFailure(PeerChannel channel, long sequence, int failures) {
-		}
-
 	}
 
 }
