@@ -1,62 +1,66 @@
 package io.socketbox.spring.cluster;
 
-import java.net.URI;
-import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.ClusterMember;
+import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.cache.CacheContentException;
-import io.socketbox.spring.cache.CacheProvider;
+import io.socketbox.spring.cluster.MemberTable.Registration;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketHttpHeaders;
-import org.springframework.web.socket.client.WebSocketClient;
 
 /**
- * Keeps this node registered in the shared cache, discovers the other members there
- * and links to them. Each node refreshes its own registration with a heartbeat counter;
- * a member whose counter has not moved for the member timeout, measured on this node's
- * own clock, has expired, so clocks of different nodes are never compared. Of two
- * members, the one with the higher id dials the other, so each pair has one link; ids
- * begin with the start time, so a node that joins dials every member it finds on its
- * first refresh instead of waiting for theirs.
+ * This node's membership of the cluster: the {@link SocketBoxCluster} view, and the
+ * lifecycle that joins and leaves. While running, it refreshes this node's registration
+ * in the shared cache and reads the other members' there ({@link MemberRegistry}, on a
+ * thread of its own, since cache calls may block for as long as the cache client's
+ * timeout), notes their signs of life and expires the silent ones ({@link MemberTable}),
+ * tells peers which members it has live links to, and links to the members it dials
+ * ({@link Dialer}), on every refresh and every heartbeat.
  * <p>
  * Routing follows the links, not the cache: a member with a live link stays a member
  * while the cache is unreachable or flushed. A cache key that holds something else is
  * repaired or skipped by the {@link MemberRegistry}, and never taken for an outage.
+ * <p>
+ * Stopping does not block the caller: this node deregisters on the cache's thread, tells
+ * its peers that it leaves after everything queued for them, waits up to the drain
+ * timeout for them to confirm all of it, then closes the links.
  */
-public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle, Peers.Listener {
+public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ClusterMembership.class);
+
+	/**
+	 * How often a stopping node looks whether its peers have confirmed everything.
+	 */
+	private static final Duration CONFIRMATION_POLL_INTERVAL = Duration.ofMillis(10);
 
 	private final LocalNode localNode;
 
 	private final MemberRegistry memberRegistry;
 
+	private final MemberTable members;
+
+	private final Dialer dialer;
+
 	private final Peers peers;
 
 	private final ClusterMessaging messaging;
 
-	private final WebSocketClient client;
-
-	private final PeerProtocolHandler.PeerContext peerContext;
+	private final ReplyTimeouts replyTimeouts;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -64,35 +68,33 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private final Settings settings;
 
-	private final JsonMapper mapper = JsonMapper.shared();
+	/**
+	 * The heartbeat counter of this node's registration; on the registry thread only.
+	 */
+	private long heartbeatCount;
 
-	private final Map<String, Member> members = new ConcurrentHashMap<>();
-
-	private final Map<String, Long> departed = new ConcurrentHashMap<>();
-
-	private long heartbeat;
-
+	/**
+	 * Whether the last refresh failed; on the registry thread only.
+	 */
 	private boolean cacheFailing;
 
-	private volatile @Nullable ScheduledFuture<?> refreshTask;
+	private volatile @Nullable Tasks tasks;
 
-	private volatile @Nullable ScheduledFuture<?> heartbeatTask;
+	private volatile boolean autoStartup = true;
 
-	private boolean autoStartup = true;
-
-	ClusterMembership(LocalNode localNode, CacheProvider cache, Peers peers, ClusterMessaging messaging,
-			WebSocketClient client, PeerProtocolHandler.PeerContext peerContext, ScheduledExecutorService scheduler,
+	ClusterMembership(LocalNode localNode, MemberRegistry memberRegistry, MemberTable members, Dialer dialer,
+			Peers peers, ClusterMessaging messaging, ReplyTimeouts replyTimeouts, ScheduledExecutorService scheduler,
 			ScheduledExecutorService registry, Settings settings) {
 		this.localNode = localNode;
-		this.memberRegistry = new MemberRegistry(cache, this.mapper, settings.prefix(), localNode.getId());
+		this.memberRegistry = memberRegistry;
+		this.members = members;
+		this.dialer = dialer;
 		this.peers = peers;
 		this.messaging = messaging;
-		this.client = client;
-		this.peerContext = peerContext;
+		this.replyTimeouts = replyTimeouts;
 		this.scheduler = scheduler;
 		this.registry = registry;
 		this.settings = settings;
-		peers.addListener(this);
 	}
 
 	@Override
@@ -112,19 +114,18 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	@Override
 	public List<ClusterMember> getMembers() {
-		List<ClusterMember> result = new ArrayList<>();
-		for (Member member : this.members.values()) {
-			result.add(new ClusterMember(member.id, member.name, linkState(member)));
-		}
-		result.sort(Comparator.comparing(ClusterMember::name).thenComparing(ClusterMember::id));
-		return result;
+		return this.members.members()
+			.stream()
+			.map((member) -> new ClusterMember(member.id(), member.name(), linkState(member.id())))
+			.sorted(Comparator.comparing(ClusterMember::name).thenComparing(ClusterMember::id))
+			.toList();
 	}
 
-	private ClusterMember.LinkState linkState(Member member) {
-		if (this.peers.isUp(member.id)) {
+	private ClusterMember.LinkState linkState(String id) {
+		if (this.peers.isUp(id)) {
 			return ClusterMember.LinkState.UP;
 		}
-		return isDialing(member) ? ClusterMember.LinkState.CONNECTING : ClusterMember.LinkState.DOWN;
+		return this.dialer.isDialing(id) ? ClusterMember.LinkState.CONNECTING : ClusterMember.LinkState.DOWN;
 	}
 
 	/**
@@ -141,68 +142,111 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	}
 
 	@Override
-	public void start() {
+	public int getPhase() {
+		return LifecyclePhases.CLUSTER;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.tasks != null) {
+			return;
+		}
+		String prefix = this.settings.cachePrefix();
 		logger.info("Node " + this.localNode.getName() + " (" + this.localNode.getId() + ") joining cluster"
-				+ (this.settings.prefix().isEmpty() ? "" : " with cache prefix '" + this.settings.prefix() + "'"));
-		// Cache calls may block for as long as the cache client's timeout: they get their
-		// own thread so that heartbeats and reconnects never wait for them
-		this.refreshTask = this.registry.scheduleWithFixedDelay(this::refresh, 0,
-				this.settings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
-		this.heartbeatTask = this.scheduler.scheduleWithFixedDelay(this::heartbeat,
-				this.settings.heartbeatInterval().toMillis(), this.settings.heartbeatInterval().toMillis(),
-				TimeUnit.MILLISECONDS);
+				+ (prefix.isEmpty() ? "" : " with cache prefix '" + prefix + "'"));
+		long sweepPeriod = this.settings.replySweepPeriod().toNanos();
+		this.tasks = new Tasks(
+				this.registry.scheduleWithFixedDelay(this::refresh, 0, this.settings.refreshInterval().toNanos(),
+						TimeUnit.NANOSECONDS),
+				this.scheduler.scheduleWithFixedDelay(this::tick, this.settings.heartbeatInterval().toNanos(),
+						this.settings.heartbeatInterval().toNanos(), TimeUnit.NANOSECONDS),
+				this.scheduler.scheduleWithFixedDelay(() -> this.replyTimeouts.sweep(System.nanoTime()), sweepPeriod,
+						sweepPeriod, TimeUnit.NANOSECONDS));
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		leave().whenComplete((result, ex) -> callback.run());
 	}
 
 	@Override
 	public void stop() {
-		cancel(this.refreshTask);
-		cancel(this.heartbeatTask);
-		this.refreshTask = null;
-		this.heartbeatTask = null;
-		// Deregister on the registry thread so that it cannot race a refresh under way
-		try {
-			this.registry.submit(this::deregister).get(this.settings.refreshInterval().toMillis() * 2,
-					TimeUnit.MILLISECONDS);
-		}
-		catch (Exception ex) {
-			logger.warn("Could not deregister from the cluster cache: " + ex.getMessage());
-		}
-		// Peers get everything queued for them, then the notice, before the links close
-		this.messaging.leave();
-		long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
-		while (!this.peers.isFlushed() && System.nanoTime() < deadline) {
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-		}
-		this.peers.closeAll(CloseStatus.GOING_AWAY);
-		this.members.clear();
-	}
-
-	private static void cancel(@Nullable ScheduledFuture<?> task) {
-		if (task != null) {
-			task.cancel(false);
-		}
-	}
-
-	private void heartbeat() {
-		this.peers.tick();
-		dialMissingLinks();
+		leave().join();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.refreshTask != null;
-	}
-
-	private void deregister() {
-		this.memberRegistry.deregister();
+		return this.tasks != null;
 	}
 
 	/**
-	 * Refresh this node's registration, read the others and link to new ones.
+	 * Leave the cluster: deregister, send the leave notice after everything queued,
+	 * wait for the peers to confirm it, then close the links.
+	 * @return completed once the links are closed
+	 */
+	private synchronized CompletableFuture<Void> leave() {
+		Tasks running = this.tasks;
+		this.tasks = null;
+		if (running == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		running.refresh().cancel(false);
+		running.heartbeat().cancel(false);
+		// On the registry thread, so that it cannot race a refresh under way
+		return CompletableFuture.runAsync(this.memberRegistry::deregister, this.registry)
+			.orTimeout(this.settings.deregisterTimeout().toNanos(), TimeUnit.NANOSECONDS)
+			.exceptionally((ex) -> {
+				Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
+				logger.warn("Could not deregister from the cluster cache: " + cause);
+				return null;
+			})
+			.thenComposeAsync((ignored) -> {
+				this.messaging.leave();
+				return whenConfirmed(System.nanoTime() + this.settings.drainTimeout().toNanos());
+			}, this.scheduler)
+			.handle((result, ex) -> {
+				this.peers.closeAll(CloseStatus.GOING_AWAY);
+				this.members.clear();
+				this.dialer.clear();
+				running.replySweep().cancel(false);
+				return null;
+			});
+	}
+
+	/**
+	 * Return a future that completes once every peer has confirmed everything queued
+	 * for it, or at the deadline; looks on the scheduler, so that no thread waits.
+	 */
+	private CompletableFuture<Void> whenConfirmed(long deadline) {
+		CompletableFuture<Void> confirmed = new CompletableFuture<>();
+		pollConfirmed(deadline, confirmed);
+		return confirmed;
+	}
+
+	private void pollConfirmed(long deadline, CompletableFuture<Void> confirmed) {
+		if (this.peers.isFlushed() || System.nanoTime() - deadline >= 0) {
+			confirmed.complete(null);
+			return;
+		}
+		this.scheduler.schedule(() -> pollConfirmed(deadline, confirmed), CONFIRMATION_POLL_INTERVAL.toNanos(),
+				TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Check the links, send heartbeats and dial what is due; every heartbeat interval.
+	 */
+	private void tick() {
+		this.peers.tick();
+		this.dialer.dial(this.members.members());
+	}
+
+	/**
+	 * Refresh this node's registration, read the others, tell the peers and link to new
+	 * members; on the registry thread.
 	 */
 	void refresh() {
 		try {
-			register();
+			this.memberRegistry.register(ownRegistration(++this.heartbeatCount), this.settings.registrationTimeToLive());
 			discover();
 			if (this.cacheFailing) {
 				this.cacheFailing = false;
@@ -212,15 +256,22 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		catch (CacheContentException ex) {
 			// Reached, but a key could not be repaired: not an outage
 			this.memberRegistry.unrepaired(ex);
-			expire(System.nanoTime());
+			expire();
 		}
 		catch (RuntimeException ex) {
 			cacheFailed(ex);
 			// Members with live links stay; the others expire as usual
-			expire(System.nanoTime());
+			expire();
 		}
-		gossipLiveMembers();
-		dialMissingLinks();
+		String gossip = this.members.gossip(ownRegistration(this.heartbeatCount), this.peers::isUp);
+		if (gossip != null) {
+			this.messaging.gossip(gossip);
+		}
+		this.dialer.dial(this.members.members());
+	}
+
+	private Registration ownRegistration(long heartbeat) {
+		return new Registration(this.localNode.getId(), this.localNode.getName(), heartbeat);
 	}
 
 	private void cacheFailed(RuntimeException ex) {
@@ -232,123 +283,39 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		}
 	}
 
-	private void register() {
-		String id = this.localNode.getId();
-		Registration registration = new Registration(id, this.localNode.getName(), ++this.heartbeat);
-		this.memberRegistry.register(registration, this.settings.memberTimeout().multipliedBy(2));
-	}
-
 	private void discover() {
-		long now = System.nanoTime();
-		this.departed.values().removeIf((at) -> now - at > this.settings.memberTimeout().toNanos() * 2);
 		for (String id : this.memberRegistry.memberIds()) {
 			if (id.equals(this.localNode.getId())) {
 				continue;
 			}
-			if (this.departed.containsKey(id)) {
-				forget(id, true);
+			if (this.members.isDeparted(id)) {
+				forget(id);
 				continue;
 			}
 			Registration registration = this.memberRegistry.read(id);
 			if (registration != null) {
-				observe(id, registration.name(), registration.heartbeat(), now);
+				this.members.observe(registration, this.peers::isUp).forEach(this.peers::remove);
 			}
-			else if (!this.members.containsKey(id)) {
+			else if (!this.members.contains(id)) {
 				// A stale entry whose registration expired in the cache, or cannot be read
 				this.memberRegistry.remove(id);
 			}
 		}
-		expire(now);
+		expire();
+	}
+
+	private void expire() {
+		this.members.expire(this.peers::isUp).forEach(this::forget);
 	}
 
 	/**
-	 * Note a sign of life of a member: a registration whose heartbeat moved, or a peer
-	 * that has a live link to it.
+	 * Forget a member that expired or departed: close its channel and clear its entries
+	 * in the cache.
 	 */
-	private void observe(String id, String name, long heartbeat, long now) {
-		Member member = this.members.get(id);
-		if (member == null) {
-			replaceEarlierIncarnations(id, name);
-			member = this.members.computeIfAbsent(id, (key) -> new Member(key, name, now));
-		}
-		member.observe(name, heartbeat, now);
-	}
-
-	/**
-	 * A node that restarts keeps its name and gets a new id: forget the old id at once
-	 * rather than route to it until it expires.
-	 */
-	private void replaceEarlierIncarnations(String id, String name) {
-		for (Member other : List.copyOf(this.members.values())) {
-			if (!other.id.equals(id) && other.name.equals(name) && !this.peers.isUp(other.id)) {
-				logger.info("Member " + name + " restarted: " + other.id + " replaced by " + id);
-				forget(other.id, true);
-			}
-		}
-	}
-
-	private void expire(long now) {
-		for (Member member : List.copyOf(this.members.values())) {
-			if (!this.peers.isUp(member.id) && now - member.confirmedAt > this.settings.memberTimeout().toNanos()) {
-				logger.info("Member " + member.name + " (" + member.id + ") expired");
-				forget(member.id, true);
-			}
-		}
-	}
-
-	/**
-	 * Tell every peer which members this node has a live link to, so that a member
-	 * whose registration a racy cache lost is still found.
-	 */
-	private void gossipLiveMembers() {
-		List<Registration> alive = new ArrayList<>();
-		alive.add(new Registration(this.localNode.getId(), this.localNode.getName(), this.heartbeat));
-		for (Member member : this.members.values()) {
-			if (this.peers.isUp(member.id)) {
-				alive.add(new Registration(member.id, member.name, -1));
-			}
-		}
-		if (alive.size() > 1) {
-			this.messaging.gossip(this.mapper.writeValueAsString(alive));
-		}
-	}
-
-	/**
-	 * Handle the members a peer has live links to.
-	 */
-	void onGossip(String peerId, String payload) {
-		Registration[] alive;
-		try {
-			alive = this.mapper.readValue(payload, Registration[].class);
-		}
-		catch (JacksonException ex) {
-			logger.warn("Ignoring malformed member list from " + peerId + ": " + ex.getOriginalMessage());
-			return;
-		}
-		if (alive == null) {
-			logger.warn("Ignoring member list from " + peerId + ": not an array");
-			return;
-		}
-		long now = System.nanoTime();
-		for (Registration registration : alive) {
-			if (registration == null) {
-				continue;
-			}
-			String id = registration.id();
-			if (id != null && registration.name() != null && !id.equals(this.localNode.getId())
-					&& !this.departed.containsKey(id)) {
-				observe(id, registration.name(), Member.GOSSIP, now);
-			}
-		}
-	}
-
-	private void forget(String id, boolean clearRegistration) {
-		this.members.remove(id);
+	private void forget(String id) {
 		this.peers.remove(id);
 		try {
-			if (clearRegistration) {
-				this.memberRegistry.clear(id);
-			}
+			this.memberRegistry.clear(id);
 			this.memberRegistry.remove(id);
 		}
 		catch (RuntimeException ex) {
@@ -356,180 +323,25 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		}
 	}
 
-	private synchronized void dialMissingLinks() {
-		for (Member member : this.members.values()) {
-			if (dials(member) && !this.peers.isUp(member.id)
-					&& !isDialing(member) && System.nanoTime() - member.nextDialAt >= 0) {
-				dial(member);
-			}
-		}
-	}
-
-	private boolean dials(Member member) {
-		return this.localNode.getId().compareTo(member.id) > 0;
-	}
-
-	private boolean isDialing(Member member) {
-		long since = member.dialStartedAt;
-		return since != 0 && System.nanoTime() - since < this.settings.dialTimeout().toNanos();
-	}
-
-	private void dial(Member member) {
-		long now = System.nanoTime();
-		member.dialStartedAt = now;
-		member.nextDialAt = now + backoff(++member.dialAttempts);
-		URI uri;
-		try {
-			uri = URI.create(member.name);
-		}
-		catch (IllegalArgumentException ex) {
-			logger.warn("Member " + member.id + " registered an invalid name '" + member.name + "'");
-			return;
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("Dialing " + member.name + " (" + member.id + ")");
-		}
-		PeerProtocolHandler handler = new PeerProtocolHandler(this.peerContext,
-				new PeerProtocolHandler.ExpectedPeer(member.id, member.name));
-		this.client.execute(handler, new WebSocketHttpHeaders(), uri).whenComplete((session, ex) -> {
-			if (ex != null) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Could not reach " + member.name + ": " + ex.getMessage());
-				}
-				member.dialStartedAt = 0;
-				scheduleDial(member.nextDialAt - System.nanoTime());
-			}
-		});
-	}
-
-	/**
-	 * Exponential backoff with jitter, so that peers of a returning node do not all dial
-	 * at once.
-	 */
-	private long backoff(int attempt) {
-		long initial = this.settings.reconnectInitialDelay().toNanos();
-		long max = this.settings.reconnectMaxDelay().toNanos();
-		long delay = (attempt >= 30) ? max : Math.min(max, initial << Math.max(0, attempt - 1));
-		return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-	}
-
-	private void scheduleDial(long delayNanos) {
-		if (isRunning()) {
-			this.scheduler.schedule(this::dialMissingLinks, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-		}
-	}
-
-	/**
-	 * Handle the leave notice of a peer that is stopping.
-	 */
-	void onLeave(String peerId) {
-		this.departed.put(peerId, System.nanoTime());
-		Member member = this.members.remove(peerId);
-		this.peers.leave(peerId);
-		logger.info("Member " + ((member != null) ? member.name : peerId) + " left the cluster");
-	}
-
-	@Override
-	public void linkUp(PeerLink link) {
-		this.departed.remove(link.peerId());
-		if (!this.members.containsKey(link.peerId())) {
-			replaceEarlierIncarnations(link.peerId(), link.peerName());
-		}
-		Member member = this.members.computeIfAbsent(link.peerId(),
-				(id) -> new Member(id, link.peerName(), System.nanoTime()));
-		member.dialAttempts = 0;
-		member.nextDialAt = System.nanoTime();
-		member.dialStartedAt = 0;
-		logger.info("Linked with " + link.peerName() + " (" + link.peerId() + ")");
-	}
-
-	@Override
-	public void dialFailed(String peerId) {
-		Member member = this.members.get(peerId);
-		if (member != null) {
-			member.dialStartedAt = 0;
-			scheduleDial(member.nextDialAt - System.nanoTime());
-		}
-	}
-
-	@Override
-	public void linkDown(PeerLink link) {
-		logger.info("Link with " + link.peerName() + " (" + link.peerId() + ") closed");
-		Member member = this.members.get(link.peerId());
-		if (member != null) {
-			member.dialStartedAt = 0;
-			if (dials(member)) {
-				scheduleDial(backoff(1));
-			}
-		}
-	}
-
-	/**
-	 * A member's registration in the cache.
-	 *
-	 * @param id the node id
-	 * @param name the node name
-	 * @param heartbeat a counter that the node increments on every refresh
-	 */
-	record Registration(String id, String name, long heartbeat) {
-
-	}
-
 	/**
 	 * Timing and naming of the membership.
 	 *
-	 * @param prefix the prefix of every cache key
+	 * @param cachePrefix the prefix of every cache key
 	 * @param refreshInterval how often the registration is refreshed
-	 * @param memberTimeout how long a registration may stay unchanged before it expires
-	 * @param dialTimeout how long a dial may take before it is tried again
+	 * @param registrationTimeToLive how long the cache keeps a registration that is not
+	 * refreshed
+	 * @param deregisterTimeout how long a stopping node waits for its deregistration
 	 * @param heartbeatInterval how often links are checked and heartbeats sent
-	 * @param reconnectInitialDelay the delay before the first attempt to reconnect
-	 * @param reconnectMaxDelay the longest delay between attempts to reconnect
-	 * @param drainTimeout how long a stopping node waits for its peers to take what is
-	 * queued for them
+	 * @param drainTimeout how long a stopping node waits for its peers to confirm what
+	 * was queued for them
+	 * @param replySweepPeriod how often requests that wait for a reply are timed out
 	 */
-	record Settings(String prefix, Duration refreshInterval, Duration memberTimeout, Duration dialTimeout,
-			Duration heartbeatInterval, Duration reconnectInitialDelay, Duration reconnectMaxDelay,
-			Duration drainTimeout) {
+	record Settings(String cachePrefix, Duration refreshInterval, Duration registrationTimeToLive,
+			Duration deregisterTimeout, Duration heartbeatInterval, Duration drainTimeout, Duration replySweepPeriod) {
 
 	}
 
-	private static final class Member {
-
-		/**
-		 * The heartbeat of a sign of life that came from a peer, not the cache.
-		 */
-		static final long GOSSIP = -1;
-
-		private final String id;
-
-		private volatile String name;
-
-		private long heartbeat = -1;
-
-		private volatile long confirmedAt;
-
-		private volatile long dialStartedAt;
-
-		private volatile long nextDialAt = System.nanoTime();
-
-		private volatile int dialAttempts;
-
-		Member(String id, String name, long now) {
-			this.id = id;
-			this.name = name;
-			this.confirmedAt = now;
-		}
-
-		void observe(String name, long heartbeat, long now) {
-			if (heartbeat == GOSSIP || heartbeat != this.heartbeat) {
-				this.confirmedAt = now;
-			}
-			if (heartbeat != GOSSIP) {
-				this.heartbeat = heartbeat;
-				this.name = name;
-			}
-		}
+	private record Tasks(ScheduledFuture<?> refresh, ScheduledFuture<?> heartbeat, ScheduledFuture<?> replySweep) {
 
 	}
 

@@ -66,9 +66,6 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
 
-	private volatile MembershipListener membershipListener = new MembershipListener() {
-	};
-
 	/**
 	 * Create messaging for a single node, without peers.
 	 * @param localNode this node
@@ -89,10 +86,6 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		this.replyTimeouts = replyTimeouts;
 		this.drops = drops;
 		this.debug = debug;
-	}
-
-	void setMembershipListener(MembershipListener membershipListener) {
-		this.membershipListener = membershipListener;
 	}
 
 	@Override
@@ -180,7 +173,9 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	/**
-	 * Handle a data frame from an authenticated peer, in the order the peer sent it.
+	 * Handle a message from an authenticated peer, in the order the peer sent it: a
+	 * broadcast, a direct send, a send to a user, or the reply to one of this node's
+	 * direct sends.
 	 */
 	void onEnvelope(PeerLink link, Envelope envelope) {
 		if (this.debug) {
@@ -207,14 +202,6 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				PendingReply pending = (envelope.id() != null) ? this.pendingReplies.get(envelope.id()) : null;
 				if (pending != null && pending.peerId().equals(link.peerId()) && envelope.count() != null) {
 					pending.future().complete(Math.max(0, envelope.count()));
-				}
-			}
-			case Envelope.LEAVE -> {
-				this.membershipListener.left(link.peerId());
-			}
-			case Envelope.MEMBERS -> {
-				if (envelope.payload() != null) {
-					this.membershipListener.gossip(link.peerId(), envelope.payload());
 				}
 			}
 			default -> link.close(CloseStatus.POLICY_VIOLATION.withReason("Unknown frame type " + envelope.type()));
@@ -317,19 +304,6 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private String nextRequestId() {
 		return this.localNode.getId() + "-" + this.requestIds.incrementAndGet();
-	}
-
-	/**
-	 * Told of membership news from peers.
-	 */
-	interface MembershipListener {
-
-		default void left(String peerId) {
-		}
-
-		default void gossip(String peerId, String members) {
-		}
-
 	}
 
 	private record PendingReply(String peerId, CompletableFuture<Integer> future) {

@@ -1,11 +1,14 @@
 package io.socketbox.spring.cluster;
 
 import java.time.Duration;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.ConnectionLimitInterceptor;
 import io.socketbox.spring.LocalConnections;
@@ -20,7 +23,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * The parts of a cluster node, wired together: its messaging, its membership and the
- * handler of its cluster endpoint.
+ * handler of its cluster endpoint. Creating a node starts nothing: its membership is the
+ * lifecycle that joins the cluster and leaves it.
  */
 public final class ClusterNode implements DisposableBean {
 
@@ -62,8 +66,8 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
 			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings) {
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(threadFactory("socketbox-cluster-"));
-		this.registry = Executors.newSingleThreadScheduledExecutor(threadFactory("socketbox-registry-"));
+		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-cluster-"));
+		this.registry = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-registry-"));
 		// One drain task per peer at most: a slow peer holds up only its own thread
 		this.senders = Executors.newCachedThreadPool(threadFactory("socketbox-peer-sender-"));
 		EnvelopeCodec codec = new EnvelopeCodec();
@@ -77,38 +81,29 @@ public final class ClusterNode implements DisposableBean {
 						links.maxFrameSize()),
 				this.senders, this.scheduler, drops);
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
-		Duration sweepPeriod = ReplyTimeouts.sweepPeriod(delivery.replyTimeout());
-		this.scheduler.scheduleWithFixedDelay(() -> replyTimeouts.sweep(System.nanoTime()), sweepPeriod.toNanos(),
-				sweepPeriod.toNanos(), TimeUnit.NANOSECONDS);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug());
+		MemberTable members = new MemberTable(localNode.getId(), discovery.memberTimeout(),
+				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
-				new PeerAuthenticator(settings.secretKey()), codec, peers, this.messaging::onEnvelope, this.scheduler,
-				links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
+				new PeerAuthenticator(settings.secretKey()), codec, peers, new PeerInbox(peers, members, this.messaging),
+				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());
 		this.peerHandler = new PeerProtocolHandler(context, pendingHandshakes);
 		this.peerHandshakeInterceptor = new ConnectionLimitInterceptor(pendingHandshakes::count,
 				links.maxPendingHandshakes(), "connections that have not completed the peer handshake",
 				"socketbox.cluster.max-pending-handshakes");
-		this.membership = new ClusterMembership(localNode, cache, peers, this.messaging, client, context,
-				this.scheduler, this.registry,
+		Dialer dialer = new Dialer(localNode.getId(),
+				new Dialer.Settings(links.reconnectInitialDelay(), links.reconnectMaxDelay(), links.dialTimeout()),
+				client, (dial) -> new PeerProtocolHandler(context, dial), peers::isUp, this.scheduler, System::nanoTime,
+				new SplittableRandom());
+		this.membership = new ClusterMembership(localNode,
+				new MemberRegistry(cache, JsonMapper.shared(), discovery.cachePrefix(), localNode.getId()), members,
+				dialer, peers, this.messaging, replyTimeouts, this.scheduler, this.registry,
 				new ClusterMembership.Settings(discovery.cachePrefix(), discovery.refreshInterval(),
-						discovery.memberTimeout(), links.dialTimeout(), links.heartbeatInterval(),
-						links.reconnectInitialDelay(), links.reconnectMaxDelay(), links.drainTimeout()));
-		this.messaging.setMembershipListener(new ClusterMessaging.MembershipListener() {
-
-			@Override
-			public void left(String peerId) {
-				ClusterNode.this.membership.onLeave(peerId);
-			}
-
-			@Override
-			public void gossip(String peerId, String members) {
-				ClusterNode.this.membership.onGossip(peerId, members);
-			}
-
-		});
+						discovery.registrationTimeToLive(), discovery.deregisterTimeout(), links.heartbeatInterval(),
+						links.drainTimeout(), ReplyTimeouts.sweepPeriod(delivery.replyTimeout())));
 	}
 
 	private static CustomizableThreadFactory threadFactory(String prefix) {
@@ -180,6 +175,38 @@ public final class ClusterNode implements DisposableBean {
 	 * longer than the refresh interval
 	 */
 	public record Discovery(String cachePrefix, Duration refreshInterval, Duration memberTimeout) {
+
+		/**
+		 * How long the cache keeps a registration that is no longer refreshed: twice the
+		 * member timeout. The other members expire a silent node after the member timeout
+		 * on their own clocks; the cache's expiry only cleans up after a node that died
+		 * without deregistering, and must not come first even where the store's clock
+		 * runs ahead of theirs.
+		 * @return the time to live of a registration
+		 */
+		Duration registrationTimeToLive() {
+			return this.memberTimeout.multipliedBy(2);
+		}
+
+		/**
+		 * How long a member that left, or that a restart replaced, is not taken back from
+		 * the cache or from gossip: as long as its registration may live in the cache if
+		 * it could not be deleted, which is longer than peers that missed its leave
+		 * notice keep gossiping about it (the member timeout).
+		 * @return how long departed members are remembered
+		 */
+		Duration departedMemory() {
+			return registrationTimeToLive();
+		}
+
+		/**
+		 * How long a stopping node waits for its deregistration: two refresh intervals,
+		 * since it waits on the registry thread behind a refresh that may be under way.
+		 * @return the deregister timeout
+		 */
+		Duration deregisterTimeout() {
+			return this.refreshInterval.multipliedBy(2);
+		}
 
 	}
 

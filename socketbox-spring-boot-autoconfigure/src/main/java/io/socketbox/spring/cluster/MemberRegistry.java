@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.cache.CacheContentException;
 import io.socketbox.spring.cache.CacheProvider;
-import io.socketbox.spring.cluster.ClusterMembership.Registration;
+import io.socketbox.spring.cluster.MemberTable.Registration;
 
 /**
  * The membership's entries in the shared cache: the set of member ids

@@ -20,8 +20,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * Speaks the peer protocol on one side of a link: the mutual challenge-response
- * handshake, then envelopes, several per frame when they queued up (see
- * {@link PeerFrames}). The accepting side sends a challenge as soon as the link
+ * handshake, after which it hands the link and its envelopes, several per frame when
+ * they queued up (see {@link PeerFrames}), to the {@link PeerInbox}. The dialing side
+ * completes its {@link Dialer.Dial} when the link is authenticated and when it closes. The accepting side sends a challenge as soon as the link
  * opens; the dialing side answers with its proof; the accepting side checks it and
  * answers with its own. Neither side passes cluster traffic before it has checked the
  * other's proof, and any frame out of turn closes the link. A link closed before its
@@ -42,7 +43,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	private final PeerContext context;
 
-	private final @Nullable ExpectedPeer expectedPeer;
+	private final Dialer.@Nullable Dial dial;
 
 	private final @Nullable PendingHandshakes pendingHandshakes;
 
@@ -56,19 +57,19 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	/**
 	 * Create a handler for the dialing side of a link to the given peer.
 	 */
-	PeerProtocolHandler(PeerContext context, ExpectedPeer expectedPeer) {
-		this(context, expectedPeer, null);
+	PeerProtocolHandler(PeerContext context, Dialer.Dial dial) {
+		this(context, dial, null);
 	}
 
-	private PeerProtocolHandler(PeerContext context, @Nullable ExpectedPeer expectedPeer,
+	private PeerProtocolHandler(PeerContext context, Dialer.@Nullable Dial dial,
 			@Nullable PendingHandshakes pendingHandshakes) {
 		this.context = context;
-		this.expectedPeer = expectedPeer;
+		this.dial = dial;
 		this.pendingHandshakes = pendingHandshakes;
 	}
 
 	private boolean isDialer() {
-		return this.expectedPeer != null;
+		return this.dial != null;
 	}
 
 	@Override
@@ -134,7 +135,10 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 				return;
 			}
 			link.received();
-			handleAuthenticated(state, link, envelope);
+			String rejection = this.context.inbox().receive(link, envelope);
+			if (rejection != null) {
+				reject(state, rejection);
+			}
 			return;
 		}
 		if (isDialer()) {
@@ -145,43 +149,12 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		}
 	}
 
-	private void handleAuthenticated(State state, PeerLink link, Envelope envelope) {
-		if (envelope.isHandshake() || !link.peerId().equals(envelope.origin())) {
-			reject(state, "Unexpected " + envelope.type() + " frame from " + envelope.origin());
-			return;
-		}
-		PeerChannel channel = this.context.peers().get(link.peerId());
-		if (channel == null) {
-			// The peer left or expired while this frame was on its way
-			return;
-		}
-		if (Envelope.HEARTBEAT.equals(envelope.type())) {
-			if (envelope.ack() != null) {
-				channel.acknowledged(envelope.ack());
-			}
-			return;
-		}
-		if (!envelope.isData()) {
-			// Rejected before it takes a sequence number, so that it is never acknowledged
-			reject(state, "Unknown frame type " + envelope.type());
-			return;
-		}
-		Long sequence = envelope.s();
-		if (sequence == null) {
-			reject(state, "Data frame " + envelope.type() + " without a sequence number");
-			return;
-		}
-		if (!channel.receive(link, sequence, () -> this.context.dispatcher().onEnvelope(link, envelope))) {
-			reject(state, "Frame " + sequence + " out of order on " + link);
-		}
-	}
-
 	private void handleAsDialer(State state, Envelope envelope) {
-		ExpectedPeer expected = this.expectedPeer;
+		Dialer.Dial expected = this.dial;
 		LocalNode local = this.context.localNode();
 		PeerAuthenticator authenticator = this.context.authenticator();
 		if (Envelope.CHALLENGE.equals(envelope.type()) && state.peerNonce == null && envelope.nonce() != null) {
-			if (expected.id() != null && !expected.id().equals(envelope.origin())) {
+			if (!expected.id().equals(envelope.origin())) {
 				reject(state, "Expected node " + expected.id() + " at " + expected.name() + " but found "
 						+ envelope.origin());
 				return;
@@ -245,7 +218,10 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			logger.debug("Link " + (isDialer() ? "to " : "from ") + state.peerName + " (" + state.peerId
 					+ ") authenticated");
 		}
-		this.context.peers().linkUp(link, peerAcknowledged);
+		this.context.inbox().linkUp(link, peerAcknowledged);
+		if (this.dial != null) {
+			this.dial.linked().complete(null);
+		}
 	}
 
 	private void reject(State state, String reason) {
@@ -323,11 +299,10 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Link to " + state.peerName + " closed with " + status);
 			}
-			this.context.peers().linkDown(state.link);
+			this.context.inbox().linkDown(state.link);
 		}
-		else if (this.expectedPeer != null && this.expectedPeer.id() != null) {
-			// Closed before the handshake completed: the dialer may try again after its backoff
-			this.context.peers().dialFailed(this.expectedPeer.id());
+		if (this.dial != null) {
+			this.dial.closed().complete(state != null && state.link != null);
 		}
 	}
 
@@ -337,30 +312,11 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	}
 
 	/**
-	 * The node that the dialing side expects to reach.
-	 *
-	 * @param id the node id from the registry, or {@code null} when unknown
-	 * @param name the URL that was dialed
-	 */
-	record ExpectedPeer(@Nullable String id, String name) {
-
-	}
-
-	/**
 	 * What a handler needs from its node.
 	 */
 	record PeerContext(LocalNode localNode, PeerAuthenticator authenticator, EnvelopeCodec codec, Peers peers,
-			EnvelopeDispatcher dispatcher, ScheduledExecutorService scheduler, Duration handshakeTimeout,
-			int maxFrameSize, int sendTimeLimitMillis, int sendBufferSizeLimit) {
-
-	}
-
-	/**
-	 * Receives the envelopes of authenticated links.
-	 */
-	interface EnvelopeDispatcher {
-
-		void onEnvelope(PeerLink link, Envelope envelope);
+			PeerInbox inbox, ScheduledExecutorService scheduler, Duration handshakeTimeout, int maxFrameSize,
+			int sendTimeLimitMillis, int sendBufferSizeLimit) {
 
 	}
 

@@ -1,11 +1,9 @@
 package io.socketbox.spring.cluster;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +32,6 @@ final class Peers {
 
 	private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
 
-	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-
 	private final Set<String> rejected = ConcurrentHashMap.newKeySet();
 
 	Peers(LocalNode localNode, EnvelopeCodec codec, PeerChannel.Settings settings, Executor executor,
@@ -60,10 +56,6 @@ final class Peers {
 		return this.rejected.add(key);
 	}
 
-	void addListener(Listener listener) {
-		this.listeners.add(listener);
-	}
-
 	/**
 	 * Take a link that has just been authenticated, replacing an older link to the same
 	 * peer and resuming its channel.
@@ -72,29 +64,23 @@ final class Peers {
 		PeerChannel channel = this.channels.computeIfAbsent(link.peerId(),
 				(id) -> new PeerChannel(id, link.peerName(), this.settings, this.executor, this.drops, this::heartbeat));
 		channel.linkUp(link, peerAcknowledged);
-		this.listeners.forEach((listener) -> listener.linkUp(link));
 	}
 
 	/**
 	 * Forget a link that has closed; a newer link to the same peer stays.
+	 * @return whether it was the current link of its peer
 	 */
-	void linkDown(PeerLink link) {
+	boolean linkDown(PeerLink link) {
 		PeerChannel channel = this.channels.get(link.peerId());
-		if (channel != null && channel.linkDown(link)) {
-			this.listeners.forEach((listener) -> listener.linkDown(link));
-			// Fail sends at the timeout itself, not at the next heartbeat tick
-			for (long delay : channel.nanosUntilOutageDeadlines(System.nanoTime())) {
-				this.scheduler.schedule(() -> channel.tick(System.nanoTime()),
-						Math.max(0, delay) + TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
-			}
+		if (channel == null || !channel.linkDown(link)) {
+			return false;
 		}
-	}
-
-	/**
-	 * A link this node dialed closed before it was authenticated.
-	 */
-	void dialFailed(String peerId) {
-		this.listeners.forEach((listener) -> listener.dialFailed(peerId));
+		// Fail sends at the timeout itself, not at the next heartbeat tick
+		for (long delay : channel.nanosUntilOutageDeadlines(System.nanoTime())) {
+			this.scheduler.schedule(() -> channel.tick(System.nanoTime()),
+					Math.max(0, delay) + TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+		}
+		return true;
 	}
 
 	@Nullable PeerChannel get(String peerId) {
@@ -169,22 +155,6 @@ final class Peers {
 
 	private TextMessage heartbeat(long acknowledged) {
 		return this.codec.write(Envelope.heartbeat(this.localNode.getId(), acknowledged));
-	}
-
-	/**
-	 * Notified when links come up and go down.
-	 */
-	interface Listener {
-
-		default void linkUp(PeerLink link) {
-		}
-
-		default void linkDown(PeerLink link) {
-		}
-
-		default void dialFailed(String peerId) {
-		}
-
 	}
 
 }

@@ -57,7 +57,7 @@ final class FuzzCluster implements AutoCloseable {
 
 	private final List<ConnectedClient> watchers = new ArrayList<>();
 
-	private final AtomicInteger linkDowns = new AtomicInteger();
+	private final List<Runnable> linkDownChecks = new ArrayList<>();
 
 	private final AtomicInteger markers = new AtomicInteger();
 
@@ -141,7 +141,7 @@ final class FuzzCluster implements AutoCloseable {
 				.until(() -> client.client().count(fromA) == 1 && client.client().count(fromB) == 1);
 			assertThat(client.client().isOpen()).as("%s open", client.id()).isTrue();
 		}
-		assertThat(this.linkDowns.get()).as("link downs between the real nodes").isZero();
+		this.linkDownChecks.forEach(Runnable::run);
 		assertThat(this.nodeA.isLinkedTo(this.nodeB)).isTrue();
 		assertThat(this.nodeB.isLinkedTo(this.nodeA)).isTrue();
 		if (countDropsOfA) {
@@ -160,21 +160,17 @@ final class FuzzCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Count every loss of the link from one node to the other; a link that closes and
-	 * comes back between two checks of its state would otherwise go unseen.
+	 * Check later that the link from one node to the other was never lost; a link that
+	 * closes and comes back between two checks of its state would otherwise go unseen.
 	 */
 	private void watchLinkDowns(Node node, Node other) {
 		Peers peers = (Peers) ReflectionTestUtils.getField(messaging(node), "peers");
-		String otherId = other.id();
-		peers.addListener(new Peers.Listener() {
-
-			@Override
-			public void linkDown(PeerLink link) {
-				if (link.peerId().equals(otherId)) {
-					FuzzCluster.this.linkDowns.incrementAndGet();
-				}
-			}
-
+		PeerChannel channel = peers.get(other.id());
+		assertThat(channel).isNotNull();
+		long linksLost = channel.linksLost();
+		this.linkDownChecks.add(() -> {
+			assertThat(peers.get(other.id())).as("channel between the real nodes").isSameAs(channel);
+			assertThat(channel.linksLost() - linksLost).as("link downs between the real nodes").isZero();
 		});
 	}
 
