@@ -1,6 +1,5 @@
 package io.socketbox.spring.cluster;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -48,11 +47,11 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final Function<Object, String> payloadWriter;
 
-	private final @Nullable Peers peers;
+	private final Peers peers;
 
 	private final ReplyTimeouts replyTimeouts;
 
-	private final @Nullable PeerDrops drops;
+	private final PeerDrops drops;
 
 	private final boolean debug;
 
@@ -66,19 +65,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
 
-	/**
-	 * Create messaging for a single node, without peers.
-	 * @param localNode this node
-	 * @param connections the connections of this node
-	 * @param payloadWriter writes payloads that are not strings
-	 */
-	public ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter) {
-		this(localNode, connections, payloadWriter, null, new ReplyTimeouts(Duration.ofSeconds(5), Runnable::run),
-				null, false);
-	}
-
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			@Nullable Peers peers, ReplyTimeouts replyTimeouts, @Nullable PeerDrops drops, boolean debug) {
+			Peers peers, ReplyTimeouts replyTimeouts, PeerDrops drops, boolean debug) {
 		this.localNode = localNode;
 		this.connections = connections;
 		this.payloadWriter = payloadWriter;
@@ -93,7 +81,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		OutboundText message = toMessage(payload);
 		// Peers first: queueing for them does not wait, and their connections need not
 		// wait for every write to the connections of this node
-		if (this.peers != null && !this.peers.all().isEmpty()) {
+		if (!this.peers.all().isEmpty()) {
 			sendToPeers(Envelope.broadcast(this.localNode.getId(), nextRequestId(), message.text()));
 		}
 		this.connections.broadcast(message);
@@ -126,10 +114,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		OutboundText message = toMessage(payload);
 		int local = this.connections.sendToUser(user, message);
 		List<CompletableFuture<Integer>> replies = new ArrayList<>();
-		if (this.peers != null) {
-			for (PeerChannel channel : this.peers.all()) {
-				replies.add(request(channel.peerId(), Envelope.user(this.localNode.getId(), nextRequestId(), user, message.text())));
-			}
+		for (PeerChannel channel : this.peers.all()) {
+			replies.add(request(channel.peerId(), Envelope.user(this.localNode.getId(), nextRequestId(), user, message.text())));
 		}
 		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
 			.thenApply((ignored) -> local + replies.stream().mapToInt(CompletableFuture::join).filter((n) -> n > 0).sum());
@@ -151,25 +137,21 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * @return the number of dropped messages since start
 	 */
 	public long getDroppedMessages() {
-		return (this.drops != null) ? this.drops.getDroppedMessages() : 0;
+		return this.drops.getDroppedMessages();
 	}
 
 	/**
 	 * Tell every peer that this node is leaving, after everything sent before.
 	 */
 	void leave() {
-		if (this.peers != null) {
-			sendToPeers(Envelope.leave(this.localNode.getId()));
-		}
+		sendToPeers(Envelope.leave(this.localNode.getId()));
 	}
 
 	/**
 	 * Tell every peer which members this node has live links to.
 	 */
 	void gossip(String members) {
-		if (this.peers != null) {
-			sendToPeers(Envelope.members(this.localNode.getId(), members));
-		}
+		sendToPeers(Envelope.members(this.localNode.getId(), members));
 	}
 
 	/**
@@ -250,7 +232,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * @return {@link #QUEUED}, {@link #LINK_LOST} or {@link #UNSENDABLE}
 	 */
 	private int sendToPeer(String peerId, Envelope envelope, @Nullable CompletableFuture<Integer> reply) {
-		PeerChannel channel = (this.peers != null) ? this.peers.get(peerId) : null;
+		PeerChannel channel = this.peers.get(peerId);
 		if (channel == null) {
 			return LINK_LOST;
 		}

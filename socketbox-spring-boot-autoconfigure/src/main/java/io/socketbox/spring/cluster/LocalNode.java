@@ -10,7 +10,7 @@ import org.springframework.util.Assert;
 /**
  * This node: an id that is new on every start, and a name resolved once the web server
  * knows its port. Ids begin with the start time, so that a node that starts later has a
- * higher id (see {@link ClusterMembership}).
+ * higher id (see {@link Dialer}).
  */
 public final class LocalNode {
 

@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.mockito.InOrder;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.StringUtils;
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -23,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -123,6 +126,27 @@ class PeerChannelTests {
 		assertThat(slowDelivery).isNotDone();
 		finishDelivery.countDown();
 		assertThat(slowDelivery.get(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void leavingPeerIsConfirmedByTheDrainTaskBeforeTheLinkCloses() throws Exception {
+		List<String> writers = new CopyOnWriteArrayList<>();
+		WebSocketSession session = mock(WebSocketSession.class);
+		willAnswer((invocation) -> {
+			this.written.add(invocation.<TextMessage>getArgument(0).getPayload());
+			writers.add(Thread.currentThread().getName());
+			return null;
+		}).given(session).sendMessage(any());
+		PeerChannel channel = channel(64 * 1024);
+		PeerLink link = new PeerLink("peer", "ws://peer", session);
+		channel.linkUp(link, 0);
+		assertThat(channel.receive(link, 7, () -> channel.closeOnceConfirmed(CloseStatus.GOING_AWAY))).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(link::isClosedHere);
+		assertThat(this.written).containsExactly("hb 7");
+		assertThat(writers).doesNotContain(Thread.currentThread().getName());
+		InOrder order = inOrder(session);
+		order.verify(session).sendMessage(any());
+		order.verify(session).close(CloseStatus.GOING_AWAY);
 	}
 
 	@Test
