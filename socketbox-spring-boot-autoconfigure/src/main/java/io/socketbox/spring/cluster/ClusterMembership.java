@@ -192,6 +192,8 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		}
 		running.refresh().cancel(false);
 		running.heartbeat().cancel(false);
+		// No new links while leaving; again at the end, for a refresh that was under way
+		this.dialer.clear();
 		// On the registry thread, so that it cannot race a refresh under way
 		return CompletableFuture.runAsync(this.memberRegistry::deregister, this.registry)
 			.orTimeout(this.settings.deregisterTimeout().toNanos(), TimeUnit.NANOSECONDS)
