@@ -109,13 +109,23 @@ public final class ClusterOperationRegistry implements SmartInitializingSingleto
 			String name = annotation.value();
 			Assert.state(StringUtils.hasText(name),
 					() -> "@ClusterOperation on " + describe(beanName, method) + " needs a name");
-			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+			Method invocable = invocableMethod(beanName, bean, method);
 			ReflectionUtils.makeAccessible(invocable);
 			Handler previous = found.putIfAbsent(name, new Handler(name, beanName, bean, invocable, method));
 			Assert.state(previous == null, () -> "Duplicate @ClusterOperation '" + name + "': "
 					+ describe(previous.beanName(), previous.declared()) + " and " + describe(beanName, method)
 					+ "; operation names must be unique in the application");
 		});
+	}
+
+	private static Method invocableMethod(String beanName, Object bean, Method method) {
+		try {
+			return AopUtils.selectInvocableMethod(method, bean.getClass());
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalStateException("@ClusterOperation " + describe(beanName, method)
+					+ " cannot be called through the proxy of the bean: " + ex.getMessage(), ex);
+		}
 	}
 
 	private static String describe(String beanName, Method method) {
