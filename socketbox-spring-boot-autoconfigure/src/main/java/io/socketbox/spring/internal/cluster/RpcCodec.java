@@ -4,22 +4,26 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.List;
 
-import io.socketbox.spring.ClusterCallResult;
-import io.socketbox.spring.ClusterCallResult.Status;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.socketbox.spring.ClusterCallResult;
+import io.socketbox.spring.ClusterCallResult.Status;
 
 import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
- * Writes and reads the JSON of {@link RpcRequest} and {@link RpcResponse}, and the
- * arguments and results inside them, with the application's {@link JsonMapper}. A
- * request or a reply larger than the limit, in UTF-8 bytes, is not sent: a request
- * fails its call before it leaves, a reply is replaced by a {@code FAILED} one.
+ * Writes and reads the JSON of {@link RpcRequest} and {@link RpcResponse}. The messages
+ * themselves use a mapper of their own, as {@code EnvelopeCodec} does, so that their
+ * format and the limits on what another node may send (nesting depth, number length) do
+ * not change with the application's Jackson settings; the arguments and results inside
+ * them use the application's {@link JsonMapper}, which knows its types. A request or a
+ * reply larger than the limit, in UTF-8 bytes, is not sent: a request fails its call
+ * before it leaves, a reply is replaced by a {@code FAILED} one.
  * <p>
  * Internal to SocketBox, public for the auto-configuration.
  */
@@ -31,13 +35,15 @@ public final class RpcCodec {
 	 */
 	static final int MAX_ERROR_LENGTH = 1000;
 
+	private final JsonMapper wire = JsonMapper.builder().build();
+
 	private final JsonMapper mapper;
 
 	private final int maxBytes;
 
 	/**
 	 * Create a codec.
-	 * @param mapper writes and reads arguments, results and the messages themselves
+	 * @param mapper writes and reads arguments and results
 	 * @param maxBytes the most UTF-8 bytes of a request or a reply: the peer frame limit
 	 * less what the frame around it takes
 	 */
@@ -55,7 +61,7 @@ public final class RpcCodec {
 	String writeRequest(String operation, List<@Nullable Object> arguments) {
 		String json;
 		try {
-			json = this.mapper.writeValueAsString(new RpcRequest(operation, this.mapper.valueToTree(arguments)));
+			json = this.wire.writeValueAsString(new RpcRequest(operation, this.mapper.valueToTree(arguments)));
 		}
 		catch (RuntimeException ex) {
 			throw new RpcFailure(Status.FAILED,
@@ -75,7 +81,7 @@ public final class RpcCodec {
 	RpcRequest readRequest(String json) {
 		RpcRequest request;
 		try {
-			request = this.mapper.readValue(json, RpcRequest.class);
+			request = this.wire.readValue(json, RpcRequest.class);
 		}
 		catch (RuntimeException ex) {
 			throw new RpcFailure(Status.FAILED, "Malformed request: " + describe(ex));
@@ -140,7 +146,7 @@ public final class RpcCodec {
 		String json;
 		try {
 			JsonNode tree = this.mapper.valueToTree(value);
-			json = this.mapper.writeValueAsString(new RpcResponse(Status.OK.name(), tree, null));
+			json = this.wire.writeValueAsString(new RpcResponse(Status.OK.name(), tree, null));
 		}
 		catch (RuntimeException ex) {
 			return writeError(Status.FAILED,
@@ -159,7 +165,7 @@ public final class RpcCodec {
 	String writeError(Status status, String error) {
 		Assert.isTrue(status == Status.FAILED || status == Status.UNKNOWN_OPERATION,
 				"Only FAILED and UNKNOWN_OPERATION cross the wire");
-		return this.mapper.writeValueAsString(new RpcResponse(status.name(), null, truncate(error)));
+		return this.wire.writeValueAsString(new RpcResponse(status.name(), null, truncate(error)));
 	}
 
 	/**
@@ -168,7 +174,7 @@ public final class RpcCodec {
 	<T> ClusterCallResult<T> readResponse(String nodeId, String operation, String json, JavaType resultType) {
 		RpcResponse response;
 		try {
-			response = this.mapper.readValue(json, RpcResponse.class);
+			response = this.wire.readValue(json, RpcResponse.class);
 		}
 		catch (RuntimeException ex) {
 			return ClusterCallResult.failed(nodeId, "Malformed reply: " + describe(ex));
