@@ -17,11 +17,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JavaType;
+
 import io.socketbox.spring.ClusterCall;
 import io.socketbox.spring.ClusterCallResult;
 import io.socketbox.spring.ClusterOperations;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.util.Assert;
 

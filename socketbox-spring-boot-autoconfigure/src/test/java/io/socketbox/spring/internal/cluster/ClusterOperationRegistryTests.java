@@ -2,9 +2,10 @@ package io.socketbox.spring.internal.cluster;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.socketbox.spring.ClusterOperation;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
+
+import io.socketbox.spring.ClusterOperation;
 
 import org.springframework.aop.framework.autoproxy.BeanNameAutoProxyCreator;
 import org.springframework.aop.support.AopUtils;

@@ -16,14 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import io.socketbox.spring.ClusterCall;
-import io.socketbox.spring.ClusterCallResult;
-import io.socketbox.spring.ClusterCallResult.Status;
-import io.socketbox.spring.ClusterOperation;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.socketbox.spring.ClusterCall;
+import io.socketbox.spring.ClusterCallResult;
+import io.socketbox.spring.ClusterCallResult.Status;
+import io.socketbox.spring.ClusterOperation;
 
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
