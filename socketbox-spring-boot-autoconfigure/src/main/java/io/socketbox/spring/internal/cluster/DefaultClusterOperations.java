@@ -149,6 +149,10 @@ public final class DefaultClusterOperations implements ClusterOperations {
 			result.complete(ClusterCallResult.unreachable(nodeId, RpcCodec.describe(ex)));
 			return result;
 		}
+		if (reply == null) {
+			result.complete(ClusterCallResult.unreachable(nodeId, "No reply future from the transport"));
+			return result;
+		}
 		ScheduledFuture<?> timer = scheduleTimeout(nodeId, timeout, result);
 		reply.whenCompleteAsync((json, ex) -> {
 			if (ex != null) {
