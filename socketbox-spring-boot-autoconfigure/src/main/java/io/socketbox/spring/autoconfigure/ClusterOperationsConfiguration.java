@@ -72,7 +72,7 @@ class ClusterOperationsConfiguration {
 		DefaultClusterOperations socketBoxClusterOperations(LocalNode localNode, ClusterOperationInvoker invoker,
 				RpcCodec codec, ClusterOperationThreads threads, SocketBoxProperties properties) {
 			return new DefaultClusterOperations(localNode.getId(), List::of, RpcTransport.NONE, invoker, codec,
-					threads.getExecutor(), threads.getScheduler(), properties.getCluster().getRpcTimeout());
+					threads.getCompleter(), threads.getScheduler(), properties.getCluster().getRpcTimeout());
 		}
 
 	}

@@ -12,8 +12,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * The threads of cluster operations: a pool that runs operations and completes callers'
- * futures, and one thread that times calls out. Kept out of the application context as
+ * The threads of cluster operations: a pool that runs operations, another that completes
+ * callers' futures, so that a timeout is not stuck behind operations that block, and one
+ * thread that times calls out. Kept out of the application context as
  * plain executors, so that nothing else (such as {@code @EnableScheduling}) picks them up.
  * <p>
  * Internal to SocketBox, public for the auto-configuration.
@@ -23,6 +24,8 @@ public final class ClusterOperationThreads implements DisposableBean {
 	private static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
 
 	private final ThreadPoolExecutor executor;
+
+	private final ThreadPoolExecutor completer;
 
 	private final ScheduledThreadPoolExecutor scheduler;
 
@@ -35,6 +38,9 @@ public final class ClusterOperationThreads implements DisposableBean {
 		this.executor = new ThreadPoolExecutor(poolSize, poolSize, KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), threadFactory("socketbox-rpc-"));
 		this.executor.allowCoreThreadTimeOut(true);
+		this.completer = new ThreadPoolExecutor(2, 2, KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), threadFactory("socketbox-rpc-reply-"));
+		this.completer.allowCoreThreadTimeOut(true);
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-rpc-timeout-"));
 		this.scheduler.setRemoveOnCancelPolicy(true);
 	}
@@ -46,11 +52,19 @@ public final class ClusterOperationThreads implements DisposableBean {
 	}
 
 	/**
-	 * Return the executor that runs operations and completes callers' futures.
+	 * Return the executor that runs operations.
 	 * @return the executor
 	 */
 	public Executor getExecutor() {
 		return this.executor;
+	}
+
+	/**
+	 * Return the executor that completes callers' futures with replies and timeouts.
+	 * @return the executor
+	 */
+	public Executor getCompleter() {
+		return this.completer;
 	}
 
 	/**
@@ -64,6 +78,7 @@ public final class ClusterOperationThreads implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.scheduler.shutdownNow();
+		this.completer.shutdownNow();
 		this.executor.shutdownNow();
 	}
 
