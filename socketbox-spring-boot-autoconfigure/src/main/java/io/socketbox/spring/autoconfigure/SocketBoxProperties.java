@@ -257,6 +257,11 @@ public class SocketBoxProperties {
 		 */
 		private DataSize sendBufferSizeLimit = DataSize.ofMegabytes(16);
 
+		/**
+		 * How long a cluster operation call waits for each node's result.
+		 */
+		private Duration rpcTimeout = Duration.ofSeconds(15);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -447,6 +452,14 @@ public class SocketBoxProperties {
 
 		public void setSendBufferSizeLimit(DataSize sendBufferSizeLimit) {
 			this.sendBufferSizeLimit = sendBufferSizeLimit;
+		}
+
+		public Duration getRpcTimeout() {
+			return this.rpcTimeout;
+		}
+
+		public void setRpcTimeout(Duration rpcTimeout) {
+			this.rpcTimeout = rpcTimeout;
 		}
 
 	}

@@ -1,0 +1,80 @@
+package io.socketbox.spring.autoconfigure;
+
+import java.util.List;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.socketbox.spring.ClusterOperation;
+import io.socketbox.spring.ClusterOperations;
+import io.socketbox.spring.cluster.LocalNode;
+import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
+import io.socketbox.spring.internal.cluster.ClusterOperationRegistry;
+import io.socketbox.spring.internal.cluster.ClusterOperationThreads;
+import io.socketbox.spring.internal.cluster.DefaultClusterOperations;
+import io.socketbox.spring.internal.cluster.RpcCodec;
+import io.socketbox.spring.internal.cluster.RpcTransport;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Configuration of cluster operations: on every node, the registry of
+ * {@link ClusterOperation} methods and the invoker that runs them for callers on any
+ * node; on a node that runs alone, {@link ClusterOperations} that call this node only.
+ * In cluster mode the peer links provide {@link ClusterOperations}, with this node's
+ * invoker for the calls they receive.
+ */
+@Configuration(proxyBeanMethods = false)
+class ClusterOperationsConfiguration {
+
+	/**
+	 * Operations that may run at once on a node; more wait in line.
+	 */
+	private static final int POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterOperationRegistry socketBoxClusterOperationRegistry() {
+		return new ClusterOperationRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterOperationThreads socketBoxClusterOperationThreads() {
+		return new ClusterOperationThreads(POOL_SIZE);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RpcCodec socketBoxRpcCodec(SocketBoxProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		// The limit of a peer frame even on a node alone, so that an operation that works
+		// here does not fail only once the application runs as a cluster
+		return new RpcCodec(jsonMapper.getIfAvailable(JsonMapper::shared),
+				(int) properties.getCluster().getMaxFrameSize().toBytes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterOperationInvoker socketBoxClusterOperationInvoker(ClusterOperationRegistry registry, RpcCodec codec,
+			ClusterOperationThreads threads) {
+		return new ClusterOperationInvoker(registry, codec, threads.getExecutor());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "socketbox.cluster.enabled", havingValue = "false", matchIfMissing = true)
+	static class SingleNodeOperationsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ClusterOperations.class)
+		DefaultClusterOperations socketBoxClusterOperations(LocalNode localNode, ClusterOperationInvoker invoker,
+				RpcCodec codec, ClusterOperationThreads threads, SocketBoxProperties properties) {
+			return new DefaultClusterOperations(localNode.getId(), List::of, RpcTransport.NONE, invoker, codec,
+					threads.getCompleter(), threads.getScheduler(), properties.getCluster().getRpcTimeout());
+		}
+
+	}
+
+}
