@@ -38,7 +38,17 @@ import org.springframework.util.Assert;
  */
 public final class RedisCacheProvider implements CacheProvider {
 
+	/**
+	 * What the scripts return for a key of another type than string: Redis reports a
+	 * {@code WRONGTYPE} error inside a script differently across versions.
+	 */
+	private static final long WRONG_TYPE = -1;
+
 	private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of("""
+			local type = redis.call('TYPE', KEYS[1]).ok
+			if type ~= 'string' and type ~= 'none' then
+				return -1
+			end
 			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
 				return 0
 			end
@@ -51,6 +61,10 @@ public final class RedisCacheProvider implements CacheProvider {
 			""", Long.class);
 
 	private static final RedisScript<Long> CLEAR_IF_EQUALS = RedisScript.of("""
+			local type = redis.call('TYPE', KEYS[1]).ok
+			if type ~= 'string' and type ~= 'none' then
+				return -1
+			end
 			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
 				return 0
 			end
@@ -119,16 +133,20 @@ public final class RedisCacheProvider implements CacheProvider {
 	}
 
 	private boolean compareAndSet(String key, String expected, String value, String millis) {
-		Long stored = execute(key, "a string",
-				() -> this.redisTemplate.execute(COMPARE_AND_SET, List.of(key), expected, value, millis));
-		return stored != null && stored == 1;
+		return run(COMPARE_AND_SET, key, expected, value, millis);
 	}
 
 	@Override
 	public boolean clearIfEquals(String key, String expected) {
-		Long removed = execute(key, "a string",
-				() -> this.redisTemplate.execute(CLEAR_IF_EQUALS, List.of(key), expected));
-		return removed != null && removed == 1;
+		return run(CLEAR_IF_EQUALS, key, expected);
+	}
+
+	private boolean run(RedisScript<Long> script, String key, String... args) {
+		Long result = this.redisTemplate.execute(script, List.of(key), (Object[]) args);
+		if (result != null && result == WRONG_TYPE) {
+			throw new CacheContentException(key, typeOf(key), "a string", null);
+		}
+		return result != null && result == 1;
 	}
 
 	@Override
