@@ -1,0 +1,7 @@
+/**
+ * Internal; not an API.
+ */
+@NullMarked
+package io.socketbox.spring.internal.cluster;
+
+import org.jspecify.annotations.NullMarked;
