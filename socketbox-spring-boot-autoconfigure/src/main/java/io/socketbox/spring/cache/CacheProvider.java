@@ -3,6 +3,7 @@ package io.socketbox.spring.cache;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -27,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * other exception means that the cache could not be reached or failed. A missing key is
  * no failure: {@link #get(String)} returns {@code null} and {@link #members(String)} an
  * empty set.
+ * <p>
+ * {@link #compareAndSet(String, String, String)} and {@link #clearIfEquals(String, String)}
+ * are what a lease needs. Providers that implement them atomically say so with
+ * {@link #isCompareAndSetAtomic()}; the defaults are a read, a compare and a write that
+ * concurrent writers can interleave, and must not be used to elect anything.
  * <p>
  * The cache carries registrations only; messages travel over direct peer links.
  *
@@ -111,6 +117,75 @@ public interface CacheProvider {
 			return new LinkedHashSet<>();
 		}
 		return Arrays.stream(value.split("\n")).collect(Collectors.toCollection(LinkedHashSet::new));
+	}
+
+	/**
+	 * Store a value under the given key if the key holds the expected value, replacing
+	 * any time to live with none. A value whose time to live has passed counts as
+	 * missing. The default is a read, a compare and a write that concurrent writers can
+	 * interleave: see {@link #isCompareAndSetAtomic()}.
+	 * @param key the key
+	 * @param expected the value that the key must hold, or {@code null} for a key that
+	 * must be missing
+	 * @param value the value to store
+	 * @return whether the value was stored
+	 * @throws CacheContentException when the key holds something other than a value
+	 * that this provider can read
+	 */
+	default boolean compareAndSet(String key, @Nullable String expected, String value) {
+		if (!Objects.equals(get(key), expected)) {
+			return false;
+		}
+		set(key, value);
+		return true;
+	}
+
+	/**
+	 * Store a value that the provider may drop after the given time to live, if the key
+	 * holds the expected value. The default ignores the time to live, as
+	 * {@link #set(String, String, Duration)} does, and is not atomic.
+	 * @param key the key
+	 * @param expected the value that the key must hold, or {@code null} for a key that
+	 * must be missing
+	 * @param value the value to store
+	 * @param timeToLive how long the value needs to be kept at least
+	 * @return whether the value was stored
+	 * @throws CacheContentException when the key holds something other than a value
+	 * that this provider can read
+	 * @see #compareAndSet(String, String, String)
+	 */
+	default boolean compareAndSet(String key, @Nullable String expected, String value, Duration timeToLive) {
+		return compareAndSet(key, expected, value);
+	}
+
+	/**
+	 * Remove the given key if it holds the expected value. The default is a read, a
+	 * compare and a remove that concurrent writers can interleave.
+	 * @param key the key
+	 * @param expected the value that the key must hold
+	 * @return whether the key was removed
+	 * @throws CacheContentException when the key holds something other than a value
+	 * that this provider can read
+	 */
+	default boolean clearIfEquals(String key, String expected) {
+		if (!expected.equals(get(key))) {
+			return false;
+		}
+		clear(key);
+		return true;
+	}
+
+	/**
+	 * Whether {@link #compareAndSet(String, String, String)},
+	 * {@link #compareAndSet(String, String, String, Duration)} and
+	 * {@link #clearIfEquals(String, String)} are atomic: of any number of nodes that
+	 * compare against the same value at the same time, at most one succeeds, and no
+	 * other write to the key falls between its compare and its write.
+	 * @return {@code false} unless the provider overrides all three with atomic
+	 * operations
+	 */
+	default boolean isCompareAndSetAtomic() {
+		return false;
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.socketbox.spring.cache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -14,12 +16,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +44,16 @@ import org.springframework.util.FileSystemUtils;
  * {@code expires=} and an ISO-8601 instant); the rest is the value. Expired files are not
  * deleted (that could race with a fresh write) but {@link #get(String)} ignores them
  * until the key is written or cleared again.
+ * <p>
+ * Writes of values ({@link #set(String, String)}, compare-and-set, and the value part of
+ * {@link #clear(String)}) hold an exclusive lock on the file {@code .lock} in the
+ * directory: an operating-system file lock ({@link FileChannel#lock()}) that other
+ * processes respect, taken under a lock per directory that the threads of this JVM share
+ * (the operating system's lock is held by the process, not by a thread). So
+ * compare-and-set and {@link #clearIfEquals(String, String)} read, compare and write
+ * with no other write in between, and are atomic among all processes that use this
+ * provider on the directory. Reads take no lock. On a network file system the locks are
+ * only as good as its locking (NFS with {@code lockd}, for example).
  * <p>
  * Each set is a sub-directory with one empty file per member, so adding and removing a
  * member are single atomic file-system operations that concurrent processes cannot
@@ -66,6 +84,14 @@ public final class FileSystemCacheProvider implements CacheProvider {
 
 	private static final String TEMP_PREFIX = ".tmp-";
 
+	private static final String LOCK_FILE = ".lock";
+
+	/**
+	 * The lock per directory that the threads of this JVM share, since a second
+	 * {@link FileChannel#lock()} by the same JVM fails instead of waiting.
+	 */
+	private static final ConcurrentMap<Path, ReentrantLock> DIRECTORY_LOCKS = new ConcurrentHashMap<>();
+
 	private static final String EXPIRES = "expires=";
 
 	private static final String NEVER = "never";
@@ -77,6 +103,10 @@ public final class FileSystemCacheProvider implements CacheProvider {
 	private final Path directory;
 
 	private final Clock clock;
+
+	private final Path lockFile;
+
+	private final ReentrantLock directoryLock;
 
 	/**
 	 * Create a provider that stores its files in the given directory, creating it when
@@ -98,12 +128,16 @@ public final class FileSystemCacheProvider implements CacheProvider {
 		Assert.notNull(clock, "'clock' must not be null");
 		this.directory = directory;
 		this.clock = clock;
+		Path realDirectory;
 		try {
 			Files.createDirectories(directory);
+			realDirectory = directory.toRealPath();
 		}
 		catch (IOException ex) {
 			throw failure("create cache directory", directory, ex);
 		}
+		this.lockFile = realDirectory.resolve(LOCK_FILE);
+		this.directoryLock = DIRECTORY_LOCKS.computeIfAbsent(realDirectory, (key) -> new ReentrantLock());
 	}
 
 	/**
@@ -116,6 +150,10 @@ public final class FileSystemCacheProvider implements CacheProvider {
 
 	@Override
 	public @Nullable String get(String key) {
+		return read(key, this.clock.instant());
+	}
+
+	private @Nullable String read(String key, Instant now) {
 		Path file = valueFile(key);
 		String content;
 		try {
@@ -136,7 +174,7 @@ public final class FileSystemCacheProvider implements CacheProvider {
 					"a value file", null);
 		}
 		Instant expiresAt = parseExpiry(key, content.substring(EXPIRES.length(), newline), file);
-		if (expiresAt != null && !this.clock.instant().isBefore(expiresAt)) {
+		if (expiresAt != null && !now.isBefore(expiresAt)) {
 			return null;
 		}
 		return content.substring(newline + 1);
@@ -144,7 +182,7 @@ public final class FileSystemCacheProvider implements CacheProvider {
 
 	@Override
 	public void set(String key, String value) {
-		write(key, value, null);
+		locked(() -> write(key, value, null));
 	}
 
 	/**
@@ -157,12 +195,59 @@ public final class FileSystemCacheProvider implements CacheProvider {
 	@Override
 	public void set(String key, String value, Duration timeToLive) {
 		Assert.isTrue(timeToLive.compareTo(Duration.ZERO) > 0, "'timeToLive' must be positive");
-		write(key, value, this.clock.instant().plus(timeToLive));
+		locked(() -> write(key, value, this.clock.instant().plus(timeToLive)));
+	}
+
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value) {
+		return locked(() -> compareAndWrite(key, expected, value, null));
+	}
+
+	/**
+	 * Store a value that {@link #get(String)} stops returning once the time to live has
+	 * passed, if the key holds the expected value.
+	 * @param key the key
+	 * @param expected the value that the key must hold, or {@code null} for a key that
+	 * must be missing
+	 * @param value the value to store
+	 * @param timeToLive how long to keep the value, must be positive
+	 * @return whether the value was stored
+	 */
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value, Duration timeToLive) {
+		Assert.isTrue(timeToLive.compareTo(Duration.ZERO) > 0, "'timeToLive' must be positive");
+		return locked(() -> compareAndWrite(key, expected, value, timeToLive));
+	}
+
+	private boolean compareAndWrite(String key, @Nullable String expected, String value,
+			@Nullable Duration timeToLive) {
+		Instant now = this.clock.instant();
+		if (!Objects.equals(read(key, now), expected)) {
+			return false;
+		}
+		write(key, value, (timeToLive != null) ? now.plus(timeToLive) : null);
+		return true;
+	}
+
+	@Override
+	public boolean clearIfEquals(String key, String expected) {
+		return locked(() -> {
+			if (!expected.equals(read(key, this.clock.instant()))) {
+				return false;
+			}
+			delete(valueFile(key));
+			return true;
+		});
+	}
+
+	@Override
+	public boolean isCompareAndSetAtomic() {
+		return true;
 	}
 
 	@Override
 	public void clear(String key) {
-		deleteAll(valueFile(key));
+		locked(() -> deleteAll(valueFile(key)));
 		Path setDirectory = setDirectory(key);
 		if (!Files.isDirectory(setDirectory, LinkOption.NOFOLLOW_LINKS)) {
 			// Nothing, or a file that does not belong there
@@ -248,6 +333,27 @@ public final class FileSystemCacheProvider implements CacheProvider {
 			}
 		}
 		return members;
+	}
+
+	private void locked(Runnable action) {
+		locked(() -> {
+			action.run();
+			return null;
+		});
+	}
+
+	private <T> T locked(Supplier<T> action) {
+		this.directoryLock.lock();
+		try (FileChannel channel = FileChannel.open(this.lockFile, StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+			return action.get();
+		}
+		catch (IOException ex) {
+			throw failure("lock", this.lockFile, ex);
+		}
+		finally {
+			this.directoryLock.unlock();
+		}
 	}
 
 	private void write(String key, String value, @Nullable Instant expiresAt) {

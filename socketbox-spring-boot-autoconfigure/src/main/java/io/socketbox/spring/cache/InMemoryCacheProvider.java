@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -14,8 +15,8 @@ import org.springframework.util.Assert;
 
 /**
  * A {@link CacheProvider} that keeps everything in the memory of a single JVM, for
- * tests and single-node applications. All operations are thread-safe; set operations
- * are atomic per key.
+ * tests and single-node applications. All operations are thread-safe; set operations,
+ * compare-and-set and {@link #clearIfEquals(String, String)} are atomic per key.
  * <p>
  * Values and sets live in separate maps: {@link #get(String)} of a key that only holds a
  * set returns {@code null}, and {@link #members(String)} of a key that only holds a value
@@ -88,6 +89,44 @@ public final class InMemoryCacheProvider implements CacheProvider {
 	public void clear(String key) {
 		this.values.remove(key);
 		this.sets.remove(key);
+	}
+
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value) {
+		return compareAndSet(key, expected, new Entry(value, null));
+	}
+
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value, Duration timeToLive) {
+		Assert.isTrue(timeToLive.compareTo(Duration.ZERO) > 0, "'timeToLive' must be positive");
+		return compareAndSet(key, expected, new Entry(value, this.clock.instant().plus(timeToLive)));
+	}
+
+	private boolean compareAndSet(String key, @Nullable String expected, Entry replacement) {
+		Instant now = this.clock.instant();
+		boolean[] stored = new boolean[1];
+		this.values.compute(key, (k, entry) -> {
+			String current = (entry != null && !entry.isExpired(now)) ? entry.value() : null;
+			stored[0] = Objects.equals(current, expected);
+			return stored[0] ? replacement : entry;
+		});
+		return stored[0];
+	}
+
+	@Override
+	public boolean clearIfEquals(String key, String expected) {
+		Instant now = this.clock.instant();
+		boolean[] removed = new boolean[1];
+		this.values.computeIfPresent(key, (k, entry) -> {
+			removed[0] = !entry.isExpired(now) && entry.value().equals(expected);
+			return removed[0] ? null : entry;
+		});
+		return removed[0];
+	}
+
+	@Override
+	public boolean isCompareAndSetAtomic() {
+		return true;
 	}
 
 	@Override

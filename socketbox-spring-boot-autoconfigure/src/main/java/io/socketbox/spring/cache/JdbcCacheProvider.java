@@ -41,6 +41,14 @@ import org.springframework.util.StreamUtils;
  * content: the provider never throws {@link CacheContentException} (a value that is text
  * but not what the caller wrote is the caller's to check).
  * <p>
+ * Compare-and-set is a single statement, so it is atomic on every supported database: on
+ * a value, an {@code UPDATE} whose {@code WHERE} clause holds the expected value; on a
+ * missing key, an {@code UPDATE} of a row that has expired, then an {@code INSERT} that
+ * fails on the primary key ({@link DuplicateKeyException}) when another writer got there
+ * first. {@link #clearIfEquals(String, String)} is a {@code DELETE} with the same
+ * condition. Values are compared byte for byte: on MySQL and MariaDB, whose default
+ * collations ignore case and trailing spaces, as {@code BINARY}.
+ * <p>
  * Expiry is computed and compared with the database's clock ({@code CURRENT_TIMESTAMP}),
  * never with a node's: expired values read as {@code null} and are deleted when read.
  * The expiry column holds an instant ({@code TIMESTAMP WITH TIME ZONE} on PostgreSQL and
@@ -66,6 +74,8 @@ public final class JdbcCacheProvider implements CacheProvider {
 	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
 	private static final String NOW = "CURRENT_TIMESTAMP(3)";
+
+	private static final String LIVE = "(expires_at IS NULL OR expires_at > " + NOW + ")";
 
 	private final DataSource dataSource;
 
@@ -158,8 +168,11 @@ public final class JdbcCacheProvider implements CacheProvider {
 	@Override
 	public void set(String key, String value, Duration timeToLive) {
 		Assert.isTrue(timeToLive.compareTo(Duration.ZERO) > 0, "'timeToLive' must be positive");
-		long micros = Math.max(1, (timeToLive.toNanos() + 999) / 1000);
-		upsert(key, value, dialect().expiresAt, micros);
+		upsert(key, value, dialect().expiresAt, toMicros(timeToLive));
+	}
+
+	private static long toMicros(Duration timeToLive) {
+		return Math.max(1, (timeToLive.toNanos() + 999) / 1000);
 	}
 
 	private void upsert(String key, String value, String expiresAt, @Nullable Long micros) {
@@ -179,6 +192,68 @@ public final class JdbcCacheProvider implements CacheProvider {
 			// Another writer inserted the row between our UPDATE and INSERT
 			this.jdbc.sql(update).params(updateParams).update();
 		}
+	}
+
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value) {
+		dialect();
+		return compareAndSet(key, expected, value, "NULL", null);
+	}
+
+	/**
+	 * Store a value that reads as missing once the time to live has passed on the
+	 * database's clock, if the key holds the expected value.
+	 * @param key the key
+	 * @param expected the value that the key must hold, or {@code null} for a key that
+	 * must be missing
+	 * @param value the value to store
+	 * @param timeToLive how long to keep the value, must be positive
+	 * @return whether the value was stored
+	 */
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value, Duration timeToLive) {
+		Assert.isTrue(timeToLive.compareTo(Duration.ZERO) > 0, "'timeToLive' must be positive");
+		return compareAndSet(key, expected, value, dialect().expiresAt, toMicros(timeToLive));
+	}
+
+	private boolean compareAndSet(String key, @Nullable String expected, String value, String expiresAt,
+			@Nullable Long micros) {
+		if (expected != null) {
+			String update = "UPDATE " + this.table + " SET cache_value = ?, expires_at = " + expiresAt
+					+ " WHERE cache_key = ? AND " + dialect().valueEquals + " AND " + LIVE;
+			Object[] params = (micros != null) ? new Object[] { value, micros, key, expected }
+					: new Object[] { value, key, expected };
+			return this.jdbc.sql(update).params(params).update() > 0;
+		}
+		// A row that has expired counts as missing: take it over, as one statement
+		String update = "UPDATE " + this.table + " SET cache_value = ?, expires_at = " + expiresAt
+				+ " WHERE cache_key = ? AND expires_at <= " + NOW;
+		Object[] updateParams = (micros != null) ? new Object[] { value, micros, key } : new Object[] { value, key };
+		if (this.jdbc.sql(update).params(updateParams).update() > 0) {
+			return true;
+		}
+		String insert = "INSERT INTO " + this.table + " (cache_key, cache_value, expires_at) VALUES (?, ?, "
+				+ expiresAt + ")";
+		Object[] insertParams = (micros != null) ? new Object[] { key, value, micros } : new Object[] { key, value };
+		try {
+			return this.jdbc.sql(insert).params(insertParams).update() > 0;
+		}
+		catch (DuplicateKeyException ex) {
+			// The key holds a live value, or another writer inserted it first
+			return false;
+		}
+	}
+
+	@Override
+	public boolean clearIfEquals(String key, String expected) {
+		String delete = "DELETE FROM " + this.table + " WHERE cache_key = ? AND " + dialect().valueEquals + " AND "
+				+ LIVE;
+		return this.jdbc.sql(delete).params(key, expected).update() > 0;
+	}
+
+	@Override
+	public boolean isCompareAndSetAtomic() {
+		return true;
 	}
 
 	@Override
@@ -252,22 +327,28 @@ public final class JdbcCacheProvider implements CacheProvider {
 
 	/**
 	 * What differs between the supported databases: the expiry expression (with one
-	 * parameter, microseconds from now) and the schema script.
+	 * parameter, microseconds from now), the exact comparison of the value column with
+	 * one parameter, and the schema script.
 	 */
 	private enum Dialect {
 
-		H2("TIMESTAMPADD(MICROSECOND, ?, " + NOW + ")", "schema-jdbc-h2.sql"),
+		H2("TIMESTAMPADD(MICROSECOND, ?, " + NOW + ")", "cache_value = ?", "schema-jdbc-h2.sql"),
 
-		POSTGRESQL(NOW + " + CAST(? AS DOUBLE PRECISION) * INTERVAL '1 microsecond'", "schema-jdbc-postgresql.sql"),
+		POSTGRESQL(NOW + " + CAST(? AS DOUBLE PRECISION) * INTERVAL '1 microsecond'", "cache_value = ?",
+				"schema-jdbc-postgresql.sql"),
 
-		MYSQL("TIMESTAMPADD(MICROSECOND, ?, " + NOW + ")", "schema-jdbc-mysql.sql");
+		MYSQL("TIMESTAMPADD(MICROSECOND, ?, " + NOW + ")", "CAST(cache_value AS BINARY) = CAST(? AS BINARY)",
+				"schema-jdbc-mysql.sql");
 
 		final String expiresAt;
 
+		final String valueEquals;
+
 		final String schemaScript;
 
-		Dialect(String expiresAt, String schemaScript) {
+		Dialect(String expiresAt, String valueEquals, String schemaScript) {
 			this.expiresAt = expiresAt;
+			this.valueEquals = valueEquals;
 			this.schemaScript = schemaScript;
 		}
 

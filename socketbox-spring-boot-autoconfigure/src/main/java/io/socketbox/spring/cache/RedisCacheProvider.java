@@ -2,6 +2,7 @@ package io.socketbox.spring.cache;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
 
 /**
@@ -17,6 +19,11 @@ import org.springframework.util.Assert;
  * map to {@code GET}, {@code SET} (with {@code PX} for a time to live) and {@code DEL};
  * sets map to {@code SADD}, {@code SREM} and {@code SMEMBERS}, which Redis applies
  * atomically. The provider never uses {@code KEYS}.
+ * <p>
+ * Compare-and-set is atomic: on a missing key it is {@code SET NX} (with {@code PX}
+ * for a time to live), on a value a Lua script that compares and sets in one step, as
+ * Redis runs every script; {@link #clearIfEquals(String, String)} is a script too.
+ * Redis expires keys on its own clock.
  * <p>
  * Values and sets share the Redis key space: reading a set key with
  * {@link #get(String)}, or a value key with {@link #members(String)}, fails with a Redis
@@ -30,6 +37,39 @@ import org.springframework.util.Assert;
  * @see InMemoryCacheProvider
  */
 public final class RedisCacheProvider implements CacheProvider {
+
+	/**
+	 * What the scripts return for a key of another type than string: Redis reports a
+	 * {@code WRONGTYPE} error inside a script differently across versions.
+	 */
+	private static final long WRONG_TYPE = -1;
+
+	private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of("""
+			local type = redis.call('TYPE', KEYS[1]).ok
+			if type ~= 'string' and type ~= 'none' then
+				return -1
+			end
+			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+				return 0
+			end
+			if ARGV[3] == '' then
+				redis.call('SET', KEYS[1], ARGV[2])
+			else
+				redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+			end
+			return 1
+			""", Long.class);
+
+	private static final RedisScript<Long> CLEAR_IF_EQUALS = RedisScript.of("""
+			local type = redis.call('TYPE', KEYS[1]).ok
+			if type ~= 'string' and type ~= 'none' then
+				return -1
+			end
+			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+				return 0
+			end
+			return redis.call('DEL', KEYS[1])
+			""", Long.class);
 
 	private final StringRedisTemplate redisTemplate;
 
@@ -61,12 +101,63 @@ public final class RedisCacheProvider implements CacheProvider {
 	 */
 	@Override
 	public void set(String key, String value, Duration timeToLive) {
+		this.redisTemplate.opsForValue().set(key, value, toMillis(timeToLive), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value) {
+		if (expected == null) {
+			return Boolean.TRUE.equals(this.redisTemplate.opsForValue().setIfAbsent(key, value));
+		}
+		return compareAndSet(key, expected, value, "");
+	}
+
+	/**
+	 * Store a value that Redis expires after the time to live, rounded up to whole
+	 * milliseconds, if the key holds the expected value.
+	 * @param key the key
+	 * @param expected the value that the key must hold, or {@code null} for a key that
+	 * must be missing
+	 * @param value the value to store
+	 * @param timeToLive how long to keep the value, must be positive
+	 * @return whether the value was stored
+	 */
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value, Duration timeToLive) {
+		long millis = toMillis(timeToLive);
+		if (expected == null) {
+			return Boolean.TRUE
+				.equals(this.redisTemplate.opsForValue().setIfAbsent(key, value, millis, TimeUnit.MILLISECONDS));
+		}
+		return compareAndSet(key, expected, value, Long.toString(millis));
+	}
+
+	private boolean compareAndSet(String key, String expected, String value, String millis) {
+		return run(COMPARE_AND_SET, key, expected, value, millis);
+	}
+
+	@Override
+	public boolean clearIfEquals(String key, String expected) {
+		return run(CLEAR_IF_EQUALS, key, expected);
+	}
+
+	private boolean run(RedisScript<Long> script, String key, String... args) {
+		Long result = this.redisTemplate.execute(script, List.of(key), (Object[]) args);
+		if (result != null && result == WRONG_TYPE) {
+			throw new CacheContentException(key, typeOf(key), "a string", null);
+		}
+		return result != null && result == 1;
+	}
+
+	@Override
+	public boolean isCompareAndSetAtomic() {
+		return true;
+	}
+
+	private static long toMillis(Duration timeToLive) {
 		Assert.isTrue(timeToLive.compareTo(Duration.ZERO) > 0, "'timeToLive' must be positive");
 		long millis = timeToLive.toMillis();
-		if (timeToLive.compareTo(Duration.ofMillis(millis)) > 0) {
-			millis++;
-		}
-		this.redisTemplate.opsForValue().set(key, value, millis, TimeUnit.MILLISECONDS);
+		return (timeToLive.compareTo(Duration.ofMillis(millis)) > 0) ? millis + 1 : millis;
 	}
 
 	@Override

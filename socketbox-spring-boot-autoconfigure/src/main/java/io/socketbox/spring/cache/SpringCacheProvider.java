@@ -5,10 +5,12 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
+import org.springframework.cache.concurrent.ConcurrentMapCache;
 import org.springframework.util.Assert;
 
 /**
@@ -26,6 +28,16 @@ import org.springframework.util.Assert;
  * interval. The cache must store values that Java serialization or the cache's own
  * serializer can carry: strings and lists of strings.
  * <p>
+ * Compare-and-set on a missing key is {@link Cache#putIfAbsent putIfAbsent}, which is
+ * atomic. Replacing and removing a value that matches are atomic only when the cache's
+ * native cache is a {@link ConcurrentMap} holding the values as they are: then they are
+ * {@link ConcurrentMap#replace(Object, Object, Object)} and
+ * {@link ConcurrentMap#remove(Object, Object)}. That holds for Hazelcast (an
+ * {@code IMap}) and Spring's {@link ConcurrentMapCache} unless it stores by value.
+ * Other caches (Caffeine, JCache, Spring Data Redis's {@code RedisCache}, ...) get a
+ * read, a compare and a write that concurrent writers can interleave, and
+ * {@link #isCompareAndSetAtomic()} says so.
+ * <p>
  * The cache decides expiry: {@link #set(String, String, java.time.Duration)} ignores
  * the time to live, since the API has no per-entry expiry; configure one on the cache
  * (for example a Hazelcast map's time to live) if entries of departed nodes must go
@@ -42,6 +54,8 @@ public final class SpringCacheProvider implements CacheProvider {
 
 	private final Cache cache;
 
+	private final @Nullable ConcurrentMap<Object, Object> nativeMap;
+
 	/**
 	 * Create a provider that stores its entries in the given cache.
 	 * @param cache the cache to use
@@ -49,6 +63,23 @@ public final class SpringCacheProvider implements CacheProvider {
 	public SpringCacheProvider(Cache cache) {
 		Assert.notNull(cache, "'cache' must not be null");
 		this.cache = cache;
+		this.nativeMap = nativeMap(cache);
+	}
+
+	/**
+	 * Return the native map of a cache that holds values as they are put, so that
+	 * comparing on the map compares the strings this provider writes.
+	 */
+	@SuppressWarnings("unchecked")
+	private static @Nullable ConcurrentMap<Object, Object> nativeMap(Cache cache) {
+		if (cache instanceof ConcurrentMapCache concurrentMapCache) {
+			return concurrentMapCache.isStoreByValue() ? null : concurrentMapCache.getNativeCache();
+		}
+		if (cache.getClass().getName().equals("com.hazelcast.spring.cache.HazelcastCache")
+				&& cache.getNativeCache() instanceof ConcurrentMap<?, ?> map) {
+			return (ConcurrentMap<Object, Object>) map;
+		}
+		return null;
 	}
 
 	/**
@@ -76,6 +107,58 @@ public final class SpringCacheProvider implements CacheProvider {
 	@Override
 	public void clear(String key) {
 		this.cache.evictIfPresent(key);
+	}
+
+	@Override
+	public boolean compareAndSet(String key, @Nullable String expected, String value) {
+		if (expected == null) {
+			Cache.ValueWrapper existing = this.cache.putIfAbsent(key, value);
+			Object current = (existing != null) ? existing.get() : null;
+			if (current != null && !(current instanceof String)) {
+				throw unexpected(key, current, "a string");
+			}
+			return existing == null;
+		}
+		if (this.nativeMap != null) {
+			return this.nativeMap.replace(key, expected, value) || failsOnContent(key);
+		}
+		if (!expected.equals(get(key))) {
+			return false;
+		}
+		this.cache.put(key, value);
+		return true;
+	}
+
+	@Override
+	public boolean clearIfEquals(String key, String expected) {
+		if (this.nativeMap != null) {
+			return this.nativeMap.remove(key, expected) || failsOnContent(key);
+		}
+		if (!expected.equals(get(key))) {
+			return false;
+		}
+		this.cache.evict(key);
+		return true;
+	}
+
+	/**
+	 * Return {@code false} when the key holds a string or nothing; throw what
+	 * {@link #get(String)} throws when it holds an entry of another type, so that such
+	 * an entry is reported rather than taken for a mismatch.
+	 */
+	private boolean failsOnContent(String key) {
+		get(key);
+		return false;
+	}
+
+	/**
+	 * Whether compare-and-set is atomic: when the cache's native cache is a
+	 * {@link ConcurrentMap} that holds the values as they are.
+	 * @return whether compare-and-set is atomic
+	 */
+	@Override
+	public boolean isCompareAndSetAtomic() {
+		return this.nativeMap != null;
 	}
 
 	@Override

@@ -53,6 +53,15 @@ abstract class CacheProviderContractTests {
 	}
 
 	/**
+	 * Whether the provider's compare-and-set is atomic, so that of racing writers that
+	 * expect the same value exactly one succeeds.
+	 * @return {@code true} unless overridden
+	 */
+	protected boolean atomicCompareAndSet() {
+		return true;
+	}
+
+	/**
 	 * Whether the provider expires values set with a time to live.
 	 * @return whether the provider implements
 	 * {@link CacheProvider#set(String, String, Duration)}; with the interface's default,
@@ -271,6 +280,153 @@ abstract class CacheProviderContractTests {
 
 	private void advanceClockOrSkip(Duration duration) {
 		assumeTrue(advanceClock(duration), "the test cannot move the provider's clock");
+	}
+
+	@Test
+	void isCompareAndSetAtomicTellsWhatTheProviderDoes() {
+		assertThat(this.provider.isCompareAndSetAtomic()).isEqualTo(atomicCompareAndSet());
+	}
+
+	@Test
+	void compareAndSetWithNullExpectedStoresValueWhenKeyIsMissing() {
+		assertThat(this.provider.compareAndSet(KEY, null, "one")).isTrue();
+		assertThat(this.provider.get(KEY)).isEqualTo("one");
+	}
+
+	@Test
+	void compareAndSetWithNullExpectedKeepsValueWhenKeyIsPresent() {
+		this.provider.set(KEY, "one");
+		assertThat(this.provider.compareAndSet(KEY, null, "two")).isFalse();
+		assertThat(this.provider.get(KEY)).isEqualTo("one");
+	}
+
+	@Test
+	void compareAndSetReplacesValueThatMatches() {
+		this.provider.set(KEY, "one");
+		assertThat(this.provider.compareAndSet(KEY, "one", "two")).isTrue();
+		assertThat(this.provider.get(KEY)).isEqualTo("two");
+	}
+
+	@Test
+	void compareAndSetKeepsValueThatDiffers() {
+		this.provider.set(KEY, "one");
+		assertThat(this.provider.compareAndSet(KEY, "One", "two")).isFalse();
+		assertThat(this.provider.compareAndSet(KEY, "one ", "two")).isFalse();
+		assertThat(this.provider.get(KEY)).isEqualTo("one");
+	}
+
+	@Test
+	void compareAndSetWithExpectedValueFailsWhenKeyIsMissing() {
+		assertThat(this.provider.compareAndSet(KEY, "one", "two")).isFalse();
+		assertThat(this.provider.get(KEY)).isNull();
+	}
+
+	@Test
+	void compareAndSetComparesWholeValuesWithNewlinesAndUnicode() {
+		this.provider.set(KEY, "first line\nsecond: ünïcødé ✓");
+		assertThat(this.provider.compareAndSet(KEY, "first line\nsecond: unicode ✓", "two")).isFalse();
+		assertThat(this.provider.compareAndSet(KEY, "first line\nsecond: ünïcødé ✓", "two")).isTrue();
+		assertThat(this.provider.get(KEY)).isEqualTo("two");
+	}
+
+	@Test
+	void clearIfEqualsRemovesValueThatMatches() {
+		this.provider.set(KEY, "one");
+		assertThat(this.provider.clearIfEquals(KEY, "one")).isTrue();
+		assertThat(this.provider.get(KEY)).isNull();
+		assertThat(this.provider.compareAndSet(KEY, null, "two")).isTrue();
+	}
+
+	@Test
+	void clearIfEqualsKeepsValueThatDiffers() {
+		this.provider.set(KEY, "one");
+		assertThat(this.provider.clearIfEquals(KEY, "two")).isFalse();
+		assertThat(this.provider.get(KEY)).isEqualTo("one");
+	}
+
+	@Test
+	void clearIfEqualsWhenKeyIsMissingReturnsFalse() {
+		assertThat(this.provider.clearIfEquals(KEY, "one")).isFalse();
+	}
+
+	@Test
+	void compareAndSetWithNullExpectedStoresValueOnceTimeToLiveHasPassed() {
+		assumeExpiry();
+		this.provider.set(TTL_KEY, "old", Duration.ofSeconds(10));
+		assertThat(this.provider.compareAndSet(TTL_KEY, null, "new")).isFalse();
+		advanceClockOrSkip(Duration.ofSeconds(10));
+		assertThat(this.provider.compareAndSet(TTL_KEY, "old", "new")).isFalse();
+		assertThat(this.provider.clearIfEquals(TTL_KEY, "old")).isFalse();
+		assertThat(this.provider.compareAndSet(TTL_KEY, null, "new")).isTrue();
+		assertThat(this.provider.get(TTL_KEY)).isEqualTo("new");
+	}
+
+	@Test
+	void compareAndSetWithTimeToLiveStoresValueThatExpires() {
+		assumeExpiry();
+		assertThat(this.provider.compareAndSet(TTL_KEY, null, "one", Duration.ofSeconds(10))).isTrue();
+		assertThat(this.provider.compareAndSet(TTL_KEY, "one", "two", Duration.ofSeconds(10))).isTrue();
+		advanceClockOrSkip(Duration.ofSeconds(9));
+		assertThat(this.provider.get(TTL_KEY)).isEqualTo("two");
+		advanceClock(Duration.ofSeconds(1));
+		assertThat(this.provider.get(TTL_KEY)).isNull();
+	}
+
+	@Test
+	void compareAndSetWithoutTimeToLiveReplacesExpiringValue() {
+		assumeExpiry();
+		this.provider.set(TTL_KEY, "old", Duration.ofSeconds(10));
+		assertThat(this.provider.compareAndSet(TTL_KEY, "old", "new")).isTrue();
+		advanceClockOrSkip(Duration.ofDays(1));
+		assertThat(this.provider.get(TTL_KEY)).isEqualTo("new");
+	}
+
+	@ParameterizedTest
+	@ValueSource(longs = { 0, -1 })
+	void compareAndSetWithNonPositiveTimeToLiveFails(long seconds) {
+		assumeExpiry();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.provider.compareAndSet(TTL_KEY, null, "value", Duration.ofSeconds(seconds)))
+			.withMessageContaining("timeToLive");
+		assertThat(this.provider.get(TTL_KEY)).isNull();
+	}
+
+	@Test
+	void compareAndSetFromConcurrentThreadsHasExactlyOneWinnerPerRound() throws Exception {
+		assumeTrue(atomicCompareAndSet(), "compare-and-set is not atomic");
+		int threads = 8;
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			String current = null;
+			for (int round = 0; round < 30; round++) {
+				// Every third round races to remove the value that the previous round stored
+				boolean clearing = round % 3 == 2;
+				String expected = current;
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<Boolean>> futures = new ArrayList<>();
+				for (int thread = 0; thread < threads; thread++) {
+					String value = "round-" + round + "-thread-" + thread;
+					futures.add(executor.submit(() -> {
+						start.await();
+						return clearing ? this.provider.clearIfEquals(KEY, expected)
+								: this.provider.compareAndSet(KEY, expected, value);
+					}));
+				}
+				start.countDown();
+				List<String> winners = new ArrayList<>();
+				for (int thread = 0; thread < threads; thread++) {
+					if (futures.get(thread).get(30, TimeUnit.SECONDS)) {
+						winners.add("round-" + round + "-thread-" + thread);
+					}
+				}
+				assertThat(winners).as("winners of round %d", round).hasSize(1);
+				current = this.provider.get(KEY);
+				assertThat(current).isEqualTo(clearing ? null : winners.get(0));
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	@Test

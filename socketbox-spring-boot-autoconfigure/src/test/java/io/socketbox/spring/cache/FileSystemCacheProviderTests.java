@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.socketbox.spring.testsupport.MutableClock;
@@ -90,12 +94,48 @@ class FileSystemCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Test
+	void compareAndSetThroughInstancesOnSameDirectoryLosesNoIncrement() {
+		Path directory = this.tempDir.resolve("shared");
+		List<CompletableFuture<Void>> counters = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			FileSystemCacheProvider provider = new FileSystemCacheProvider(directory);
+			counters.add(CompletableFuture.runAsync(() -> FileSystemCounter.increment(provider, "counter", 100)));
+		}
+		CompletableFuture.allOf(counters.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+		assertThat(new FileSystemCacheProvider(directory).get("counter")).isEqualTo("400");
+	}
+
+	@Test
+	void compareAndSetFromOtherProcessesLosesNoIncrement() throws Exception {
+		Path directory = this.tempDir.resolve("shared");
+		List<Process> processes = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+					FileSystemCounter.class.getName(), directory.toString(), "counter", "200")
+				.inheritIO()
+				.start());
+		}
+		try {
+			FileSystemCounter.increment(new FileSystemCacheProvider(directory), "counter", 200);
+			for (Process process : processes) {
+				assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+				assertThat(process.exitValue()).isZero();
+			}
+		}
+		finally {
+			processes.forEach(Process::destroyForcibly);
+		}
+		assertThat(new FileSystemCacheProvider(directory).get("counter")).isEqualTo("600");
+	}
+
+	@Test
 	void setLeavesNoTemporaryFiles() throws IOException {
 		provider().set("socketbox:node/1", "one");
 		provider().set("socketbox:node/1", "two");
 		try (Stream<Path> files = Files.list(this.tempDir.resolve("cache"))) {
 			assertThat(files.map((file) -> file.getFileName().toString()))
-				.containsExactly("v-socketbox%3Anode%2F1");
+				.containsExactlyInAnyOrder("v-socketbox%3Anode%2F1", ".lock");
 		}
 	}
 

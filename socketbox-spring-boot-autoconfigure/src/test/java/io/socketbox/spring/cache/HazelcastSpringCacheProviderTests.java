@@ -109,6 +109,23 @@ class HazelcastSpringCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Test
+	void compareAndSetThroughOneMemberComparesWithValueWrittenThroughTheOther() {
+		SpringCacheProvider node1 = provider(member1);
+		SpringCacheProvider node2 = provider(member2);
+		try {
+			assertThat(node1.compareAndSet("socketbox:manager", null, "1")).isTrue();
+			assertThat(node2.compareAndSet("socketbox:manager", null, "2")).isFalse();
+			assertThat(node2.compareAndSet("socketbox:manager", "1", "2")).isTrue();
+			assertThat(node1.compareAndSet("socketbox:manager", "1", "3")).isFalse();
+			assertThat(node1.clearIfEquals("socketbox:manager", "2")).isTrue();
+			assertThat(node2.get("socketbox:manager")).isNull();
+		}
+		finally {
+			node1.clear("socketbox:manager");
+		}
+	}
+
+	@Test
 	void membersAddedThroughBothMembersAreSeenByBoth() {
 		SpringCacheProvider node1 = provider(member1);
 		SpringCacheProvider node2 = provider(member2);

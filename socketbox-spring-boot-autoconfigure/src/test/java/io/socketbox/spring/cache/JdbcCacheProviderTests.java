@@ -61,6 +61,34 @@ class JdbcCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Test
+	void compareAndSetWithNullExpectedTakesOverRowThatExpiredOnDatabaseClock() {
+		provider().set("ttl", "old", Duration.ofMillis(100));
+		await().atMost(Duration.ofSeconds(5)).until(() -> provider().compareAndSet("ttl", null, "new"));
+		assertThat(provider().get("ttl")).isEqualTo("new");
+		assertThat(rowCount("socketbox_cache")).isOne();
+	}
+
+	@Test
+	void compareAndSetWithTimeToLiveStoresExpiryOnDatabaseClock() {
+		provider().set("ttl", "old");
+		assertThat(provider().compareAndSet("ttl", "old", "new", Duration.ofSeconds(30))).isTrue();
+		Integer secondsLeft = JdbcClient.create(this.dataSource)
+			.sql("SELECT DATEDIFF(SECOND, CURRENT_TIMESTAMP, expires_at) FROM socketbox_cache WHERE cache_key = 'ttl'")
+			.query(Integer.class)
+			.single();
+		assertThat(secondsLeft).isBetween(28, 30);
+	}
+
+	@Test
+	void compareAndSetComparesValuesCaseAndSpaceSensitively() {
+		provider().set("key", "Value");
+		assertThat(provider().compareAndSet("key", "value", "x")).isFalse();
+		assertThat(provider().compareAndSet("key", "Value  ", "x")).isFalse();
+		assertThat(provider().clearIfEquals("key", "VALUE")).isFalse();
+		assertThat(provider().get("key")).isEqualTo("Value");
+	}
+
+	@Test
 	void getOfSetKeyReturnsNull() {
 		provider().addMember("set", "node-1");
 		assertThat(provider().get("set")).isNull();

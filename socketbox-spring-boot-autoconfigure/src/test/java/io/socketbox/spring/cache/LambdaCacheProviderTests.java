@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Contract tests for {@link CacheProvider#of} over a {@link HashMap}, whose set
- * operations are the read-modify-write defaults.
+ * operations and compare-and-set are the read-modify-write defaults.
  */
 class LambdaCacheProviderTests extends CacheProviderContractTests {
 
@@ -17,6 +17,11 @@ class LambdaCacheProviderTests extends CacheProviderContractTests {
 
 	@Override
 	protected boolean atomicSets() {
+		return false;
+	}
+
+	@Override
+	protected boolean atomicCompareAndSet() {
 		return false;
 	}
 

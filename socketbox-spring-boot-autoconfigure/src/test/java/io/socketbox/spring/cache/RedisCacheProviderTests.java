@@ -110,6 +110,40 @@ class RedisCacheProviderTests extends CacheProviderContractTests {
 	}
 
 	@Test
+	void compareAndSetWithTimeToLiveSetsRedisExpiry() {
+		try {
+			assertThat(provider().compareAndSet("ttl", null, "one", Duration.ofSeconds(30))).isTrue();
+			assertThat(redisTemplate.getExpire("ttl", TimeUnit.MILLISECONDS)).isBetween(25_000L, 30_000L);
+			provider().set("ttl", "two", Duration.ofSeconds(5));
+			assertThat(provider().compareAndSet("ttl", "two", "three", Duration.ofSeconds(30))).isTrue();
+			assertThat(redisTemplate.getExpire("ttl", TimeUnit.MILLISECONDS)).isBetween(25_000L, 30_000L);
+			assertThat(provider().compareAndSet("ttl", "three", "four")).isTrue();
+			assertThat(redisTemplate.getExpire("ttl")).isEqualTo(-1L);
+		}
+		finally {
+			provider().clear("ttl");
+		}
+	}
+
+	@Test
+	void compareAndSetOfSetKeyFailsWithContentExceptionAndKeepsSet() {
+		provider().addMember("set", "node-1");
+		try {
+			assertThatExceptionOfType(CacheContentException.class)
+				.isThrownBy(() -> provider().compareAndSet("set", "x", "value"))
+				.withMessage("Cluster cache key 'set' holds a set, expected a string");
+			assertThatExceptionOfType(CacheContentException.class)
+				.isThrownBy(() -> provider().clearIfEquals("set", "x"))
+				.withMessage("Cluster cache key 'set' holds a set, expected a string");
+			assertThat(provider().compareAndSet("set", null, "value")).isFalse();
+			assertThat(provider().members("set")).containsExactly("node-1");
+		}
+		finally {
+			provider().clear("set");
+		}
+	}
+
+	@Test
 	void addMemberStoresRedisSet() {
 		provider().addMember("set", "node-1");
 		try {

@@ -6,6 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cache.concurrent.ConcurrentMapCache;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.cache.transaction.TransactionAwareCacheDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -64,6 +66,39 @@ class SpringCacheProviderTests extends CacheProviderContractTests {
 	void setWithTimeToLiveStoresValue() {
 		provider().set("ttl", "value", Duration.ofMillis(1));
 		assertThat(provider().get("ttl")).isEqualTo("value");
+	}
+
+	@Test
+	void compareAndSetIsNotAtomicOnCacheThatStoresByValue() {
+		ConcurrentMapCacheManager cacheManager = new ConcurrentMapCacheManager("socketbox");
+		cacheManager.setBeanClassLoader(getClass().getClassLoader());
+		cacheManager.setStoreByValue(true);
+		SpringCacheProvider provider = new SpringCacheProvider(cacheManager.getCache("socketbox"));
+		assertThat(provider.isCompareAndSetAtomic()).isFalse();
+		assertThat(provider.compareAndSet("key", null, "one")).isTrue();
+		assertThat(provider.compareAndSet("key", "one", "two")).isTrue();
+		assertThat(provider.get("key")).isEqualTo("two");
+		assertThat(provider.clearIfEquals("key", "two")).isTrue();
+	}
+
+	@Test
+	void compareAndSetIsNotAtomicOnCacheThatDecoratesConcurrentMap() {
+		SpringCacheProvider provider = new SpringCacheProvider(new TransactionAwareCacheDecorator(this.cache));
+		assertThat(provider.isCompareAndSetAtomic()).isFalse();
+	}
+
+	@Test
+	void compareAndSetOfListKeyNamesJavaTypeFound() {
+		provider().addMember("set", "node-1");
+		assertThatExceptionOfType(CacheContentException.class)
+			.isThrownBy(() -> provider().compareAndSet("set", "node-1", "value"))
+			.withMessage("Cluster cache key 'set' holds a java.util.ArrayList, expected a string");
+		assertThatExceptionOfType(CacheContentException.class)
+			.isThrownBy(() -> provider().compareAndSet("set", null, "value"))
+			.withMessage("Cluster cache key 'set' holds a java.util.ArrayList, expected a string");
+		assertThatExceptionOfType(CacheContentException.class)
+			.isThrownBy(() -> provider().clearIfEquals("set", "node-1"))
+			.withMessage("Cluster cache key 'set' holds a java.util.ArrayList, expected a string");
 	}
 
 	@Test
