@@ -5,6 +5,9 @@ import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.util.Assert;
 import org.springframework.web.socket.CloseStatus;
 
@@ -16,11 +19,11 @@ import org.springframework.web.socket.CloseStatus;
  * Hooks run on the container's thread for that connection; the send methods are
  * thread-safe and may be called from any thread.
  */
-public abstract class SocketBoxHandler {
+public abstract class SocketBoxHandler implements BeanFactoryAware {
 
-	private @Nullable SocketBoxMessaging messaging;
+	private @Nullable ObjectProvider<SocketBoxMessaging> messaging;
 
-	private @Nullable SocketBoxCluster cluster;
+	private @Nullable ObjectProvider<SocketBoxCluster> cluster;
 
 	/**
 	 * Called when a connection opens, before any message of it is handled and before it
@@ -106,7 +109,7 @@ public abstract class SocketBoxHandler {
 	 */
 	protected final SocketBoxMessaging getMessaging() {
 		Assert.state(this.messaging != null, "SocketBoxHandler is not initialized: declare it as a bean");
-		return this.messaging;
+		return this.messaging.getObject();
 	}
 
 	/**
@@ -115,12 +118,18 @@ public abstract class SocketBoxHandler {
 	 */
 	protected final SocketBoxCluster getCluster() {
 		Assert.state(this.cluster != null, "SocketBoxHandler is not initialized: declare it as a bean");
-		return this.cluster;
+		return this.cluster.getObject();
 	}
 
-	final void initialize(SocketBoxMessaging messaging, SocketBoxCluster cluster) {
-		this.messaging = messaging;
-		this.cluster = cluster;
+	/**
+	 * Look up the messaging and the cluster view when they are first used, so that the
+	 * handler and the beans that SocketBox builds around it may refer to each other.
+	 * @param beanFactory the bean factory that created this handler
+	 */
+	@Override
+	public final void setBeanFactory(BeanFactory beanFactory) {
+		this.messaging = beanFactory.getBeanProvider(SocketBoxMessaging.class);
+		this.cluster = beanFactory.getBeanProvider(SocketBoxCluster.class);
 	}
 
 }

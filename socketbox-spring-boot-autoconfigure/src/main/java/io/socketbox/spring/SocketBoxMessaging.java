@@ -7,6 +7,11 @@ import java.util.concurrent.CompletableFuture;
  * Sends messages to WebSocket connections anywhere in the cluster. Inject it into any
  * bean: a scheduled task, a controller or a listener. Payloads that are not
  * {@link String Strings} are written as JSON.
+ * <p>
+ * In cluster mode the implementation is the internal {@code ClusterMessaging}: a
+ * broadcast leaves the node in its {@code broadcast} method, numbered once and queued on
+ * the channel of every peer. A single node uses {@code SingleNodeMessaging}. The path of
+ * each kind of message is drawn in {@code docs/architecture.md}.
  */
 public interface SocketBoxMessaging {
 

@@ -4,12 +4,12 @@ import java.util.Locale;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import io.socketbox.spring.LocalConnections;
+import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.cache.CacheProvider;
-import io.socketbox.spring.cluster.ClusterMembership;
-import io.socketbox.spring.cluster.ClusterMessaging;
-import io.socketbox.spring.cluster.ClusterNode;
-import io.socketbox.spring.cluster.LocalNode;
+import io.socketbox.spring.internal.cluster.ClusterMembership;
+import io.socketbox.spring.internal.cluster.ClusterMessaging;
+import io.socketbox.spring.internal.cluster.ClusterNode;
+import io.socketbox.spring.internal.LocalNode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -6,7 +6,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.ClusterOperation;
 import io.socketbox.spring.ClusterOperations;
-import io.socketbox.spring.cluster.LocalNode;
+import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
 import io.socketbox.spring.internal.cluster.ClusterOperationRegistry;
 import io.socketbox.spring.internal.cluster.ClusterOperationThreads;

@@ -2,7 +2,7 @@ package io.socketbox.spring.autoconfigure;
 
 import java.time.Duration;
 
-import io.socketbox.spring.cluster.ClusterNode;
+import io.socketbox.spring.internal.cluster.ClusterNode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

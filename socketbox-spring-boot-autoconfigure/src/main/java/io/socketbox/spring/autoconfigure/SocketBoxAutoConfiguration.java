@@ -6,19 +6,19 @@ import java.util.stream.Stream;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import io.socketbox.spring.ConnectionLimitInterceptor;
-import io.socketbox.spring.LocalConnections;
-import io.socketbox.spring.SingleNodeCluster;
-import io.socketbox.spring.SingleNodeMessaging;
+import io.socketbox.spring.internal.ConnectionLimitInterceptor;
+import io.socketbox.spring.internal.LocalConnections;
+import io.socketbox.spring.internal.SingleNodeCluster;
+import io.socketbox.spring.internal.SingleNodeMessaging;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
-import io.socketbox.spring.SocketBoxWebSocketHandler;
+import io.socketbox.spring.internal.SocketBoxWebSocketHandler;
 import io.socketbox.spring.cluster.EcsNodeNameResolver;
 import io.socketbox.spring.cluster.EnvironmentVariableNodeNameResolver;
 import io.socketbox.spring.cluster.KubernetesNodeNameResolver;
 import io.socketbox.spring.cluster.LocalAddressNodeNameResolver;
-import io.socketbox.spring.cluster.LocalNode;
+import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.cluster.NodeNameResolver;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -100,13 +100,12 @@ public final class SocketBoxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SocketBoxWebSocketHandler socketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxMessaging messaging,
-			SocketBoxCluster cluster, LocalConnections connections, SocketBoxProperties properties) {
+	SocketBoxWebSocketHandler socketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
+			LocalConnections connections, SocketBoxProperties properties) {
 		SocketBoxWebSocketHandler.Limits limits = new SocketBoxWebSocketHandler.Limits(
 				(int) properties.getSendTimeLimit().toMillis(), (int) properties.getSendBufferSizeLimit().toBytes(),
 				(int) properties.getMaxTextMessageSize().toBytes());
-		return new SocketBoxWebSocketHandler(handler, messaging, cluster, connections, limits,
-				properties.isDebugMode());
+		return new SocketBoxWebSocketHandler(handler, cluster, connections, limits, properties.isDebugMode());
 	}
 
 	static Function<Object, String> payloadWriter(ObjectProvider<JsonMapper> jsonMapper) {

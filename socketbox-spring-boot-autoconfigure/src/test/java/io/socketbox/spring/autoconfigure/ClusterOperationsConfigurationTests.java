@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.socketbox.spring.ClusterCallResult;
 import io.socketbox.spring.ClusterOperation;
 import io.socketbox.spring.ClusterOperations;
-import io.socketbox.spring.cluster.LocalNode;
+import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
 import io.socketbox.spring.internal.cluster.ClusterOperationRegistry;
 

@@ -2,7 +2,7 @@ package io.socketbox.spring.autoconfigure;
 
 import java.time.Duration;
 
-import io.socketbox.spring.cluster.ClusterNode;
+import io.socketbox.spring.internal.cluster.ClusterNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -8,26 +8,26 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.socketbox.spring.ClusterMember;
-import io.socketbox.spring.LocalConnections;
+import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.SendResult;
-import io.socketbox.spring.SingleNodeCluster;
-import io.socketbox.spring.SingleNodeMessaging;
+import io.socketbox.spring.internal.SingleNodeCluster;
+import io.socketbox.spring.internal.SingleNodeMessaging;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.SocketBoxStatistics;
-import io.socketbox.spring.SocketBoxWebSocketHandler;
+import io.socketbox.spring.internal.SocketBoxWebSocketHandler;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.cache.FileSystemCacheProvider;
 import io.socketbox.spring.cache.InMemoryCacheProvider;
 import io.socketbox.spring.cache.JdbcCacheProvider;
 import io.socketbox.spring.cache.RedisCacheProvider;
 import io.socketbox.spring.cache.SpringCacheProvider;
-import io.socketbox.spring.cluster.ClusterMembership;
-import io.socketbox.spring.cluster.ClusterMessaging;
-import io.socketbox.spring.cluster.ClusterNode;
-import io.socketbox.spring.cluster.LocalNode;
+import io.socketbox.spring.internal.cluster.ClusterMembership;
+import io.socketbox.spring.internal.cluster.ClusterMessaging;
+import io.socketbox.spring.internal.cluster.ClusterNode;
+import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.cluster.NodeNameResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -542,9 +542,8 @@ class SocketBoxAutoConfigurationTests {
 	static class UserWebSocketHandlerConfiguration {
 
 		@Bean
-		SocketBoxWebSocketHandler userWebSocketHandler(TestHandler handler, SocketBoxMessaging messaging,
-				SocketBoxCluster cluster) {
-			return new SocketBoxWebSocketHandler(handler, messaging, cluster, new LocalConnections(),
+		SocketBoxWebSocketHandler userWebSocketHandler(TestHandler handler, SocketBoxCluster cluster) {
+			return new SocketBoxWebSocketHandler(handler, cluster, new LocalConnections(),
 					new SocketBoxWebSocketHandler.Limits(1000, 1024, 1024), false);
 		}
 

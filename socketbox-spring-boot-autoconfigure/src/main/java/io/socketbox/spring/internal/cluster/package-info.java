@@ -1,5 +1,6 @@
 /**
- * Internal; not an API. Cluster operations: discovery, invocation and the wire format.
+ * The cluster side of a node: membership, the peer protocol, links, channels and
+ * cluster operations. Internal to SocketBox, not an API: it may change in any release.
  */
 @NullMarked
 package io.socketbox.spring.internal.cluster;

@@ -1,0 +1,372 @@
+package io.socketbox.spring.internal;
+
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The outbound queue of one connection, and its only writer. Senders (a broadcast, a
+ * direct send, the thread that reads a peer link, a REST request) add a message and
+ * return; one write at a time runs on the container's asynchronous send, and the next
+ * message leaves when it completes, so order is kept and no sender ever waits for the
+ * client.
+ * <p>
+ * The queue is bounded, as Spring's {@code ConcurrentWebSocketSessionDecorator} bounds
+ * its buffer: a message that would make more than the send buffer size limit wait, or
+ * that arrives while a write has taken longer than the send time limit, cuts the
+ * connection off instead (as does a write that fails or that the container times out).
+ * Messages from elsewhere in the cluster are held until the application's
+ * {@code onConnect} has returned, so that what it sends arrives first.
+ */
+final class ConnectionOutbox {
+
+	private final LocalConnection connection;
+
+	private final TextSender sender;
+
+	private final Limits limits;
+
+	private final Listener listener;
+
+	private final Object lock = new Object();
+
+	private @Nullable ArrayDeque<OutboundText> queue;
+
+	private long queuedBytes;
+
+	private @Nullable ArrayDeque<OutboundText> held;
+
+	private boolean open;
+
+	private boolean writing;
+
+	private long writeStartedAt;
+
+	private boolean closed;
+
+	private @Nullable CloseStatus closeWhenWritten;
+
+	private boolean abortWhenWritten;
+
+	ConnectionOutbox(LocalConnection connection, TextSender sender, Limits limits, Listener listener) {
+		this.connection = connection;
+		this.sender = sender;
+		this.limits = limits;
+		this.listener = listener;
+	}
+
+	/**
+	 * Queue a message after everything queued before it.
+	 * @return whether the message was taken; {@code false} if the connection is closed
+	 * or was cut off by this message
+	 */
+	boolean send(OutboundText message) {
+		return offer(message, false);
+	}
+
+	/**
+	 * Queue a message from elsewhere: held until {@link #open()} if that has not been
+	 * called yet.
+	 * @return whether the message was taken
+	 */
+	boolean deliver(OutboundText message) {
+		return offer(message, true);
+	}
+
+	private boolean offer(OutboundText message, boolean holdUntilOpen) {
+		OutboundText first = null;
+		CutReason cut = null;
+		synchronized (this.lock) {
+			if (this.closed || this.closeWhenWritten != null) {
+				return false;
+			}
+			boolean hold = holdUntilOpen && !this.open;
+			if (this.writing && System.nanoTime() - this.writeStartedAt > this.limits.sendTimeLimitNanos()) {
+				cut = CutReason.SEND_TIME_LIMIT;
+			}
+			else if ((this.writing || hold) && this.queuedBytes + message.size() > this.limits.bufferLimitBytes()) {
+				cut = CutReason.SEND_BUFFER_LIMIT;
+			}
+			else if (hold) {
+				held().add(message);
+				this.queuedBytes += message.size();
+			}
+			else if (this.writing) {
+				queue().add(message);
+				this.queuedBytes += message.size();
+			}
+			else {
+				first = message;
+				startWrite();
+			}
+			if (cut != null) {
+				discardLocked();
+				// A write in progress is left to end (its own time limit bounds it): closing
+				// under it makes Tomcat fail the rest of the message on its own thread
+				this.abortWhenWritten = this.writing;
+			}
+		}
+		if (cut != null) {
+			this.listener.cut(this.connection, cut, null, !this.abortWhenWritten);
+			return false;
+		}
+		if (first != null) {
+			write(first);
+		}
+		return true;
+	}
+
+	/**
+	 * Mark the connection open, after {@code onConnect}: what was held follows what
+	 * {@code onConnect} sent.
+	 */
+	void open() {
+		OutboundText first = null;
+		synchronized (this.lock) {
+			this.open = true;
+			if (this.held != null) {
+				queue().addAll(this.held);
+				this.held = null;
+			}
+			if (!this.writing && !this.closed && this.queue != null && !this.queue.isEmpty()) {
+				first = pollLocked();
+				startWrite();
+			}
+		}
+		if (first != null) {
+			write(first);
+		}
+	}
+
+	/**
+	 * Close the connection once everything queued has been written.
+	 */
+	void close(CloseStatus status) {
+		boolean now;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			now = !this.writing;
+			if (now) {
+				discardLocked();
+			}
+			else if (this.closeWhenWritten == null) {
+				this.closeWhenWritten = status;
+			}
+		}
+		if (now) {
+			this.listener.close(this.connection, status);
+		}
+	}
+
+	/**
+	 * Forget what is queued: the connection has closed.
+	 */
+	void discard() {
+		synchronized (this.lock) {
+			discardLocked();
+		}
+	}
+
+	private void discardLocked() {
+		this.closed = true;
+		this.queue = null;
+		this.held = null;
+		this.queuedBytes = 0;
+	}
+
+	private ArrayDeque<OutboundText> queue() {
+		if (this.queue == null) {
+			this.queue = new ArrayDeque<>(4);
+		}
+		return this.queue;
+	}
+
+	private ArrayDeque<OutboundText> held() {
+		if (this.held == null) {
+			this.held = new ArrayDeque<>(4);
+		}
+		return this.held;
+	}
+
+	private void startWrite() {
+		this.writing = true;
+		this.writeStartedAt = System.nanoTime();
+	}
+
+	private OutboundText pollLocked() {
+		OutboundText next = this.queue.poll();
+		this.queuedBytes -= next.size();
+		return next;
+	}
+
+	/**
+	 * Write messages until one does not complete at once; its completion goes on from
+	 * there. A loop rather than a call from each completion, so that writes that
+	 * complete at once do not grow the stack.
+	 */
+	private void write(OutboundText message) {
+		OutboundText next = message;
+		while (next != null) {
+			Completion completion = new Completion();
+			this.sender.send(next.text(), completion);
+			if (!completion.completedBeforeReturn()) {
+				return;
+			}
+			if (completion.failure != null) {
+				failed(completion.failure);
+				return;
+			}
+			next = next();
+		}
+	}
+
+	private @Nullable OutboundText next() {
+		CloseStatus close = null;
+		boolean abort;
+		synchronized (this.lock) {
+			if (!this.closed && this.queue != null && !this.queue.isEmpty()) {
+				this.writeStartedAt = System.nanoTime();
+				return pollLocked();
+			}
+			this.writing = false;
+			abort = this.abortWhenWritten;
+			this.abortWhenWritten = false;
+			if (!this.closed && this.closeWhenWritten != null) {
+				close = this.closeWhenWritten;
+				discardLocked();
+			}
+		}
+		if (abort) {
+			this.listener.abort(this.connection);
+		}
+		if (close != null) {
+			this.listener.close(this.connection, close);
+		}
+		return null;
+	}
+
+	private void failed(Throwable failure) {
+		boolean wasClosed;
+		synchronized (this.lock) {
+			this.writing = false;
+			this.abortWhenWritten = false;
+			wasClosed = this.closed;
+			discardLocked();
+		}
+		if (!wasClosed) {
+			this.listener.cut(this.connection,
+					(failure instanceof SocketTimeoutException) ? CutReason.SEND_TIME_LIMIT : CutReason.SEND_FAILED,
+					failure, true);
+		}
+		else {
+			this.listener.abort(this.connection);
+		}
+	}
+
+	/**
+	 * The outcome of one write, which may arrive before or after the call that started
+	 * it returns.
+	 */
+	private final class Completion implements Consumer<@Nullable Throwable> {
+
+		private static final int PENDING = 0;
+
+		private static final int RETURNED = 1;
+
+		private static final int COMPLETED = 2;
+
+		private final AtomicInteger state = new AtomicInteger();
+
+		private volatile @Nullable Throwable failure;
+
+		@Override
+		public void accept(@Nullable Throwable failure) {
+			this.failure = failure;
+			if (!this.state.compareAndSet(PENDING, COMPLETED)) {
+				// The call has returned: go on from here
+				if (failure != null) {
+					failed(failure);
+				}
+				else {
+					OutboundText next = next();
+					if (next != null) {
+						write(next);
+					}
+				}
+			}
+		}
+
+		boolean completedBeforeReturn() {
+			return !this.state.compareAndSet(PENDING, RETURNED);
+		}
+
+	}
+
+	/**
+	 * Why a connection was cut off.
+	 */
+	enum CutReason {
+
+		/** A write took longer than the send time limit. */
+		SEND_TIME_LIMIT("send time limit exceeded"),
+
+		/** More than the send buffer size limit waited for the client. */
+		SEND_BUFFER_LIMIT("send buffer size limit exceeded"),
+
+		/** A write failed. */
+		SEND_FAILED("send failed");
+
+		private final String description;
+
+		CutReason(String description) {
+			this.description = description;
+		}
+
+		String description() {
+			return this.description;
+		}
+
+	}
+
+	/**
+	 * The limits of an outbox.
+	 *
+	 * @param sendTimeLimitNanos how long one write may take
+	 * @param bufferLimitBytes how many bytes may wait
+	 */
+	record Limits(long sendTimeLimitNanos, long bufferLimitBytes) {
+
+	}
+
+	/**
+	 * Told when a connection must be closed.
+	 */
+	interface Listener {
+
+		/**
+		 * The connection was cut off: nothing more is sent to it.
+		 * @param abort whether to close it now, without waiting for the client; if
+		 * not, {@link #abort} follows once the write in progress has ended
+		 */
+		void cut(LocalConnection connection, CutReason reason, @Nullable Throwable failure, boolean abort);
+
+		/**
+		 * Close a connection that was cut off at once, without waiting for the client.
+		 */
+		void abort(LocalConnection connection);
+
+		/**
+		 * Everything queued before a close was written: close the connection.
+		 */
+		void close(LocalConnection connection, CloseStatus status);
+
+	}
+
+}

@@ -1,0 +1,278 @@
+package io.socketbox.spring.internal;
+
+import java.security.Principal;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.LifecyclePhases;
+import io.socketbox.spring.SocketBoxConnection;
+import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxStatistics;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The open connections of this node, by id. Sending to a connection puts the message
+ * in that connection's bounded outbound queue and returns: a client that stops reading
+ * is cut off at its limit, and counted, while no other connection, peer link or caller
+ * waits for it.
+ * <p>
+ * It stops last of SocketBox's lifecycle beans ({@link LifecyclePhases#CONNECTIONS}),
+ * once no browser connects and the cluster has delivered what peers sent: then it
+ * closes every connection with {@link CloseStatus#GOING_AWAY}, each after what is
+ * queued for it.
+ * <p>
+ * Internal to SocketBox, public for the auto-configuration and the {@code cluster}
+ * package; applications send through {@link SocketBoxMessaging} and read figures from
+ * {@link SocketBoxMessaging#getStatistics()}.
+ */
+public final class LocalConnections implements SmartLifecycle, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(LocalConnections.class);
+
+	private final Map<String, LocalConnection> connections = new ConcurrentHashMap<>();
+
+	private final Collection<SocketBoxConnection> view = Collections.unmodifiableCollection(this.connections.values());
+
+	private final ExecutorService executor = Executors
+		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
+
+	private final AtomicLong slowClientsClosed = new AtomicLong();
+
+	private final AtomicLong failedClientsClosed = new AtomicLong();
+
+	private volatile boolean running;
+
+	private final ConnectionOutbox.Listener outboxListener = new ConnectionOutbox.Listener() {
+
+		@Override
+		public void cut(LocalConnection connection, ConnectionOutbox.CutReason reason,
+				@Nullable Throwable failure, boolean abort) {
+			cutOff(connection, reason, failure);
+			if (abort) {
+				abort(connection);
+			}
+		}
+
+		@Override
+		public void abort(LocalConnection connection) {
+			// Off the sender's thread: a close waits briefly for a write in progress
+			LocalConnections.this.executor.execute(() -> Sessions.closeNow(connection.session(),
+					CloseStatus.SESSION_NOT_RELIABLE));
+		}
+
+		@Override
+		public void close(LocalConnection connection, CloseStatus status) {
+			closeSession(connection, status);
+		}
+
+	};
+
+	private static CustomizableThreadFactory daemon(CustomizableThreadFactory threadFactory) {
+		threadFactory.setDaemon(true);
+		return threadFactory;
+	}
+
+	void add(LocalConnection connection) {
+		this.connections.put(connection.getId(), connection);
+	}
+
+	boolean remove(LocalConnection connection) {
+		return this.connections.remove(connection.getId(), connection);
+	}
+
+	/**
+	 * Runs the blocking sends of containers without an asynchronous one, and the closing
+	 * of connections that were cut off.
+	 */
+	Executor executor() {
+		return this.executor;
+	}
+
+	ConnectionOutbox.Listener outboxListener() {
+		return this.outboxListener;
+	}
+
+	/**
+	 * Return the open connections.
+	 * @return an unmodifiable live view
+	 */
+	public Collection<SocketBoxConnection> getAll() {
+		return this.view;
+	}
+
+	/**
+	 * Return the number of open connections.
+	 * @return the count
+	 */
+	public int size() {
+		return this.connections.size();
+	}
+
+	/**
+	 * Return how many clients were cut off because they did not read fast enough: a
+	 * write took longer than the send time limit, or more than the send buffer size
+	 * limit waited for them.
+	 * @return the number since start
+	 */
+	public long getSlowClientsClosed() {
+		return this.slowClientsClosed.get();
+	}
+
+	/**
+	 * Return how many clients were cut off because a write to them failed.
+	 * @return the number since start
+	 */
+	long getFailedClientsClosed() {
+		return this.failedClientsClosed.get();
+	}
+
+	/**
+	 * Return the figures of this node, with the given number of messages dropped
+	 * elsewhere.
+	 * @param droppedMessages the messages for other nodes dropped since start
+	 * @return the figures as they are now
+	 */
+	public SocketBoxStatistics statistics(long droppedMessages) {
+		return new SocketBoxStatistics(size(), droppedMessages, getSlowClientsClosed(), getFailedClientsClosed());
+	}
+
+	/**
+	 * Queue a message for one connection of this node, after {@code onConnect} if that
+	 * has not returned yet.
+	 * @param id the connection id
+	 * @param message the message
+	 * @return whether the connection exists and took the message
+	 */
+	public boolean send(String id, OutboundText message) {
+		LocalConnection connection = this.connections.get(id);
+		return connection != null && connection.deliver(message);
+	}
+
+	/**
+	 * Queue a message for a connection of this node at once, registered or not; what
+	 * {@code onConnect} sends goes this way.
+	 * @param connection the connection
+	 * @param message the message
+	 * @return whether the connection took it
+	 */
+	public boolean send(SocketBoxConnection connection, OutboundText message) {
+		return connection instanceof LocalConnection local && local.send(message);
+	}
+
+	/**
+	 * Queue a message for every connection of this node.
+	 * @param message the message
+	 * @return the number of connections that took it
+	 */
+	public int broadcast(OutboundText message) {
+		int count = 0;
+		for (LocalConnection connection : this.connections.values()) {
+			if (connection.deliver(message)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Queue a message for every connection of this node whose principal has the given
+	 * name.
+	 * @param user the principal name
+	 * @param message the message
+	 * @return the number of connections that took it
+	 */
+	public int sendToUser(String user, OutboundText message) {
+		int count = 0;
+		for (LocalConnection connection : this.connections.values()) {
+			Principal principal = connection.getPrincipal();
+			if (principal != null && user.equals(principal.getName()) && connection.deliver(message)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Mark a connection open after {@code onConnect}, sending what was held for it.
+	 * @param connection the connection
+	 */
+	void open(LocalConnection connection) {
+		connection.open();
+	}
+
+	/**
+	 * Close every connection, each after what is queued for it.
+	 * @param status the close status
+	 */
+	void closeAll(CloseStatus status) {
+		for (LocalConnection connection : this.connections.values()) {
+			connection.close(status);
+		}
+	}
+
+	private void cutOff(LocalConnection connection, ConnectionOutbox.CutReason reason,
+			@Nullable Throwable failure) {
+		remove(connection);
+		if (reason == ConnectionOutbox.CutReason.SEND_FAILED) {
+			this.failedClientsClosed.incrementAndGet();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Closing " + connection + ": " + reason.description()
+						+ ((failure != null) ? " (" + failure + ")" : ""));
+			}
+		}
+		else {
+			this.slowClientsClosed.incrementAndGet();
+			logger.info("Closing " + connection + ": " + reason.description());
+		}
+	}
+
+	private void closeSession(LocalConnection connection, CloseStatus status) {
+		try {
+			connection.session().close(status);
+		}
+		catch (Exception ex) {
+			// The transport is already gone: nothing left to close
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		closeAll(CloseStatus.GOING_AWAY);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return LifecyclePhases.CONNECTIONS;
+	}
+
+	@Override
+	public void destroy() {
+		this.executor.shutdown();
+	}
+
+}

@@ -1,0 +1,231 @@
+package io.socketbox.spring.internal;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.LifecyclePhases;
+import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.SocketBoxConnection;
+import io.socketbox.spring.SocketBoxHandler;
+import io.socketbox.spring.SocketBoxMessaging;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * The {@link org.springframework.web.socket.WebSocketHandler} that SocketBox registers
+ * for browsers. It gives each session a cluster-unique id and a bounded outbound queue
+ * of its own, keeps it in {@link LocalConnections} and calls the application's
+ * {@link SocketBoxHandler}.
+ * <p>
+ * It stops first of SocketBox's lifecycle beans
+ * ({@link LifecyclePhases#BROWSER_ENDPOINT}): from then on its
+ * {@link #getHandshakeInterceptor() interceptor} refuses browsers with {@code 503}, while
+ * the connections that are open stay open until {@link LocalConnections} closes them.
+ * <p>
+ * Internal to SocketBox, public for the auto-configuration, which registers it.
+ */
+public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(SocketBoxWebSocketHandler.class);
+
+	private static final String CONNECTION_ATTRIBUTE = SocketBoxConnection.class.getName();
+
+	private final SocketBoxHandler handler;
+
+	private final LocalConnections connections;
+
+	private final String connectionIdPrefix;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final Limits limits;
+
+	private final ConnectionOutbox.Limits outboxLimits;
+
+	private final PartialTextMessages partialMessages;
+
+	private final boolean debug;
+
+	private final HandshakeInterceptor refuseWhileStopped = new RefuseWhileStopped();
+
+	private volatile boolean running;
+
+	/**
+	 * Create a new handler.
+	 * @param handler the application's handler
+	 * @param cluster this node's view of the cluster
+	 * @param connections where to keep the open connections
+	 * @param limits the limits of each connection
+	 * @param debug whether to log each connection at INFO
+	 */
+	public SocketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
+			LocalConnections connections, Limits limits, boolean debug) {
+		this.handler = handler;
+		this.connections = connections;
+		this.connectionIdPrefix = cluster.getNodeId() + ".";
+		this.limits = limits;
+		this.outboxLimits = new ConnectionOutbox.Limits(
+				TimeUnit.MILLISECONDS.toNanos(limits.sendTimeLimitMillis()), limits.sendBufferSizeLimit());
+		this.partialMessages = new PartialTextMessages(limits.maxTextMessageSize());
+		this.debug = debug;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		if (!this.running) {
+			// Upgraded while the handler stopped
+			Sessions.closeNow(session, CloseStatus.SERVICE_RESTARTED);
+			return;
+		}
+		this.partialMessages.configure(session);
+		SendTimeouts.apply(session, this.limits.sendTimeLimitMillis());
+		LocalConnection connection = new LocalConnection(
+				this.connectionIdPrefix + this.sequence.incrementAndGet(), session,
+				TextSender.forSession(session, this.connections.executor(), this.limits.sendTimeLimitMillis()),
+				this.outboxLimits, this.connections.outboxListener());
+		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
+		log("Connected " + connection + " from " + session.getRemoteAddress());
+		// Registered first, so that a client that has seen what onConnect sent misses no
+		// broadcast; messages from elsewhere are held until onConnect has returned
+		this.connections.add(connection);
+		try {
+			this.handler.onConnect(connection);
+		}
+		finally {
+			this.connections.open(connection);
+		}
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+		LocalConnection connection = getConnection(session);
+		if (connection != null) {
+			String payload = this.partialMessages.add(session, message);
+			if (payload != null) {
+				this.handler.onMessage(payload, connection);
+			}
+		}
+	}
+
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) throws Exception {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Transport error on " + getConnection(session) + ": " + exception.getMessage());
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		LocalConnection connection = getConnection(session);
+		if (connection != null) {
+			this.connections.remove(connection);
+			connection.discard();
+			log("Closed " + connection + " with " + status);
+			this.handler.onClose(connection, status);
+		}
+	}
+
+	private @Nullable LocalConnection getConnection(WebSocketSession session) {
+		return (LocalConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
+	}
+
+	private void log(String message) {
+		if (this.debug) {
+			logger.info(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
+	}
+
+	/**
+	 * Return the interceptor that refuses browsers with {@code 503 Service Unavailable}
+	 * while this handler is not running, for the endpoint of this handler.
+	 * @return the interceptor
+	 */
+	public HandshakeInterceptor getHandshakeInterceptor() {
+		return this.refuseWhileStopped;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Stop accepting browsers. Open connections are closed later, by
+	 * {@link LocalConnections}, once the cluster has stopped.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return LifecyclePhases.BROWSER_ENDPOINT;
+	}
+
+	/**
+	 * The limits of each browser connection.
+	 *
+	 * @param sendTimeLimitMillis how long a send may block before the connection is cut
+	 * off
+	 * @param sendBufferSizeLimit how many bytes may wait to be sent before the connection
+	 * is cut off
+	 * @param maxTextMessageSize the largest text message accepted from a client
+	 */
+	public record Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize) {
+
+	}
+
+	/**
+	 * Refuses the upgrade before a session exists, while the handler is not running.
+	 */
+	private final class RefuseWhileStopped implements HandshakeInterceptor {
+
+		@Override
+		public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+				WebSocketHandler wsHandler, Map<String, Object> attributes) {
+			if (SocketBoxWebSocketHandler.this.running) {
+				return true;
+			}
+			ConnectionLimitInterceptor.refuse(response);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Refused a connection to " + request.getURI().getPath() + " with 503: stopped");
+			}
+			return false;
+		}
+
+		@Override
+		public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+				@Nullable Exception exception) {
+		}
+
+	}
+
+}

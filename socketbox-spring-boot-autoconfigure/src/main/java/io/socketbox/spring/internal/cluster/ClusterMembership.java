@@ -1,0 +1,351 @@
+package io.socketbox.spring.internal.cluster;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.ClusterMember;
+import io.socketbox.spring.LifecyclePhases;
+import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.cache.CacheContentException;
+import io.socketbox.spring.internal.LocalNode;
+import io.socketbox.spring.internal.cluster.MemberTable.Registration;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * This node's membership of the cluster: the {@link SocketBoxCluster} view, and the
+ * lifecycle that joins and leaves. While running, it refreshes this node's registration
+ * in the shared cache and reads the other members' there ({@link MemberRegistry}, on a
+ * thread of its own, since cache calls may block for as long as the cache client's
+ * timeout), notes their signs of life and expires the silent ones ({@link MemberTable}),
+ * tells peers which members it has live links to, and links to the members it dials
+ * ({@link Dialer}), on every refresh and every heartbeat.
+ * <p>
+ * Routing follows the links, not the cache: a member with a live link stays a member
+ * while the cache is unreachable or flushed. A cache key that holds something else is
+ * repaired or skipped by the {@link MemberRegistry}, and never taken for an outage.
+ * <p>
+ * Stopping does not block the caller: this node deregisters on the cache's thread, tells
+ * its peers that it leaves after everything queued for them, waits up to the drain
+ * timeout for them to confirm all of it, then closes the links.
+ */
+public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ClusterMembership.class);
+
+	/**
+	 * How often a stopping node looks whether its peers have confirmed everything.
+	 */
+	private static final Duration CONFIRMATION_POLL_INTERVAL = Duration.ofMillis(10);
+
+	private final LocalNode localNode;
+
+	private final MemberRegistry memberRegistry;
+
+	private final MemberTable members;
+
+	private final Dialer dialer;
+
+	private final Peers peers;
+
+	private final ClusterMessaging messaging;
+
+	private final ReplyTimeouts replyTimeouts;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final ScheduledExecutorService registry;
+
+	private final Settings settings;
+
+	/**
+	 * The heartbeat counter of this node's registration; on the registry thread only.
+	 */
+	private long heartbeatCount;
+
+	/**
+	 * Whether the last refresh failed; on the registry thread only.
+	 */
+	private boolean cacheFailing;
+
+	private volatile @Nullable Tasks tasks;
+
+	private volatile boolean autoStartup = true;
+
+	ClusterMembership(LocalNode localNode, MemberRegistry memberRegistry, MemberTable members, Dialer dialer,
+			Peers peers, ClusterMessaging messaging, ReplyTimeouts replyTimeouts, ScheduledExecutorService scheduler,
+			ScheduledExecutorService registry, Settings settings) {
+		this.localNode = localNode;
+		this.memberRegistry = memberRegistry;
+		this.members = members;
+		this.dialer = dialer;
+		this.peers = peers;
+		this.messaging = messaging;
+		this.replyTimeouts = replyTimeouts;
+		this.scheduler = scheduler;
+		this.registry = registry;
+		this.settings = settings;
+	}
+
+	@Override
+	public String getNodeId() {
+		return this.localNode.getId();
+	}
+
+	@Override
+	public String getNodeName() {
+		return this.localNode.getName();
+	}
+
+	@Override
+	public boolean isEnabled() {
+		return true;
+	}
+
+	@Override
+	public List<ClusterMember> getMembers() {
+		return this.members.members()
+			.stream()
+			.map((member) -> new ClusterMember(member.id(), member.name(), linkState(member.id())))
+			.sorted(Comparator.comparing(ClusterMember::name).thenComparing(ClusterMember::id))
+			.toList();
+	}
+
+	private ClusterMember.LinkState linkState(String id) {
+		if (this.peers.isUp(id)) {
+			return ClusterMember.LinkState.UP;
+		}
+		return this.dialer.isDialing(id) ? ClusterMember.LinkState.CONNECTING : ClusterMember.LinkState.DOWN;
+	}
+
+	/**
+	 * Set whether this node joins the cluster when the application context starts.
+	 * @param autoStartup {@code false} to join only when {@link #start()} is called
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return LifecyclePhases.CLUSTER;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.tasks != null) {
+			return;
+		}
+		String prefix = this.settings.cachePrefix();
+		logger.info("Node " + this.localNode.getName() + " (" + this.localNode.getId() + ") joining cluster"
+				+ (prefix.isEmpty() ? "" : " with cache prefix '" + prefix + "'"));
+		long sweepPeriod = this.settings.replySweepPeriod().toNanos();
+		this.tasks = new Tasks(
+				this.registry.scheduleWithFixedDelay(this::refresh, 0, this.settings.refreshInterval().toNanos(),
+						TimeUnit.NANOSECONDS),
+				this.scheduler.scheduleWithFixedDelay(this::tick, this.settings.heartbeatInterval().toNanos(),
+						this.settings.heartbeatInterval().toNanos(), TimeUnit.NANOSECONDS),
+				this.scheduler.scheduleWithFixedDelay(() -> this.replyTimeouts.sweep(System.nanoTime()), sweepPeriod,
+						sweepPeriod, TimeUnit.NANOSECONDS));
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		leave().whenComplete((result, ex) -> callback.run());
+	}
+
+	@Override
+	public void stop() {
+		leave().join();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.tasks != null;
+	}
+
+	/**
+	 * Leave the cluster: deregister, send the leave notice after everything queued,
+	 * wait for the peers to confirm it, then close the links.
+	 * @return completed once the links are closed
+	 */
+	private synchronized CompletableFuture<Void> leave() {
+		Tasks running = this.tasks;
+		this.tasks = null;
+		if (running == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		running.refresh().cancel(false);
+		running.heartbeat().cancel(false);
+		// No new links while leaving; again at the end, for a refresh that was under way
+		this.dialer.clear();
+		// On the registry thread, so that it cannot race a refresh under way
+		return CompletableFuture.runAsync(this.memberRegistry::deregister, this.registry)
+			.orTimeout(this.settings.deregisterTimeout().toNanos(), TimeUnit.NANOSECONDS)
+			.exceptionally((ex) -> {
+				Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
+				logger.warn("Could not deregister from the cluster cache: " + cause);
+				return null;
+			})
+			.thenComposeAsync((ignored) -> {
+				this.messaging.leave();
+				return whenConfirmed(System.nanoTime() + this.settings.drainTimeout().toNanos());
+			}, this.scheduler)
+			.handle((result, ex) -> {
+				this.peers.closeAll(CloseStatus.GOING_AWAY);
+				this.members.clear();
+				this.dialer.clear();
+				running.replySweep().cancel(false);
+				return null;
+			});
+	}
+
+	/**
+	 * Return a future that completes once every peer has confirmed everything queued
+	 * for it, or at the deadline; looks on the scheduler, so that no thread waits.
+	 */
+	private CompletableFuture<Void> whenConfirmed(long deadline) {
+		CompletableFuture<Void> confirmed = new CompletableFuture<>();
+		pollConfirmed(deadline, confirmed);
+		return confirmed;
+	}
+
+	private void pollConfirmed(long deadline, CompletableFuture<Void> confirmed) {
+		if (this.peers.isFlushed() || System.nanoTime() - deadline >= 0) {
+			confirmed.complete(null);
+			return;
+		}
+		this.scheduler.schedule(() -> pollConfirmed(deadline, confirmed), CONFIRMATION_POLL_INTERVAL.toNanos(),
+				TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Check the links, send heartbeats and dial what is due; every heartbeat interval.
+	 */
+	private void tick() {
+		this.peers.tick();
+		this.dialer.dial(this.members.members());
+	}
+
+	/**
+	 * Refresh this node's registration, read the others, tell the peers and link to new
+	 * members; on the registry thread.
+	 */
+	void refresh() {
+		try {
+			this.memberRegistry.register(ownRegistration(++this.heartbeatCount), this.settings.registrationTimeToLive());
+			discover();
+			if (this.cacheFailing) {
+				this.cacheFailing = false;
+				logger.info("Cluster cache is reachable again; registration restored");
+			}
+		}
+		catch (CacheContentException ex) {
+			// Reached, but a key could not be repaired: not an outage
+			this.memberRegistry.unrepaired(ex);
+			expire();
+		}
+		catch (RuntimeException ex) {
+			cacheFailed(ex);
+			// Members with live links stay; the others expire as usual
+			expire();
+		}
+		String gossip = this.members.gossip(ownRegistration(this.heartbeatCount), this.peers::isUp);
+		if (gossip != null) {
+			this.messaging.gossip(gossip);
+		}
+		this.dialer.dial(this.members.members());
+	}
+
+	private Registration ownRegistration(long heartbeat) {
+		return new Registration(this.localNode.getId(), this.localNode.getName(), heartbeat);
+	}
+
+	private void cacheFailed(RuntimeException ex) {
+		if (!this.cacheFailing) {
+			this.cacheFailing = true;
+			String problem = CacheFailures.isUnreachable(ex) ? "is unreachable" : "failed";
+			logger.warn("Cluster cache " + problem + "; keeping the " + this.peers.upCount()
+					+ " live peer link(s) and retrying every " + this.settings.refreshInterval() + ": " + ex);
+		}
+	}
+
+	private void discover() {
+		for (String id : this.memberRegistry.memberIds()) {
+			if (id.equals(this.localNode.getId())) {
+				continue;
+			}
+			if (this.members.isDeparted(id)) {
+				forget(id);
+				continue;
+			}
+			Registration registration = this.memberRegistry.read(id);
+			if (registration != null) {
+				this.members.observe(registration, this.peers::isUp).forEach(this.peers::remove);
+			}
+			else if (!this.members.contains(id)) {
+				// A stale entry whose registration expired in the cache, or cannot be read
+				this.memberRegistry.remove(id);
+			}
+		}
+		expire();
+	}
+
+	private void expire() {
+		this.members.expire(this.peers::isUp).forEach(this::forget);
+	}
+
+	/**
+	 * Forget a member that expired or departed: close its channel and clear its entries
+	 * in the cache.
+	 */
+	private void forget(String id) {
+		this.peers.remove(id);
+		try {
+			this.memberRegistry.clear(id);
+			this.memberRegistry.remove(id);
+		}
+		catch (RuntimeException ex) {
+			// The cache is down; the entry expires there on its own
+		}
+	}
+
+	/**
+	 * Timing and naming of the membership.
+	 *
+	 * @param cachePrefix the prefix of every cache key
+	 * @param refreshInterval how often the registration is refreshed
+	 * @param registrationTimeToLive how long the cache keeps a registration that is not
+	 * refreshed
+	 * @param deregisterTimeout how long a stopping node waits for its deregistration
+	 * @param heartbeatInterval how often links are checked and heartbeats sent
+	 * @param drainTimeout how long a stopping node waits for its peers to confirm what
+	 * was queued for them
+	 * @param replySweepPeriod how often requests that wait for a reply are timed out
+	 */
+	record Settings(String cachePrefix, Duration refreshInterval, Duration registrationTimeToLive,
+			Duration deregisterTimeout, Duration heartbeatInterval, Duration drainTimeout, Duration replySweepPeriod) {
+
+	}
+
+	private record Tasks(ScheduledFuture<?> refresh, ScheduledFuture<?> heartbeat, ScheduledFuture<?> replySweep) {
+
+	}
+
+}

@@ -1,0 +1,296 @@
+package io.socketbox.spring.internal.cluster;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.SendResult;
+import io.socketbox.spring.SocketBoxConnection;
+import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxStatistics;
+import io.socketbox.spring.internal.LocalConnections;
+import io.socketbox.spring.internal.LocalNode;
+import io.socketbox.spring.internal.OutboundText;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+
+/**
+ * {@link SocketBoxMessaging} that delivers to local connections directly and to other
+ * nodes through their {@link PeerChannel channels}. A broadcast is serialized once and
+ * goes one hop to each peer, which delivers it locally and never forwards it. A direct
+ * send goes only to the node named in the connection id, which replies with the outcome.
+ */
+public final class ClusterMessaging implements SocketBoxMessaging {
+
+	private static final Log logger = LogFactory.getLog(ClusterMessaging.class);
+
+	private static final int LINK_LOST = PeerChannel.LINK_LOST;
+
+	private static final int TIMED_OUT = -2;
+
+	private static final int UNSENDABLE = -3;
+
+	private static final int QUEUED = 1;
+
+	private final LocalNode localNode;
+
+	private final LocalConnections connections;
+
+	private final Function<Object, String> payloadWriter;
+
+	private final Peers peers;
+
+	private final ReplyTimeouts replyTimeouts;
+
+	private final PeerDrops drops;
+
+	private final boolean debug;
+
+	private final EnvelopeCodec codec = new EnvelopeCodec();
+
+	private final Object sequenceLock = new Object();
+
+	private long sequence;
+
+	private final AtomicLong requestIds = new AtomicLong();
+
+	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
+
+	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
+			Peers peers, ReplyTimeouts replyTimeouts, PeerDrops drops, boolean debug) {
+		this.localNode = localNode;
+		this.connections = connections;
+		this.payloadWriter = payloadWriter;
+		this.peers = peers;
+		this.replyTimeouts = replyTimeouts;
+		this.drops = drops;
+		this.debug = debug;
+	}
+
+	@Override
+	public void broadcast(Object payload) {
+		OutboundText message = toMessage(payload);
+		// Peers first: queueing for them does not wait, and their connections need not
+		// wait for every write to the connections of this node
+		if (!this.peers.all().isEmpty()) {
+			sendToPeers(Envelope.broadcast(this.localNode.getId(), nextRequestId(), message.text()));
+		}
+		this.connections.broadcast(message);
+	}
+
+	@Override
+	public CompletableFuture<SendResult> send(String connectionId, Object payload) {
+		String nodeId = LocalNode.nodeIdOf(connectionId);
+		if (nodeId == null) {
+			return CompletableFuture.completedFuture(SendResult.UNKNOWN_CONNECTION);
+		}
+		OutboundText message = toMessage(payload);
+		if (nodeId.equals(this.localNode.getId())) {
+			boolean sent = this.connections.send(connectionId, message);
+			return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
+		}
+		String id = nextRequestId();
+		return request(nodeId, Envelope.send(this.localNode.getId(), id, connectionId, message.text()))
+			.thenApply(ClusterMessaging::toSendResult);
+	}
+
+	@Override
+	public CompletableFuture<SendResult> send(SocketBoxConnection connection, Object payload) {
+		boolean sent = this.connections.send(connection, toMessage(payload));
+		return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
+	}
+
+	@Override
+	public CompletableFuture<Integer> sendToUser(String user, Object payload) {
+		OutboundText message = toMessage(payload);
+		int local = this.connections.sendToUser(user, message);
+		List<CompletableFuture<Integer>> replies = new ArrayList<>();
+		for (PeerChannel channel : this.peers.all()) {
+			replies.add(request(channel.peerId(), Envelope.user(this.localNode.getId(), nextRequestId(), user, message.text())));
+		}
+		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+			.thenApply((ignored) -> local + replies.stream().mapToInt(CompletableFuture::join).filter((n) -> n > 0).sum());
+	}
+
+	@Override
+	public Collection<SocketBoxConnection> getLocalConnections() {
+		return this.connections.getAll();
+	}
+
+	@Override
+	public SocketBoxStatistics getStatistics() {
+		return this.connections.statistics(getDroppedMessages());
+	}
+
+	/**
+	 * Return how many messages for other nodes were dropped because their links stayed
+	 * down for longer than the resend window or their resend buffer was full.
+	 * @return the number of dropped messages since start
+	 */
+	public long getDroppedMessages() {
+		return this.drops.getDroppedMessages();
+	}
+
+	/**
+	 * Tell every peer that this node is leaving, after everything sent before.
+	 */
+	void leave() {
+		sendToPeers(Envelope.leave(this.localNode.getId()));
+	}
+
+	/**
+	 * Tell every peer which members this node has live links to.
+	 */
+	void gossip(String members) {
+		sendToPeers(Envelope.members(this.localNode.getId(), members));
+	}
+
+	/**
+	 * Handle a message from an authenticated peer, in the order the peer sent it: a
+	 * broadcast, a direct send, a send to a user, or the reply to one of this node's
+	 * direct sends.
+	 */
+	void onEnvelope(PeerLink link, Envelope envelope) {
+		if (this.debug) {
+			logger.info("Received " + envelope.type() + " " + envelope.id() + " from " + link.peerName()
+					+ ((envelope.target() != null) ? " for " + envelope.target() : ""));
+		}
+		switch (envelope.type()) {
+			case Envelope.BROADCAST -> {
+				if (envelope.payload() != null) {
+					this.connections.broadcast(OutboundText.of(envelope.payload()));
+				}
+			}
+			case Envelope.SEND -> {
+				boolean sent = envelope.target() != null && envelope.payload() != null
+						&& this.connections.send(envelope.target(), OutboundText.of(envelope.payload()));
+				reply(link, envelope, sent ? 1 : 0);
+			}
+			case Envelope.USER -> {
+				int count = (envelope.target() != null && envelope.payload() != null)
+						? this.connections.sendToUser(envelope.target(), OutboundText.of(envelope.payload())) : 0;
+				reply(link, envelope, count);
+			}
+			case Envelope.REPLY -> {
+				PendingReply pending = (envelope.id() != null) ? this.pendingReplies.get(envelope.id()) : null;
+				if (pending != null && pending.peerId().equals(link.peerId()) && envelope.count() != null) {
+					pending.future().complete(Math.max(0, envelope.count()));
+				}
+			}
+			default -> link.close(CloseStatus.POLICY_VIOLATION.withReason("Unknown frame type " + envelope.type()));
+		}
+	}
+
+	private void reply(PeerLink link, Envelope request, int count) {
+		if (request.id() != null) {
+			sendToPeer(link.peerId(), Envelope.reply(this.localNode.getId(), request.id(), count), null);
+		}
+	}
+
+	private CompletableFuture<Integer> request(String peerId, Envelope envelope) {
+		String id = envelope.id();
+		CompletableFuture<Integer> future = new CompletableFuture<>();
+		this.pendingReplies.put(id, new PendingReply(peerId, future));
+		future.whenComplete((count, ex) -> this.pendingReplies.remove(id));
+		this.replyTimeouts.add(future, TIMED_OUT);
+		if (this.debug) {
+			logger.info("Sending " + envelope.type() + " " + id + " to " + peerId + " for " + envelope.target());
+		}
+		int queued = sendToPeer(peerId, envelope, future);
+		if (queued != QUEUED) {
+			future.complete(queued);
+		}
+		return future;
+	}
+
+	/**
+	 * Number a frame and queue it for every peer. Numbering and queueing happen under
+	 * one lock so that every channel sees increasing sequence numbers.
+	 */
+	private void sendToPeers(Envelope envelope) {
+		synchronized (this.sequenceLock) {
+			PeerChannel.Outbound outbound = number(envelope, null);
+			if (outbound != null) {
+				for (PeerChannel channel : this.peers.all()) {
+					channel.enqueue(outbound);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Number a frame and queue it for one peer.
+	 * @return {@link #QUEUED}, {@link #LINK_LOST} or {@link #UNSENDABLE}
+	 */
+	private int sendToPeer(String peerId, Envelope envelope, @Nullable CompletableFuture<Integer> reply) {
+		PeerChannel channel = this.peers.get(peerId);
+		if (channel == null) {
+			return LINK_LOST;
+		}
+		synchronized (this.sequenceLock) {
+			PeerChannel.Outbound outbound = number(envelope, reply);
+			if (outbound == null) {
+				return UNSENDABLE;
+			}
+			return channel.enqueue(outbound) ? QUEUED : LINK_LOST;
+		}
+	}
+
+	/**
+	 * Give a frame the next sequence number and encode it, under the sequence lock. A
+	 * frame that cannot be encoded, or that is larger than a peer accepts, is dropped and
+	 * counted, never queued and never numbered, so it can never be sent again (a peer
+	 * would close the link on it, every time).
+	 * @return the frame, or {@code null} if it was dropped
+	 */
+	private PeerChannel.@Nullable Outbound number(Envelope envelope, @Nullable CompletableFuture<Integer> reply) {
+		long sequence = this.sequence + 1;
+		OutboundText frame;
+		try {
+			frame = this.codec.encode(envelope.withSequence(sequence));
+		}
+		catch (RuntimeException ex) {
+			this.drops.unencodable(envelope.type(), ex);
+			return null;
+		}
+		if (this.drops.isOversized(frame.text().length())) {
+			this.drops.oversized(envelope.type(), frame.text().length());
+			return null;
+		}
+		this.sequence = sequence;
+		return new PeerChannel.Outbound(sequence, new TextMessage(frame.text()), frame.size(), reply);
+	}
+
+	private static SendResult toSendResult(int count) {
+		return switch (count) {
+			case LINK_LOST -> SendResult.NODE_UNREACHABLE;
+			case TIMED_OUT -> SendResult.TIMED_OUT;
+			case UNSENDABLE -> SendResult.UNSENDABLE;
+			case 0 -> SendResult.UNKNOWN_CONNECTION;
+			default -> SendResult.DELIVERED;
+		};
+	}
+
+	private OutboundText toMessage(Object payload) {
+		return OutboundText.ofPayload(payload, this.payloadWriter);
+	}
+
+	private String nextRequestId() {
+		return this.localNode.getId() + "-" + this.requestIds.incrementAndGet();
+	}
+
+	private record PendingReply(String peerId, CompletableFuture<Integer> future) {
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package io.socketbox.spring.internal.cluster;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A frame on a peer link: versioned JSON with the origin node, a message id and a type.
+ *
+ * @param v the protocol version
+ * @param type the frame type
+ * @param origin the id of the node that sent the frame
+ * @param id the message id, or the id of the message an acknowledgement answers
+ * @param target the connection id or user name that a direct message is for
+ * @param payload the application message, already serialized
+ * @param count the number of connections reached, in an acknowledgement
+ * @param name the name of the sender, in a handshake
+ * @param nonce the sender's fresh nonce, in a handshake
+ * @param proof the sender's HMAC proof, in a handshake
+ * @param s the sender's sequence number of a data frame, increasing per origin
+ * @param ack the highest sequence number received from the other side, in a handshake
+ * or heartbeat
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable String id, @Nullable String target,
+		@Nullable String payload, @Nullable Integer count, @Nullable String name, @Nullable String nonce,
+		@Nullable String proof, @Nullable Long s, @Nullable Long ack) {
+
+	/**
+	 * The protocol version; 2 since links carry several envelopes per frame and the
+	 * node with the higher id dials. Nodes of other versions are refused.
+	 */
+	static final int VERSION = 2;
+
+	static final String CHALLENGE = "challenge";
+
+	static final String HELLO = "hello";
+
+	static final String WELCOME = "welcome";
+
+	static final String BROADCAST = "broadcast";
+
+	static final String SEND = "send";
+
+	static final String USER = "user";
+
+	static final String REPLY = "reply";
+
+	static final String HEARTBEAT = "hb";
+
+	static final String LEAVE = "leave";
+
+	static final String MEMBERS = "members";
+
+	static Envelope challenge(String origin, String name, String nonce) {
+		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
+	}
+
+	static Envelope hello(String origin, String name, String nonce, String proof, long ack) {
+		return new Envelope(VERSION, HELLO, origin, null, null, null, null, name, nonce, proof, null, ack);
+	}
+
+	static Envelope welcome(String origin, String proof, long ack) {
+		return new Envelope(VERSION, WELCOME, origin, null, null, null, null, null, null, proof, null, ack);
+	}
+
+	static Envelope broadcast(String origin, String id, String payload) {
+		return new Envelope(VERSION, BROADCAST, origin, id, null, payload, null, null, null, null, null, null);
+	}
+
+	static Envelope send(String origin, String id, String connectionId, String payload) {
+		return new Envelope(VERSION, SEND, origin, id, connectionId, payload, null, null, null, null, null, null);
+	}
+
+	static Envelope user(String origin, String id, String user, String payload) {
+		return new Envelope(VERSION, USER, origin, id, user, payload, null, null, null, null, null, null);
+	}
+
+	static Envelope reply(String origin, String id, int count) {
+		return new Envelope(VERSION, REPLY, origin, id, null, null, count, null, null, null, null, null);
+	}
+
+	static Envelope heartbeat(String origin, long ack) {
+		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack);
+	}
+
+	/**
+	 * Return this envelope with a sequence number.
+	 */
+	Envelope withSequence(long sequence) {
+		return new Envelope(this.v, this.type, this.origin, this.id, this.target, this.payload, this.count, this.name,
+				this.nonce, this.proof, sequence, this.ack);
+	}
+
+	static Envelope members(String origin, String members) {
+		return new Envelope(VERSION, MEMBERS, origin, null, null, members, null, null, null, null, null, null);
+	}
+
+	static Envelope leave(String origin) {
+		return new Envelope(VERSION, LEAVE, origin, null, null, null, null, null, null, null, null, null);
+	}
+
+	/**
+	 * Whether this is a data frame of this protocol version: one that carries a sequence
+	 * number and is delivered in order.
+	 */
+	boolean isData() {
+		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
+				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type);
+	}
+
+	boolean isHandshake() {
+		return CHALLENGE.equals(this.type) || HELLO.equals(this.type) || WELCOME.equals(this.type);
+	}
+
+}

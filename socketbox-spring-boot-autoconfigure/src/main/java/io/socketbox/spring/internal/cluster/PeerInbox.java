@@ -1,0 +1,104 @@
+package io.socketbox.spring.internal.cluster;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Takes what authenticated links bring: the links themselves, which it hands to their
+ * {@link PeerChannel channels} and makes members of, and their frames, which it checks
+ * and hands on in the order the peer sent them: acknowledgements to the channel, data
+ * frames to {@link ClusterMessaging}, and a leave notice or gossip to the
+ * {@link MemberTable}. Runs on the threads that read the links.
+ */
+final class PeerInbox {
+
+	private static final Log logger = LogFactory.getLog(PeerInbox.class);
+
+	private final Peers peers;
+
+	private final MemberTable members;
+
+	private final ClusterMessaging messaging;
+
+	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging) {
+		this.peers = peers;
+		this.members = members;
+		this.messaging = messaging;
+	}
+
+	/**
+	 * Take a link that has just been authenticated.
+	 * @param link the link
+	 * @param peerAcknowledged the highest sequence number the peer had received from
+	 * this node when the link was set up
+	 */
+	void linkUp(PeerLink link, long peerAcknowledged) {
+		this.peers.linkUp(link, peerAcknowledged);
+		this.members.linked(link.peerId(), link.peerName(), this.peers::isUp).forEach(this.peers::remove);
+		logger.info("Linked with " + link.peerName() + " (" + link.peerId() + ")");
+	}
+
+	/**
+	 * Forget a link that has closed.
+	 * @param link the link
+	 */
+	void linkDown(PeerLink link) {
+		if (this.peers.linkDown(link)) {
+			logger.info("Link with " + link.peerName() + " (" + link.peerId() + ") closed");
+		}
+	}
+
+	/**
+	 * Take a frame that arrived on an authenticated link.
+	 * @param link the link
+	 * @param envelope the frame
+	 * @return why the link must be closed, or {@code null}
+	 */
+	@Nullable String receive(PeerLink link, Envelope envelope) {
+		if (envelope.isHandshake() || !link.peerId().equals(envelope.origin())) {
+			return "Unexpected " + envelope.type() + " frame from " + envelope.origin();
+		}
+		PeerChannel channel = this.peers.get(link.peerId());
+		if (channel == null) {
+			// The peer left or expired while this frame was on its way
+			return null;
+		}
+		if (Envelope.HEARTBEAT.equals(envelope.type())) {
+			if (envelope.ack() != null) {
+				channel.acknowledged(envelope.ack());
+			}
+			return null;
+		}
+		if (!envelope.isData()) {
+			// Rejected before it takes a sequence number, so that it is never acknowledged
+			return "Unknown frame type " + envelope.type();
+		}
+		Long sequence = envelope.s();
+		if (sequence == null) {
+			return "Data frame " + envelope.type() + " without a sequence number";
+		}
+		if (!channel.receive(link, sequence, () -> deliver(link, envelope))) {
+			return "Frame " + sequence + " out of order on " + link;
+		}
+		return null;
+	}
+
+	private void deliver(PeerLink link, Envelope envelope) {
+		String peerId = link.peerId();
+		switch (envelope.type()) {
+			case Envelope.LEAVE -> {
+				String name = this.members.left(peerId);
+				this.peers.leave(peerId);
+				logger.info("Member " + ((name != null) ? name : peerId) + " left the cluster");
+			}
+			case Envelope.MEMBERS -> {
+				if (envelope.payload() != null) {
+					this.members.receiveGossip(peerId, envelope.payload(), this.peers::isUp).forEach(this.peers::remove);
+				}
+			}
+			default -> this.messaging.onEnvelope(link, envelope);
+		}
+	}
+
+}

@@ -1,0 +1,193 @@
+package io.socketbox.spring.internal;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link ConnectionOutbox}: one write at a time in order, held messages after
+ * what {@code onConnect} sent, and the limits that cut a connection off.
+ */
+class ConnectionOutboxTests {
+
+	private final ManualSender sender = new ManualSender();
+
+	private final RecordingListener listener = new RecordingListener();
+
+	private final LocalConnection connection = new LocalConnection("node.1", mock(WebSocketSession.class),
+			this.sender, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100), this.listener);
+
+	@Test
+	void writesOneMessageAtATimeInOrder() {
+		this.connection.open();
+		this.connection.deliver(text("a"));
+		this.connection.deliver(text("b"));
+		this.connection.deliver(text("c"));
+		assertThat(this.sender.started).containsExactly("a");
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "b");
+		this.sender.complete(null);
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "b", "c");
+		assertThat(this.sender.pending).isEmpty();
+	}
+
+	@Test
+	void writesThatCompleteAtOnceGoOnWithoutGrowingTheStack() {
+		this.sender.completeAtOnce = true;
+		this.connection.open();
+		for (int i = 0; i < 10_000; i++) {
+			assertThat(this.connection.deliver(text("m"))).isTrue();
+		}
+		assertThat(this.sender.started).hasSize(10_000);
+	}
+
+	@Test
+	void messagesFromElsewhereWaitUntilOnConnectHasReturned() {
+		this.connection.deliver(text("broadcast"));
+		this.connection.send(text("welcome"));
+		assertThat(this.sender.started).containsExactly("welcome");
+		this.connection.open();
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("welcome", "broadcast");
+	}
+
+	@Test
+	void moreThanTheBufferLimitWaitingCutsTheConnectionOff() {
+		this.connection.open();
+		// The first is being written; the second waits (60 bytes of 100); a third would make 120
+		assertThat(this.connection.deliver(text("x".repeat(60)))).isTrue();
+		assertThat(this.connection.deliver(text("x".repeat(60)))).isTrue();
+		assertThat(this.connection.deliver(text("x".repeat(60)))).isFalse();
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_BUFFER_LIMIT);
+		// Closed once the write in progress has ended, not under it
+		assertThat(this.listener.aborted).isZero();
+		this.sender.complete(null);
+		assertThat(this.listener.aborted).isOne();
+		assertThat(this.sender.started).hasSize(1);
+		assertThat(this.connection.deliver(text("later"))).isFalse();
+	}
+
+	@Test
+	void aMessageLargerThanTheLimitIsSentWhenNothingWaits() {
+		this.connection.open();
+		assertThat(this.connection.deliver(text("x".repeat(1000)))).isTrue();
+		assertThat(this.listener.cut).isEmpty();
+	}
+
+	@Test
+	void aWriteThatTimesOutCutsTheConnectionOff() {
+		this.connection.open();
+		this.connection.deliver(text("a"));
+		this.connection.deliver(text("b"));
+		this.sender.complete(new SocketTimeoutException());
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_TIME_LIMIT);
+		assertThat(this.listener.aborted).isOne();
+		assertThat(this.sender.started).containsExactly("a");
+	}
+
+	@Test
+	void aWriteThatFailsCutsOnlyThisConnection() {
+		this.connection.open();
+		this.connection.deliver(text("a"));
+		this.sender.complete(new IOException("Broken pipe"));
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_FAILED);
+	}
+
+	@Test
+	void closeWaitsForWhatIsQueued() {
+		this.connection.open();
+		this.connection.deliver(text("a"));
+		this.connection.deliver(text("b"));
+		this.connection.close(CloseStatus.GOING_AWAY);
+		assertThat(this.connection.deliver(text("after close"))).isFalse();
+		assertThat(this.listener.closed).isEmpty();
+		this.sender.complete(null);
+		assertThat(this.listener.closed).isEmpty();
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "b");
+		assertThat(this.listener.closed).containsExactly(CloseStatus.GOING_AWAY);
+	}
+
+	@Test
+	void closeOfAnIdleConnectionIsImmediate() {
+		this.connection.open();
+		this.connection.close(CloseStatus.NORMAL);
+		assertThat(this.listener.closed).containsExactly(CloseStatus.NORMAL);
+	}
+
+	private static OutboundText text(String text) {
+		return OutboundText.of(text);
+	}
+
+	/**
+	 * A sender whose writes complete when the test says so.
+	 */
+	private static final class ManualSender implements TextSender {
+
+		private final List<String> started = new ArrayList<>();
+
+		private final ArrayDeque<Consumer<@Nullable Throwable>> pending = new ArrayDeque<>();
+
+		private boolean completeAtOnce;
+
+		@Override
+		public void send(String text, Consumer<@Nullable Throwable> completion) {
+			this.started.add(text);
+			if (this.completeAtOnce) {
+				completion.accept(null);
+			}
+			else {
+				this.pending.add(completion);
+			}
+		}
+
+		void complete(@Nullable Throwable failure) {
+			this.pending.poll().accept(failure);
+		}
+
+	}
+
+	private static final class RecordingListener implements ConnectionOutbox.Listener {
+
+		private final List<ConnectionOutbox.CutReason> cut = new ArrayList<>();
+
+		private final List<CloseStatus> closed = new ArrayList<>();
+
+		private int aborted;
+
+		@Override
+		public void cut(LocalConnection connection, ConnectionOutbox.CutReason reason,
+				@Nullable Throwable failure, boolean abort) {
+			this.cut.add(reason);
+			if (abort) {
+				abort(connection);
+			}
+		}
+
+		@Override
+		public void abort(LocalConnection connection) {
+			this.aborted++;
+		}
+
+		@Override
+		public void close(LocalConnection connection, CloseStatus status) {
+			this.closed.add(status);
+		}
+
+	}
+
+}
