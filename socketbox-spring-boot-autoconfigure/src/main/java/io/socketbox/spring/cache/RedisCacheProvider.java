@@ -44,7 +44,11 @@ public final class RedisCacheProvider implements CacheProvider {
 	 */
 	private static final long WRONG_TYPE = -1;
 
-	private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of("""
+	/**
+	 * The start of both scripts: {@link #WRONG_TYPE} for a key of another type, 0 when
+	 * the value is not the expected one.
+	 */
+	private static final String CHECK_EXPECTED = """
 			local type = redis.call('TYPE', KEYS[1]).ok
 			if type ~= 'string' and type ~= 'none' then
 				return -1
@@ -52,6 +56,9 @@ public final class RedisCacheProvider implements CacheProvider {
 			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
 				return 0
 			end
+			""";
+
+	private static final RedisScript<Long> COMPARE_AND_SET = RedisScript.of(CHECK_EXPECTED + """
 			if ARGV[3] == '' then
 				redis.call('SET', KEYS[1], ARGV[2])
 			else
@@ -60,14 +67,7 @@ public final class RedisCacheProvider implements CacheProvider {
 			return 1
 			""", Long.class);
 
-	private static final RedisScript<Long> CLEAR_IF_EQUALS = RedisScript.of("""
-			local type = redis.call('TYPE', KEYS[1]).ok
-			if type ~= 'string' and type ~= 'none' then
-				return -1
-			end
-			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-				return 0
-			end
+	private static final RedisScript<Long> CLEAR_IF_EQUALS = RedisScript.of(CHECK_EXPECTED + """
 			return redis.call('DEL', KEYS[1])
 			""", Long.class);
 
