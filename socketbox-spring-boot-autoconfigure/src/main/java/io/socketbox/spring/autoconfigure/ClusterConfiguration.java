@@ -9,6 +9,8 @@ import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
 import io.socketbox.spring.internal.cluster.ClusterMessaging;
 import io.socketbox.spring.internal.cluster.ClusterNode;
+import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
+import io.socketbox.spring.internal.cluster.RpcCodec;
 import io.socketbox.spring.internal.LocalNode;
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +41,8 @@ class ClusterConfiguration {
 	@ConditionalOnMissingBean
 	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
 			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
-			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher) {
+			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
+			ClusterOperationInvoker operationInvoker, RpcCodec rpcCodec) {
 		ClusterSettingsValidator.validate(properties);
 		CacheProvider cache = cacheProvider.getIfAvailable();
 		if (cache == null) {
@@ -50,7 +53,7 @@ class ClusterConfiguration {
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings(properties));
+				new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec);
 	}
 
 	/**

@@ -50,6 +50,8 @@ public final class ClusterNode implements DisposableBean {
 
 	private final ClusterMessaging messaging;
 
+	private final PeerRpcTransport rpcTransport;
+
 	private final ClusterMembership membership;
 
 	private final PeerProtocolHandler peerHandler;
@@ -65,9 +67,12 @@ public final class ClusterNode implements DisposableBean {
 	 * @param client the client that dials other nodes
 	 * @param eventPublisher publishes {@link io.socketbox.spring.MessagesDroppedEvent}
 	 * @param settings the cluster settings
+	 * @param operations runs the cluster operations that other nodes call
+	 * @param rpcCodec writes the replies of calls that cannot be carried
 	 */
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings) {
+			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings,
+			ClusterOperationInvoker operations, RpcCodec rpcCodec) {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-cluster-"));
 		this.registry = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-registry-"));
 		// One drain task per peer at most: a slow peer holds up only its own thread
@@ -85,10 +90,12 @@ public final class ClusterNode implements DisposableBean {
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug());
+		this.rpcTransport = new PeerRpcTransport(localNode.getId(), this.messaging, operations, rpcCodec);
 		MemberTable members = new MemberTable(localNode.getId(), discovery.memberTimeout(),
 				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
-				new PeerAuthenticator(settings.secretKey()), codec, peers, new PeerInbox(peers, members, this.messaging),
+				new PeerAuthenticator(settings.secretKey()), codec, peers,
+				new PeerInbox(peers, members, this.messaging, this.rpcTransport),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());
@@ -120,6 +127,15 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public ClusterMessaging getMessaging() {
 		return this.messaging;
+	}
+
+	/**
+	 * Return the transport that carries this node's cluster operation calls to the
+	 * other nodes.
+	 * @return the transport
+	 */
+	public RpcTransport getRpcTransport() {
+		return this.rpcTransport;
 	}
 
 	/**

@@ -53,6 +53,10 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static final String MEMBERS = "members";
 
+	static final String RPC = "rpc";
+
+	static final String RPC_REPLY = "rpc-reply";
+
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
 	}
@@ -81,6 +85,14 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return new Envelope(VERSION, REPLY, origin, id, null, null, count, null, null, null, null, null);
 	}
 
+	static Envelope rpc(String origin, String id, String request) {
+		return new Envelope(VERSION, RPC, origin, id, null, request, null, null, null, null, null, null);
+	}
+
+	static Envelope rpcReply(String origin, String id, String reply) {
+		return new Envelope(VERSION, RPC_REPLY, origin, id, null, reply, null, null, null, null, null, null);
+	}
+
 	static Envelope heartbeat(String origin, long ack) {
 		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack);
 	}
@@ -107,7 +119,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	 */
 	boolean isData() {
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
-				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type);
+				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
+				|| RPC.equals(this.type) || RPC_REPLY.equals(this.type);
 	}
 
 	boolean isHandshake() {

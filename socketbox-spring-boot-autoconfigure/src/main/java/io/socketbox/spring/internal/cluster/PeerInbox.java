@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  * Takes what authenticated links bring: the links themselves, which it hands to their
  * {@link PeerChannel channels} and makes members of, and their frames, which it checks
  * and hands on in the order the peer sent them: acknowledgements to the channel, data
- * frames to {@link ClusterMessaging}, and a leave notice or gossip to the
- * {@link MemberTable}. Runs on the threads that read the links.
+ * frames to {@link ClusterMessaging}, cluster operation requests and replies to the
+ * {@link PeerRpcTransport}, and a leave notice or gossip to the {@link MemberTable}. Runs on the threads that read the links.
  */
 final class PeerInbox {
 
@@ -21,10 +21,13 @@ final class PeerInbox {
 
 	private final ClusterMessaging messaging;
 
-	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging) {
+	private final PeerRpcTransport rpc;
+
+	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc) {
 		this.peers = peers;
 		this.members = members;
 		this.messaging = messaging;
+		this.rpc = rpc;
 	}
 
 	/**
@@ -90,6 +93,7 @@ final class PeerInbox {
 			case Envelope.LEAVE -> {
 				String name = this.members.left(peerId);
 				this.peers.leave(peerId);
+				this.rpc.peerLeft(peerId);
 				logger.info("Member " + ((name != null) ? name : peerId) + " left the cluster");
 			}
 			case Envelope.MEMBERS -> {
@@ -97,6 +101,8 @@ final class PeerInbox {
 					this.members.receiveGossip(peerId, envelope.payload(), this.peers::isUp).forEach(this.peers::remove);
 				}
 			}
+			case Envelope.RPC -> this.rpc.onRequest(link, envelope);
+			case Envelope.RPC_REPLY -> this.rpc.onReply(link, envelope);
 			default -> this.messaging.onEnvelope(link, envelope);
 		}
 	}
