@@ -63,7 +63,8 @@ final class PeerRpcTransport implements RpcTransport {
 		String id = this.localNodeId + "-rpc-" + this.ids.incrementAndGet();
 		CompletableFuture<String> reply = new CompletableFuture<>();
 		// Travels in the channel with the request, which completes it if the peer becomes
-		// unreachable before acknowledging the request
+		// unreachable before acknowledging the request; once acknowledged, the request
+		// may have run, and only a leave notice or the caller's timeout ends the wait
 		CompletableFuture<Integer> linkLost = new CompletableFuture<>();
 		this.pending.put(id, new Pending(nodeId, reply));
 		reply.whenComplete((json, ex) -> {
@@ -73,7 +74,7 @@ final class PeerRpcTransport implements RpcTransport {
 		linkLost.thenAccept((outcome) -> {
 			if (outcome == PeerChannel.LINK_LOST) {
 				reply.completeExceptionally(new NodeUnreachableException("Node '" + nodeId
-						+ "' became unreachable before it received the request"));
+						+ "' became unreachable before it replied"));
 			}
 		});
 		try {
