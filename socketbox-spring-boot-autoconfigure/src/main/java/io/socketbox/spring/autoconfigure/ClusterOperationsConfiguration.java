@@ -86,8 +86,10 @@ class ClusterOperationsConfiguration {
 	static class ClusterNodeOperationsConfiguration {
 
 		/**
-		 * Every member this node knows is called, linked or not: one without a link is
-		 * unreachable at once, so callers learn of it instead of missing it.
+		 * Every member this node knows is called, linked or not, so that callers learn
+		 * of a member they cannot reach instead of missing it: one never linked, or
+		 * silent for the heartbeat timeout, is unreachable at once; one whose link just
+		 * broke gets the call when the link is back, as a direct send does.
 		 */
 		@Bean
 		@ConditionalOnMissingBean(ClusterOperations.class)

@@ -250,6 +250,48 @@ class ClusterOperationsIntegrationTests {
 			.isEqualTo(ClusterCallResult.ok(b.id(), 2));
 	}
 
+	@Test
+	void answersARequestFromAPeerAndIgnoresRepliesFromAnotherPeerOrForNoCall() throws Exception {
+		this.own = new ClusterNodes(redis.getPort(), "rpc-forged:", PROPERTIES);
+		Node a = this.own.start();
+		Node b = this.own.start();
+		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
+		CompletableFuture<ClusterCallResult<String>> call = operations(a).call(b.id(),
+				ClusterCall.of("slow", String.class).withTimeout(Duration.ofSeconds(20)));
+		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
+		EnvelopeCodec codec = new EnvelopeCodec();
+		try (FakePeer peer = new FakePeer(a)) {
+			// The first call of a fresh node: its id is known
+			String forged = "{\"status\":\"OK\",\"value\":\"forged\"}";
+			peer.socket().sendText(codec.write(Envelope.rpcReply(peer.id(), a.id() + "-rpc-1", forged).withSequence(1))
+				.getPayload());
+			peer.socket().sendText(codec.write(Envelope.rpcReply(peer.id(), "no-such-call", forged).withSequence(2))
+				.getPayload());
+			peer.socket()
+				.sendText(codec.write(Envelope
+					.rpc(peer.id(), "fake-1", "{\"operation\":\"add\",\"args\":[2,2]}")
+					.withSequence(3)).getPayload());
+			assertThat(awaitReply(peer, codec, "fake-1")).isEqualTo("{\"status\":\"OK\",\"value\":4}");
+			assertThat(call).isNotDone();
+			assertThat(a.cluster().getMembers()).anyMatch((member) -> member.id().equals(peer.id()));
+		}
+		Operations.release.countDown();
+		assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(ClusterCallResult.ok(b.id(), "released"));
+	}
+
+	private static String awaitReply(FakePeer peer, EnvelopeCodec codec, String id) throws Exception {
+		long deadline = System.nanoTime() + AWAIT.toNanos();
+		while (System.nanoTime() - deadline < 0) {
+			for (String text : PeerFrames.split(peer.socket().readText())) {
+				Envelope envelope = codec.read(text);
+				if (Envelope.RPC_REPLY.equals(envelope.type()) && id.equals(envelope.id())) {
+					return envelope.payload();
+				}
+			}
+		}
+		throw new AssertionError("No reply to " + id);
+	}
+
 	private TcpProxy proxy() {
 		TcpProxy proxy = new TcpProxy();
 		this.proxies.add(proxy);
