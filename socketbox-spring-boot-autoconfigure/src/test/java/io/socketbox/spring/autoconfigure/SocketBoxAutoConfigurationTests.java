@@ -99,6 +99,7 @@ class SocketBoxAutoConfigurationTests {
 				.hasSingleBean(LocalConnections.class)
 				.hasSingleBean(LocalNode.class)
 				.hasSingleBean(NodeNameResolver.class)
+				.hasSingleBean(ClusterOperations.class)
 				.doesNotHaveBean(ClusterNode.class)
 				.doesNotHaveBean(ClusterMembership.class)
 				.doesNotHaveBean(CacheProvider.class);
