@@ -174,6 +174,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		String prefix = this.settings.cachePrefix();
 		logger.info("Node " + this.localNode.getName() + " (" + this.localNode.getId() + ") joining cluster"
 				+ (prefix.isEmpty() ? "" : " with cache prefix '" + prefix + "'"));
+		this.election.start();
 		if (!this.managerModeLogged) {
 			this.managerModeLogged = true;
 			logger.info("The manager node is chosen by " + this.election.mode());

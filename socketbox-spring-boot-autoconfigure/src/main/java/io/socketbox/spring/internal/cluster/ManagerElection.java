@@ -46,6 +46,12 @@ final class ManagerElection {
 	private volatile ManagerState state = ManagerState.NONE;
 
 	/**
+	 * Whether the node has released since it last started: a heartbeat that was under
+	 * way when it stopped must not make it manager again.
+	 */
+	private boolean released;
+
+	/**
 	 * Whether the last tick of the lease failed; on the registry thread only.
 	 */
 	private boolean leaseFailing;
@@ -88,6 +94,13 @@ final class ManagerElection {
 	}
 
 	/**
+	 * Take part again after a {@link #release()}; the membership calls it when it starts.
+	 */
+	synchronized void start() {
+		this.released = false;
+	}
+
+	/**
 	 * Take, renew or give up the lease; does nothing without one. On the registry thread,
 	 * every refresh. A failing cache is not thrown: the lease runs out on its own, and the
 	 * membership reports the outage.
@@ -123,7 +136,11 @@ final class ManagerElection {
 			return;
 		}
 		String manager = LowestIdManager.managerAmong(this.localId, reachableIds);
-		changed(new ManagerState(manager, 0, manager.equals(this.localId)));
+		synchronized (this) {
+			if (!this.released) {
+				changed(new ManagerState(manager, 0, manager.equals(this.localId)));
+			}
+		}
 		publishChanges();
 	}
 
@@ -139,7 +156,10 @@ final class ManagerElection {
 				this.lease.release();
 			}
 			else {
-				changed(ManagerState.NONE);
+				synchronized (this) {
+					this.released = true;
+					changed(ManagerState.NONE);
+				}
 			}
 		}
 		finally {

@@ -132,8 +132,14 @@ class ManagerElectionTests {
 		assertThat(election.manager()).contains(new ClusterManager("a", 0));
 		election.release();
 		assertThat(election.manager()).isEmpty();
+		// A heartbeat that was under way when the node stopped
+		election.heartbeat(List.of());
+		assertThat(election.isManager()).isFalse();
+		election.start();
+		election.heartbeat(List.of());
+		assertThat(election.isManager()).isTrue();
 		assertThat(this.changes).containsExactly(new ManagerState("b", 0, true), new ManagerState("a", 0, false),
-				new ManagerState(null, 0, false));
+				new ManagerState(null, 0, false), new ManagerState("b", 0, true));
 	}
 
 	private ManagerElection leaseElection(String id) {
