@@ -102,8 +102,8 @@ final class ManagerElection {
 
 	/**
 	 * Take, renew or give up the lease; does nothing without one. On the registry thread,
-	 * every refresh. A failing cache is not thrown: the lease runs out on its own, and the
-	 * membership reports the outage.
+	 * every refresh. A failing cache is not thrown but logged once until the lease can be
+	 * ticked again: the lease runs out on its own.
 	 */
 	void refresh() {
 		ManagerLease lease = this.lease;
@@ -117,8 +117,9 @@ final class ManagerElection {
 		catch (RuntimeException ex) {
 			if (!this.leaseFailing) {
 				this.leaseFailing = true;
-				logger.debug("Could not renew or take the manager lease; this node is not manager once its lease "
-						+ "has run out", ex);
+				// Once per streak, without a stack trace: also a lease key that holds another type
+				logger.warn("Could not renew or take the manager lease (" + ex
+						+ "); this node is not manager once its lease has run out, retrying every refresh");
 			}
 		}
 		finally {
