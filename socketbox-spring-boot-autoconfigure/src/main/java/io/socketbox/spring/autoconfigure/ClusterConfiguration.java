@@ -63,7 +63,7 @@ class ClusterConfiguration {
 	static ClusterNode.Settings settings(SocketBoxProperties properties) {
 		SocketBoxProperties.Cluster cluster = properties.getCluster();
 		ClusterNode.Discovery discovery = new ClusterNode.Discovery(cluster.getCachePrefix(),
-				cluster.getRefreshInterval(), cluster.getMemberTimeout());
+				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getManagerLeaseDuration());
 		ClusterNode.Links links = new ClusterNode.Links(cluster.getHandshakeTimeout(),
 				cluster.getMaxPendingHandshakes(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
 				cluster.getReconnectInitialDelay(), cluster.getReconnectMaxDelay(),
