@@ -57,7 +57,7 @@ class ClusterOperationsConfiguration {
 		// The limit of a peer frame even on a node alone, so that an operation that works
 		// here does not fail only once the application runs as a cluster
 		return new RpcCodec(jsonMapper.getIfAvailable(JsonMapper::shared),
-				(int) properties.getCluster().getMaxFrameSize().toBytes());
+				ClusterSettingsValidator.maxFrameSize(properties.getCluster()));
 	}
 
 	@Bean

@@ -95,8 +95,7 @@ final class ClusterSettingsValidator {
 							+ initialDelay + "): set socketbox.cluster.reconnect-max-delay to at least "
 							+ "socketbox.cluster.reconnect-initial-delay");
 		}
-		size("max-frame-size", cluster.getMaxFrameSize(), ClusterNode.MIN_FRAME_SIZE,
-				ClusterNode.MIN_FRAME_SIZE + " bytes (the largest frame of the peer handshake)");
+		maxFrameSize(cluster);
 		positive("send-time-limit", cluster.getSendTimeLimit());
 		size("send-buffer-size-limit", cluster.getSendBufferSizeLimit(), 1, "1 byte");
 	}
@@ -138,6 +137,18 @@ final class ClusterSettingsValidator {
 	/**
 	 * Check a size that the links hold in an {@code int}.
 	 */
+	/**
+	 * Check {@code socketbox.cluster.max-frame-size}, which cluster operations use for
+	 * their size limit even on a single node.
+	 * @param cluster the cluster properties
+	 * @return the largest frame, in bytes
+	 */
+	static int maxFrameSize(SocketBoxProperties.Cluster cluster) {
+		size("max-frame-size", cluster.getMaxFrameSize(), ClusterNode.MIN_FRAME_SIZE,
+				ClusterNode.MIN_FRAME_SIZE + " bytes (the largest frame of the peer handshake)");
+		return (int) cluster.getMaxFrameSize().toBytes();
+	}
+
 	private static void size(String name, @Nullable DataSize value, int min, String atLeast) {
 		if (value == null || value.toBytes() < min || value.toBytes() > Integer.MAX_VALUE) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + name, value, "Set socketbox.cluster."
