@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.socketbox.spring.internal.ConnectionDirectory;
+import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
@@ -50,7 +52,8 @@ class ClusterConfiguration {
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings(properties));
+				new StandardWebSocketClient(), eventPublisher, settings(properties),
+				properties.getDirectory().getMaxAttributesSize().toBytes());
 	}
 
 	/**
@@ -85,6 +88,16 @@ class ClusterConfiguration {
 	@Bean
 	ClusterMessaging socketBoxMessaging(ClusterNode node) {
 		return node.getMessaging();
+	}
+
+	@Bean
+	ConnectionDirectory socketBoxDirectory(ClusterNode node) {
+		return node.getDirectory();
+	}
+
+	@Bean
+	DirectoryUpdates socketBoxDirectoryUpdates(ClusterNode node) {
+		return node.getDirectoryUpdates();
 	}
 
 	@Bean

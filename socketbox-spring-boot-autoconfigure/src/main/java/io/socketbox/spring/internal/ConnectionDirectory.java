@@ -99,6 +99,28 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	}
 
 	/**
+	 * Return updates that only record the changes of this node, for a single node.
+	 * @return the updates
+	 */
+	public DirectoryUpdates localUpdates() {
+		return new DirectoryUpdates() {
+
+			@Override
+			public void opened(ClusterConnection connection) {
+				ConnectionDirectory.this.opened(connection, (change) -> {
+				});
+			}
+
+			@Override
+			public void closed(String connectionId) {
+				ConnectionDirectory.this.closed(connectionId, (change) -> {
+				});
+			}
+
+		};
+	}
+
+	/**
 	 * Record a connection of this node that opened.
 	 * @param connection the connection
 	 * @param sink takes the change to replicate, under the directory's lock

@@ -12,7 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.MessagesDroppedEvent;
 import io.socketbox.spring.cache.CacheProvider;
+import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.ConnectionLimitInterceptor;
+import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.LocalNode;
 
@@ -48,7 +50,16 @@ public final class ClusterNode implements DisposableBean {
 
 	private final ExecutorService senders;
 
+	/**
+	 * The default of {@code socketbox.directory.max-attributes-size}, in bytes.
+	 */
+	public static final long DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE = 1024;
+
 	private final ClusterMessaging messaging;
+
+	private final ConnectionDirectory directory;
+
+	private final DirectoryReplication directoryReplication;
 
 	private final ClusterMembership membership;
 
@@ -68,6 +79,26 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
 			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings) {
+		this(localNode, connections, payloadWriter, cache, client, eventPublisher, settings,
+				DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE);
+	}
+
+	/**
+	 * Create a node with a limit on the attributes a connection publishes.
+	 * @param localNode this node
+	 * @param connections the connections of this node
+	 * @param payloadWriter writes payloads that are not strings
+	 * @param cache the shared cache to register in
+	 * @param client the client that dials other nodes
+	 * @param eventPublisher publishes {@link io.socketbox.spring.MessagesDroppedEvent} and
+	 * the connection events of the directory
+	 * @param settings the cluster settings
+	 * @param maxPublishedAttributesSize the largest size of the attributes one connection
+	 * publishes in the directory, in bytes
+	 */
+	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
+			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings,
+			long maxPublishedAttributesSize) {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-cluster-"));
 		this.registry = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-registry-"));
 		// One drain task per peer at most: a slow peer holds up only its own thread
@@ -83,12 +114,16 @@ public final class ClusterNode implements DisposableBean {
 						links.maxFrameSize()),
 				this.senders, this.scheduler, drops);
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
+		this.directory = new ConnectionDirectory(localNode.getId(), maxPublishedAttributesSize,
+				eventPublisher::publishEvent);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
-				settings.debug());
+				settings.debug(), this.directory);
+		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
+				this.scheduler, links.heartbeatInterval(), links.maxFrameSize());
 		MemberTable members = new MemberTable(localNode.getId(), discovery.memberTimeout(),
 				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
-				new PeerAuthenticator(settings.secretKey()), codec, peers, new PeerInbox(peers, members, this.messaging),
+				new PeerAuthenticator(settings.secretKey()), codec, peers, new PeerInbox(peers, members, this.messaging, this.directoryReplication),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());
@@ -120,6 +155,22 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public ClusterMessaging getMessaging() {
 		return this.messaging;
+	}
+
+	/**
+	 * Return the directory of the cluster's connections as this node knows it.
+	 * @return the directory
+	 */
+	public ConnectionDirectory getDirectory() {
+		return this.directory;
+	}
+
+	/**
+	 * Return where the endpoint's handler reports the connections of this node.
+	 * @return the updates, replicated to peers
+	 */
+	public DirectoryUpdates getDirectoryUpdates() {
+		return this.directoryReplication;
 	}
 
 	/**

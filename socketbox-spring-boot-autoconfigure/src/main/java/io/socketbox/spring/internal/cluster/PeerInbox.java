@@ -4,6 +4,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.CloseStatus;
+
 /**
  * Takes what authenticated links bring: the links themselves, which it hands to their
  * {@link PeerChannel channels} and makes members of, and their frames, which it checks
@@ -21,7 +23,14 @@ final class PeerInbox {
 
 	private final ClusterMessaging messaging;
 
+	private final @Nullable DirectoryReplication directory;
+
 	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging) {
+		this(peers, members, messaging, null);
+	}
+
+	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, @Nullable DirectoryReplication directory) {
+		this.directory = directory;
 		this.peers = peers;
 		this.members = members;
 		this.messaging = messaging;
@@ -37,6 +46,9 @@ final class PeerInbox {
 		this.peers.linkUp(link, peerAcknowledged);
 		this.members.linked(link.peerId(), link.peerName(), this.peers::isUp).forEach(this.peers::remove);
 		logger.info("Linked with " + link.peerName() + " (" + link.peerId() + ")");
+		if (this.directory != null) {
+			this.directory.linkUp(link.peerId());
+		}
 	}
 
 	/**
@@ -91,10 +103,20 @@ final class PeerInbox {
 				String name = this.members.left(peerId);
 				this.peers.leave(peerId);
 				logger.info("Member " + ((name != null) ? name : peerId) + " left the cluster");
+				if (this.directory != null) {
+					this.directory.left(peerId);
+				}
 			}
 			case Envelope.MEMBERS -> {
 				if (envelope.payload() != null) {
 					this.members.receiveGossip(peerId, envelope.payload(), this.peers::isUp).forEach(this.peers::remove);
+				}
+			}
+			case Envelope.DIRECTORY -> {
+				String violation = (this.directory != null) ? this.directory.receive(peerId, envelope.payload()) : null;
+				if (violation != null) {
+					logger.warn("Closing the link with " + link.peerName() + ": " + violation);
+					link.close(CloseStatus.POLICY_VIOLATION.withReason("Bad directory frame"));
 				}
 			}
 			default -> this.messaging.onEnvelope(link, envelope);
