@@ -68,6 +68,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final AtomicLong requestIds = new AtomicLong();
 
+	private final AtomicLong userRequestsReceived = new AtomicLong();
+
 	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
 
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
@@ -161,6 +163,14 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	/**
+	 * Return how many sends to a user other nodes asked this node to deliver.
+	 * @return the number since start
+	 */
+	long getUserRequestsReceived() {
+		return this.userRequestsReceived.get();
+	}
+
+	/**
 	 * Number a directory frame and queue it for every peer, in the order of the calls.
 	 */
 	void replicate(Envelope envelope) {
@@ -211,6 +221,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				reply(link, envelope, sent ? 1 : 0);
 			}
 			case Envelope.USER -> {
+				this.userRequestsReceived.incrementAndGet();
 				int count = (envelope.target() != null && envelope.payload() != null)
 						? this.connections.sendToUser(envelope.target(), OutboundText.of(envelope.payload())) : 0;
 				reply(link, envelope, count);
