@@ -194,6 +194,10 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 				|| !peerId.equals(change.connection().nodeId()))) {
 			return "Directory change for " + change.connectionId() + " without a matching connection";
 		}
+		if (change.connection() != null && !fits(change.connection())) {
+			return "Directory entry " + change.connectionId() + " with attributes larger than " + this.maxAttributesSize
+					+ " bytes";
+		}
 		synchronized (this.lock) {
 			NodeView view = this.nodes.get(peerId);
 			if (view == null || change.version() <= view.version) {
@@ -235,6 +239,10 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 			String violation = checkOwner(peerId, connection.nodeId(), connection.id());
 			if (violation != null) {
 				return violation;
+			}
+			if (!fits(connection)) {
+				return "Directory entry " + connection.id() + " with attributes larger than " + this.maxAttributesSize
+						+ " bytes";
 			}
 		}
 		synchronized (this.lock) {
@@ -374,6 +382,16 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 			});
 		}
 		return counts;
+	}
+
+	private boolean fits(ClusterConnection connection) {
+		try {
+			checkAttributes(connection.attributes(), this.maxAttributesSize);
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private @Nullable String checkOwner(String peerId, String nodeId, String connectionId) {

@@ -158,6 +158,16 @@ class ConnectionDirectoryTests {
 	}
 
 	@Test
+	void aPeerThatSendsOversizedAttributesIsAViolation() {
+		ClusterConnection big = new ClusterConnection("a.1", "a", null, Map.of("k", "x".repeat(1024)));
+		assertThat(this.directory.applySnapshot("a", snapshot("a", 1, big))).contains("larger than 1024");
+		this.directory.applySnapshot("a", snapshot("a", 1));
+		assertThat(this.directory.apply("a", new ConnectionDirectory.Change("a", 2, true, "a.1", big)))
+			.contains("larger than 1024");
+		assertThat(this.directory.getConnectionCount()).isZero();
+	}
+
+	@Test
 	void aListenerMayReadTheDirectory() {
 		List<Integer> counts = new ArrayList<>();
 		ConnectionDirectory[] holder = new ConnectionDirectory[1];
