@@ -53,7 +53,7 @@ class ClusterConfiguration {
 		}
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
 				new StandardWebSocketClient(), eventPublisher, settings(properties),
-				properties.getDirectory().getMaxAttributesSize().toBytes());
+				DirectorySettingsValidator.maxAttributesSize(properties));
 	}
 
 	/**

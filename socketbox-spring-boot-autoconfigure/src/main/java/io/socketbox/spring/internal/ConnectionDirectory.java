@@ -77,23 +77,21 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	}
 
 	/**
-	 * Check the attributes a connection publishes against the size limit.
-	 * @param attributes the attributes
-	 * @param maxSize the largest size, in UTF-8 bytes of keys and values
-	 * @throws IllegalArgumentException when they are larger
+	 * Check what a connection publishes, its user name and attributes, against the size
+	 * limit, so that every entry fits a frame.
+	 * @param connection the connection
+	 * @param maxSize the largest size, in UTF-8 bytes of the user name, keys and values
+	 * @throws IllegalArgumentException when it is larger
 	 */
-	public static void checkAttributes(Map<String, String> attributes, long maxSize) {
-		long size = 0;
-		for (Map.Entry<String, String> entry : attributes.entrySet()) {
-			if (entry.getKey() == null || entry.getValue() == null) {
-				throw new IllegalArgumentException("Published connection attributes must not hold null keys or values");
-			}
+	public static void checkPublished(ClusterConnection connection, long maxSize) {
+		long size = (connection.user() != null) ? connection.user().getBytes(StandardCharsets.UTF_8).length : 0;
+		for (Map.Entry<String, String> entry : connection.attributes().entrySet()) {
 			size += entry.getKey().getBytes(StandardCharsets.UTF_8).length
 					+ entry.getValue().getBytes(StandardCharsets.UTF_8).length;
 		}
 		if (size > maxSize) {
-			throw new IllegalArgumentException("Published connection attributes take " + size
-					+ " bytes, more than the " + maxSize
+			throw new IllegalArgumentException("Connection " + connection.id()
+					+ " publishes a user name and attributes of " + size + " bytes, more than the " + maxSize
 					+ " that socketbox.directory.max-attributes-size allows; publish less or raise the limit");
 		}
 	}
@@ -128,7 +126,7 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	 * another node
 	 */
 	public void opened(ClusterConnection connection, Consumer<Change> sink) {
-		checkAttributes(connection.attributes(), this.maxAttributesSize);
+		checkPublished(connection, this.maxAttributesSize);
 		if (!this.localNodeId.equals(connection.nodeId())
 				|| !this.localNodeId.equals(LocalNode.nodeIdOf(connection.id()))) {
 			throw new IllegalArgumentException("Connection " + connection.id() + " is not a connection of this node");
@@ -386,7 +384,7 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 
 	private boolean fits(ClusterConnection connection) {
 		try {
-			checkAttributes(connection.attributes(), this.maxAttributesSize);
+			checkPublished(connection, this.maxAttributesSize);
 			return true;
 		}
 		catch (IllegalArgumentException ex) {

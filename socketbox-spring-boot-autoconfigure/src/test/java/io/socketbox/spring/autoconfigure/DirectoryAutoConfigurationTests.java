@@ -15,6 +15,7 @@ import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.cluster.ClusterNode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -71,6 +72,19 @@ class DirectoryAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasSingleBean(SocketBoxDirectory.class)
 				.getBean(SocketBoxDirectory.class)
 				.isSameAs(context.getBean(ClusterNode.class).getDirectory()));
+	}
+
+	@Test
+	void attributesThatCannotFitAFrameFailAtStartup() {
+		this.contextRunner
+			.withPropertyValues("socketbox.cluster.enabled=true", "socketbox.cluster.host=127.0.0.1",
+					"socketbox.cluster.secret-key=0123456789abcdef0123456789abcdef", "socketbox.cache.type=memory",
+					"socketbox.cluster.auto-startup=false", "socketbox.cluster.max-frame-size=64KB",
+					"socketbox.directory.max-attributes-size=32KB")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("at most a quarter of socketbox.cluster.max-frame-size"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -152,6 +152,10 @@ class ConnectionDirectoryTests {
 		ClusterConnection big = new ClusterConnection("b.1", "b", null, Map.of("k", "x".repeat(1024)));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.directory.opened(big, this.sent::add))
 			.withMessageContaining("socketbox.directory.max-attributes-size");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.directory.opened(new ClusterConnection("b.2", "b", "u".repeat(1025), Map.of()),
+					this.sent::add))
+			.withMessageContaining("user name and attributes of 1025 bytes");
 		assertThat(this.sent).isEmpty();
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.directory.opened(connection("a", 1, null), this.sent::add));
