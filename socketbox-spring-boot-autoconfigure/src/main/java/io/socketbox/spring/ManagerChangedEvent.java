@@ -13,6 +13,11 @@ import org.springframework.context.ApplicationEvent;
  * queue) refuse a token lower than the highest it has seen: a manager that was paused,
  * and replaced meanwhile, learns that it is no longer manager only on its next check,
  * and the token is what stops the work it does until then.
+ * <p>
+ * Published in order, on the thread that refreshes the cluster cache (or, with a cache
+ * that cannot compare-and-set atomically, the thread that sends heartbeats): keep
+ * listeners short and hand long work to another thread. A node that runs alone
+ * publishes none: it is always manager.
  */
 public final class ManagerChangedEvent extends ApplicationEvent {
 

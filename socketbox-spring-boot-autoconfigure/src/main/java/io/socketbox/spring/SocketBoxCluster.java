@@ -1,6 +1,7 @@
 package io.socketbox.spring;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A view of the cluster from this node.
@@ -30,5 +31,27 @@ public interface SocketBoxCluster {
 	 * @return the members, empty on a single node
 	 */
 	List<ClusterMember> getMembers();
+
+	/**
+	 * Return whether this node is the manager now. With a cache that can compare-and-set
+	 * atomically, this turns {@code false} the moment this node's lease runs out, even
+	 * between two refreshes. The default compares {@link #getManager()} with this node.
+	 * @return whether this node is the manager
+	 * @see ManagerChangedEvent
+	 */
+	default boolean isManager() {
+		return getManager().map((manager) -> manager.nodeId().equals(getNodeId())).orElse(false);
+	}
+
+	/**
+	 * Return the manager node and its fencing token, as this node last saw them: up to
+	 * one refresh interval old for another node; for this node, empty as soon as its
+	 * lease has run out. The default knows of no manager.
+	 * @return the manager, or empty when this node knows of none
+	 * @see ManagerChangedEvent
+	 */
+	default Optional<ClusterManager> getManager() {
+		return Optional.empty();
+	}
 
 }

@@ -11,6 +11,8 @@ import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
 import io.socketbox.spring.internal.cluster.ClusterMessaging;
 import io.socketbox.spring.internal.cluster.ClusterNode;
+import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
+import io.socketbox.spring.internal.cluster.RpcCodec;
 import io.socketbox.spring.internal.LocalNode;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +43,8 @@ class ClusterConfiguration {
 	@ConditionalOnMissingBean
 	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
 			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
-			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher) {
+			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
+			ClusterOperationInvoker operationInvoker, RpcCodec rpcCodec) {
 		ClusterSettingsValidator.validate(properties);
 		CacheProvider cache = cacheProvider.getIfAvailable();
 		if (cache == null) {
@@ -52,7 +55,7 @@ class ClusterConfiguration {
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings(properties),
+				new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec,
 				DirectorySettingsValidator.maxAttributesSize(properties));
 	}
 
@@ -63,7 +66,7 @@ class ClusterConfiguration {
 	static ClusterNode.Settings settings(SocketBoxProperties properties) {
 		SocketBoxProperties.Cluster cluster = properties.getCluster();
 		ClusterNode.Discovery discovery = new ClusterNode.Discovery(cluster.getCachePrefix(),
-				cluster.getRefreshInterval(), cluster.getMemberTimeout());
+				cluster.getRefreshInterval(), cluster.getMemberTimeout(), cluster.getManagerLeaseDuration());
 		ClusterNode.Links links = new ClusterNode.Links(cluster.getHandshakeTimeout(),
 				cluster.getMaxPendingHandshakes(), cluster.getHeartbeatInterval(), cluster.getHeartbeatTimeout(),
 				cluster.getReconnectInitialDelay(), cluster.getReconnectMaxDelay(),

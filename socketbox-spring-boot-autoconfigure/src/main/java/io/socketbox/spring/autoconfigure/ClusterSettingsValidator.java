@@ -60,6 +60,19 @@ final class ClusterSettingsValidator {
 		Duration memberTimeout = positive("member-timeout", cluster.getMemberTimeout());
 		longer("member-timeout", memberTimeout, "refresh-interval", refreshInterval,
 				"a member would expire between two refreshes of its registration");
+		Duration leaseDuration = cluster.getManagerLeaseDuration();
+		if (leaseDuration != null) {
+			positive("manager-lease-duration", leaseDuration);
+			Duration twoRefreshes = refreshInterval.multipliedBy(2);
+			if (leaseDuration.compareTo(twoRefreshes) < 0) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "manager-lease-duration", leaseDuration,
+						"The manager renews its lease once per refresh, so a lease shorter than two refresh "
+								+ "intervals (" + twoRefreshes + ") runs out whenever one refresh is late: set "
+								+ "socketbox.cluster.manager-lease-duration to at least twice "
+								+ "socketbox.cluster.refresh-interval, or leave it unset for "
+								+ ClusterNode.Discovery.defaultLeaseDuration(refreshInterval, memberTimeout));
+			}
+		}
 	}
 
 	private static void validateLinks(SocketBoxProperties.Cluster cluster) {

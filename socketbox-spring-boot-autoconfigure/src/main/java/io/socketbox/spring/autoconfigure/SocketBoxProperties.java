@@ -220,6 +220,12 @@ public class SocketBoxProperties {
 		private Duration memberTimeout = Duration.ofSeconds(10);
 
 		/**
+		 * How long the manager's lease in the cache lasts without renewal. When unset,
+		 * member-timeout less two refresh intervals, and at least three refresh intervals.
+		 */
+		private @Nullable Duration managerLeaseDuration;
+
+		/**
 		 * How long a peer has to complete the authentication handshake.
 		 */
 		private Duration handshakeTimeout = Duration.ofSeconds(5);
@@ -383,6 +389,14 @@ public class SocketBoxProperties {
 
 		public void setMemberTimeout(Duration memberTimeout) {
 			this.memberTimeout = memberTimeout;
+		}
+
+		public @Nullable Duration getManagerLeaseDuration() {
+			return this.managerLeaseDuration;
+		}
+
+		public void setManagerLeaseDuration(@Nullable Duration managerLeaseDuration) {
+			this.managerLeaseDuration = managerLeaseDuration;
 		}
 
 		public Duration getHandshakeTimeout() {

@@ -1,17 +1,23 @@
 package io.socketbox.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.socketbox.spring.ClusterCallResult;
+import io.socketbox.spring.ClusterMember;
+import io.socketbox.spring.ClusterMember.LinkState;
 import io.socketbox.spring.ClusterOperation;
 import io.socketbox.spring.ClusterOperations;
+import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.internal.LocalNode;
+import io.socketbox.spring.internal.cluster.ClusterNode;
 import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
 import io.socketbox.spring.internal.cluster.ClusterOperationRegistry;
+import io.socketbox.spring.internal.cluster.RpcTransport;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -19,7 +25,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 
 /**
  * Tests for {@link ClusterOperationsConfiguration}.
@@ -42,12 +50,26 @@ class ClusterOperationsConfigurationTests {
 	}
 
 	@Test
-	void inClusterModeTheOperationsAreLeftToThePeerLinks() {
-		this.contextRunner.withPropertyValues("socketbox.cluster.enabled=true").run((context) -> {
-			assertThat(context).doesNotHaveBean(ClusterOperations.class);
-			assertThat(context).hasSingleBean(ClusterOperationInvoker.class);
-			assertThat(context.getBean(ClusterOperationRegistry.class).getNames()).containsExactly("hello");
-		});
+	void inClusterModeTheOperationsUseThePeerLinksOfTheClusterNode() {
+		ClusterNode node = mock(ClusterNode.class);
+		given(node.getRpcTransport()).willReturn(RpcTransport.NONE);
+		SocketBoxCluster cluster = mock(SocketBoxCluster.class);
+		given(cluster.getMembers()).willReturn(List.of(new ClusterMember("other", "ws://other", LinkState.DOWN)));
+		this.contextRunner.withPropertyValues("socketbox.cluster.enabled=true")
+			.withBean(ClusterNode.class, () -> node)
+			.withBean(SocketBoxCluster.class, () -> cluster)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClusterOperations.class).hasSingleBean(ClusterOperationInvoker.class);
+				assertThat(context.getBean(ClusterOperationRegistry.class).getNames()).containsExactly("hello");
+				String nodeId = context.getBean(LocalNode.class).getId();
+				Map<String, ClusterCallResult<String>> results = context.getBean(ClusterOperations.class)
+					.callAll("hello", String.class, "Ada")
+					.get(10, TimeUnit.SECONDS);
+				assertThat(results).containsOnlyKeys(nodeId, "other");
+				assertThat(results.get(nodeId).value()).isEqualTo("Hello, Ada");
+				assertThat(results.get("other").status()).isEqualTo(ClusterCallResult.Status.UNREACHABLE);
+				verify(node).getRpcTransport();
+			});
 	}
 
 	@Test

@@ -71,6 +71,31 @@ class ClusterSettingsTests {
 	}
 
 	@Test
+	void managerLeaseDurationShorterThanTwoRefreshIntervalsFails() {
+		assertFails(new String[] { "socketbox.cluster.refresh-interval=2s",
+				"socketbox.cluster.manager-lease-duration=3s" },
+				"set socketbox.cluster.manager-lease-duration to at least twice socketbox.cluster.refresh-interval, "
+						+ "or leave it unset for PT6S");
+		assertFails("socketbox.cluster.manager-lease-duration=0s",
+				"Set socketbox.cluster.manager-lease-duration to a duration greater than zero");
+	}
+
+	@Test
+	void managerLeaseDurationIsPassedOnAndDefaultsToMemberTimeoutLessTwoRefreshes() {
+		this.contextRunner.withPropertyValues("socketbox.cluster.manager-lease-duration=4s")
+			.run((context) -> assertThat(context).hasNotFailed());
+		SocketBoxProperties properties = new SocketBoxProperties();
+		assertThat(ClusterConfiguration.settings(properties).discovery().managerLeaseDuration()).isNull();
+		assertThat(ClusterNode.Discovery.defaultLeaseDuration(Duration.ofSeconds(2), Duration.ofSeconds(10)))
+			.isEqualTo(Duration.ofSeconds(6));
+		assertThat(ClusterNode.Discovery.defaultLeaseDuration(Duration.ofSeconds(2), Duration.ofSeconds(7)))
+			.isEqualTo(Duration.ofSeconds(6));
+		properties.getCluster().setManagerLeaseDuration(Duration.ofSeconds(4));
+		assertThat(ClusterConfiguration.settings(properties).discovery().managerLeaseDuration())
+			.isEqualTo(Duration.ofSeconds(4));
+	}
+
+	@Test
 	void memberTimeoutNotLongerThanRefreshIntervalFails() {
 		assertFails(
 				new String[] { "socketbox.cluster.refresh-interval=10s", "socketbox.cluster.member-timeout=5s" },

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.socketbox.spring.ClusterMember;
+import io.socketbox.spring.ClusterOperations;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.internal.SingleNodeCluster;
@@ -98,6 +99,7 @@ class SocketBoxAutoConfigurationTests {
 				.hasSingleBean(LocalConnections.class)
 				.hasSingleBean(LocalNode.class)
 				.hasSingleBean(NodeNameResolver.class)
+				.hasSingleBean(ClusterOperations.class)
 				.doesNotHaveBean(ClusterNode.class)
 				.doesNotHaveBean(ClusterMembership.class)
 				.doesNotHaveBean(CacheProvider.class);
@@ -165,7 +167,8 @@ class SocketBoxAutoConfigurationTests {
 				assertThat(context).hasSingleBean(ClusterNode.class)
 					.hasSingleBean(SocketBoxCluster.class)
 					.hasSingleBean(SocketBoxMessaging.class)
-					.hasSingleBean(CacheProvider.class);
+					.hasSingleBean(CacheProvider.class)
+					.hasSingleBean(ClusterOperations.class);
 				assertThat(context.getBean(SocketBoxCluster.class)).isInstanceOf(ClusterMembership.class);
 				assertThat(context.getBean(SocketBoxCluster.class).isEnabled()).isTrue();
 				assertThat(context.getBean(SocketBoxMessaging.class)).isInstanceOf(ClusterMessaging.class);

@@ -13,12 +13,14 @@ import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.autoconfigure.SocketBoxEndpointCustomizer;
 import io.socketbox.spring.cache.CacheProvider;
+import io.socketbox.spring.cache.RedisCacheProvider;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -70,6 +72,23 @@ public class TestNodeApplication {
 	@ConditionalOnProperty(name = "test.cache", havingValue = "slow-racy")
 	CacheProvider slowRacyCache() {
 		return SlowRacyCache.SHARED;
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "test.cache", havingValue = "shared-map")
+	CacheProvider sharedMapCache() {
+		return SharedMapCache.SHARED;
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "test.cache", havingValue = "failable-redis")
+	FailableCache failableRedisCache(StringRedisTemplate redisTemplate) {
+		return new FailableCache(new RedisCacheProvider(redisTemplate));
+	}
+
+	@Bean
+	ManagerEventLog managerEventLog() {
+		return new ManagerEventLog();
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package io.socketbox.spring.internal.cluster;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.ClusterManager;
 import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.SocketBoxCluster;
@@ -30,7 +32,9 @@ import org.springframework.web.socket.CloseStatus;
  * thread of its own, since cache calls may block for as long as the cache client's
  * timeout), notes their signs of life and expires the silent ones ({@link MemberTable}),
  * tells peers which members it has live links to, and links to the members it dials
- * ({@link Dialer}), on every refresh and every heartbeat.
+ * ({@link Dialer}), on every refresh and every heartbeat. It also keeps the
+ * {@link ManagerElection} going: the lease ticks on every refresh, the lowest-id rule on
+ * every heartbeat, and a stopping node gives the lease up before anything else.
  * <p>
  * Routing follows the links, not the cache: a member with a live link stays a member
  * while the cache is unreachable or flushed. A cache key that holds something else is
@@ -69,6 +73,10 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	private final Settings settings;
 
+	private final ManagerElection election;
+
+	private volatile boolean managerModeLogged;
+
 	/**
 	 * The heartbeat counter of this node's registration; on the registry thread only.
 	 */
@@ -85,7 +93,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 
 	ClusterMembership(LocalNode localNode, MemberRegistry memberRegistry, MemberTable members, Dialer dialer,
 			Peers peers, ClusterMessaging messaging, ReplyTimeouts replyTimeouts, ScheduledExecutorService scheduler,
-			ScheduledExecutorService registry, Settings settings) {
+			ScheduledExecutorService registry, Settings settings, ManagerElection election) {
 		this.localNode = localNode;
 		this.memberRegistry = memberRegistry;
 		this.members = members;
@@ -96,6 +104,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		this.scheduler = scheduler;
 		this.registry = registry;
 		this.settings = settings;
+		this.election = election;
 	}
 
 	@Override
@@ -120,6 +129,16 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 			.map((member) -> new ClusterMember(member.id(), member.name(), linkState(member.id())))
 			.sorted(Comparator.comparing(ClusterMember::name).thenComparing(ClusterMember::id))
 			.toList();
+	}
+
+	@Override
+	public boolean isManager() {
+		return this.election.isManager();
+	}
+
+	@Override
+	public Optional<ClusterManager> getManager() {
+		return this.election.manager();
 	}
 
 	private ClusterMember.LinkState linkState(String id) {
@@ -155,6 +174,11 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		String prefix = this.settings.cachePrefix();
 		logger.info("Node " + this.localNode.getName() + " (" + this.localNode.getId() + ") joining cluster"
 				+ (prefix.isEmpty() ? "" : " with cache prefix '" + prefix + "'"));
+		this.election.start();
+		if (!this.managerModeLogged) {
+			this.managerModeLogged = true;
+			logger.info("The manager node is chosen by " + this.election.mode());
+		}
 		long sweepPeriod = this.settings.replySweepPeriod().toNanos();
 		this.tasks = new Tasks(
 				this.registry.scheduleWithFixedDelay(this::refresh, 0, this.settings.refreshInterval().toNanos(),
@@ -196,7 +220,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		// No new links while leaving; again at the end, for a refresh that was under way
 		this.dialer.clear();
 		// On the registry thread, so that it cannot race a refresh under way
-		return CompletableFuture.runAsync(this.memberRegistry::deregister, this.registry)
+		return CompletableFuture.runAsync(this::leaveCache, this.registry)
 			.orTimeout(this.settings.deregisterTimeout().toNanos(), TimeUnit.NANOSECONDS)
 			.exceptionally((ex) -> {
 				Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
@@ -214,6 +238,20 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 				running.replySweep().cancel(false);
 				return null;
 			});
+	}
+
+	/**
+	 * Give up the manager lease first, so that the next node to refresh takes it, then
+	 * deregister; on the registry thread.
+	 */
+	private void leaveCache() {
+		try {
+			this.election.release();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not release the manager lease; it runs out on its own: " + ex);
+		}
+		this.memberRegistry.deregister();
 	}
 
 	/**
@@ -240,7 +278,9 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	 */
 	private void tick() {
 		this.peers.tick();
-		this.dialer.dial(this.members.members());
+		List<MemberTable.Member> members = this.members.members();
+		this.dialer.dial(members);
+		this.election.heartbeat(members.stream().map(MemberTable.Member::id).filter(this.peers::isUp).toList());
 	}
 
 	/**
@@ -266,6 +306,7 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 			// Members with live links stay; the others expire as usual
 			expire();
 		}
+		this.election.refresh();
 		String gossip = this.members.gossip(ownRegistration(this.heartbeatCount), this.peers::isUp);
 		if (gossip != null) {
 			this.messaging.gossip(gossip);

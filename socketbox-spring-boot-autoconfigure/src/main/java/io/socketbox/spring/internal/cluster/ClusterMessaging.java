@@ -259,6 +259,24 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	/**
+	 * Number a frame and queue it for one peer, as a direct send does.
+	 * @param peerId the peer
+	 * @param envelope the frame
+	 * @param reply completed with {@link PeerChannel#LINK_LOST} if the peer becomes
+	 * unreachable before it acknowledges the frame, or {@code null}
+	 * @return {@code true} if queued, {@code false} if the peer is unreachable
+	 * @throws UnsendableFrameException if the frame is larger than peers accept (or
+	 * cannot be encoded); it was counted as dropped
+	 */
+	boolean queue(String peerId, Envelope envelope, @Nullable CompletableFuture<Integer> reply) {
+		int queued = sendToPeer(peerId, envelope, reply);
+		if (queued == UNSENDABLE) {
+			throw new UnsendableFrameException();
+		}
+		return queued == QUEUED;
+	}
+
+	/**
 	 * Number a frame and queue it for every peer. Numbering and queueing happen under
 	 * one lock so that every channel sees increasing sequence numbers.
 	 */
@@ -332,6 +350,18 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private String nextRequestId() {
 		return this.localNode.getId() + "-" + this.requestIds.incrementAndGet();
+	}
+
+	/**
+	 * Thrown by {@link #queue} for a frame larger than peers accept, or one that cannot
+	 * be encoded.
+	 */
+	static final class UnsendableFrameException extends RuntimeException {
+
+		UnsendableFrameException() {
+			super("larger than socketbox.cluster.max-frame-size in its frame", null, false, false);
+		}
+
 	}
 
 	private record PendingReply(String peerId, CompletableFuture<Integer> future) {

@@ -8,8 +8,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.json.JsonMapper;
 
+import io.socketbox.spring.ManagerChangedEvent;
 import io.socketbox.spring.MessagesDroppedEvent;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.ConnectionDirectory;
@@ -61,6 +64,8 @@ public final class ClusterNode implements DisposableBean {
 
 	private final DirectoryReplication directoryReplication;
 
+	private final PeerRpcTransport rpcTransport;
+
 	private final ClusterMembership membership;
 
 	private final PeerProtocolHandler peerHandler;
@@ -74,31 +79,17 @@ public final class ClusterNode implements DisposableBean {
 	 * @param payloadWriter writes payloads that are not strings
 	 * @param cache the shared cache to register in
 	 * @param client the client that dials other nodes
-	 * @param eventPublisher publishes {@link io.socketbox.spring.MessagesDroppedEvent}
-	 * @param settings the cluster settings
-	 */
-	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings) {
-		this(localNode, connections, payloadWriter, cache, client, eventPublisher, settings,
-				DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE);
-	}
-
-	/**
-	 * Create a node with a limit on the attributes a connection publishes.
-	 * @param localNode this node
-	 * @param connections the connections of this node
-	 * @param payloadWriter writes payloads that are not strings
-	 * @param cache the shared cache to register in
-	 * @param client the client that dials other nodes
 	 * @param eventPublisher publishes {@link io.socketbox.spring.MessagesDroppedEvent} and
-	 * the connection events of the directory
+	 * {@link ManagerChangedEvent}
 	 * @param settings the cluster settings
+	 * @param operations runs the cluster operations that other nodes call
+	 * @param rpcCodec writes the replies of calls that cannot be carried
 	 * @param maxPublishedAttributesSize the largest size of the attributes one connection
 	 * publishes in the directory, in bytes
 	 */
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
 			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings,
-			long maxPublishedAttributesSize) {
+			ClusterOperationInvoker operations, RpcCodec rpcCodec, long maxPublishedAttributesSize) {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-cluster-"));
 		this.registry = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-registry-"));
 		// One drain task per peer at most: a slow peer holds up only its own thread
@@ -120,10 +111,12 @@ public final class ClusterNode implements DisposableBean {
 				settings.debug(), this.directory);
 		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
 				this.scheduler, links.heartbeatInterval(), links.maxFrameSize());
+		this.rpcTransport = new PeerRpcTransport(localNode.getId(), this.messaging, operations, rpcCodec);
 		MemberTable members = new MemberTable(localNode.getId(), discovery.memberTimeout(),
 				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
-				new PeerAuthenticator(settings.secretKey()), codec, peers, new PeerInbox(peers, members, this.messaging, this.directoryReplication),
+				new PeerAuthenticator(settings.secretKey()), codec, peers,
+				new PeerInbox(peers, members, this.messaging, this.rpcTransport, this.directoryReplication),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());
@@ -140,7 +133,17 @@ public final class ClusterNode implements DisposableBean {
 				dialer, peers, this.messaging, replyTimeouts, this.scheduler, this.registry,
 				new ClusterMembership.Settings(discovery.cachePrefix(), discovery.refreshInterval(),
 						discovery.registrationTimeToLive(), discovery.deregisterTimeout(), links.heartbeatInterval(),
-						links.drainTimeout(), ReplyTimeouts.sweepPeriod(delivery.replyTimeout())));
+						links.drainTimeout(), ReplyTimeouts.sweepPeriod(delivery.replyTimeout())),
+				new ManagerElection(cache, discovery.cachePrefix(), localNode.getId(), discovery.leaseDuration(),
+						new MonotonicClock(), (state) -> publishManagerChanged(eventPublisher, state)));
+	}
+
+	/**
+	 * Publish a change of manager, with the membership (the cluster view) as its source.
+	 */
+	private void publishManagerChanged(ApplicationEventPublisher eventPublisher, ManagerState state) {
+		eventPublisher.publishEvent(
+				new ManagerChangedEvent(this.membership, state.managerId(), state.token(), state.thisNode()));
 	}
 
 	private static CustomizableThreadFactory threadFactory(String prefix) {
@@ -171,6 +174,15 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public DirectoryUpdates getDirectoryUpdates() {
 		return this.directoryReplication;
+	}
+
+	/**
+	 * Return the transport that carries this node's cluster operation calls to the
+	 * other nodes.
+	 * @return the transport
+	 */
+	public RpcTransport getRpcTransport() {
+		return this.rpcTransport;
 	}
 
 	/**
@@ -226,8 +238,48 @@ public final class ClusterNode implements DisposableBean {
 	 * @param refreshInterval how often the registration is refreshed
 	 * @param memberTimeout how long a registration may stay unchanged before it expires;
 	 * longer than the refresh interval
+	 * @param managerLeaseDuration how long the manager's lease lasts without renewal, or
+	 * {@code null} for {@link #defaultLeaseDuration the default}; at least twice the
+	 * refresh interval
 	 */
-	public record Discovery(String cachePrefix, Duration refreshInterval, Duration memberTimeout) {
+	public record Discovery(String cachePrefix, Duration refreshInterval, Duration memberTimeout,
+			@Nullable Duration managerLeaseDuration) {
+
+		/**
+		 * Settings with the default lease duration.
+		 * @param cachePrefix the prefix of every cache key
+		 * @param refreshInterval how often the registration is refreshed
+		 * @param memberTimeout how long a registration may stay unchanged before it
+		 * expires
+		 */
+		public Discovery(String cachePrefix, Duration refreshInterval, Duration memberTimeout) {
+			this(cachePrefix, refreshInterval, memberTimeout, null);
+		}
+
+		/**
+		 * The lease duration when none is set: the member timeout less two refresh
+		 * intervals, so that a manager that dies is replaced within the member timeout
+		 * of its last renewal (the lease duration plus two refreshes of another node),
+		 * and at least three refresh intervals, so that one late refresh does not cost
+		 * the manager its lease.
+		 * @param refreshInterval the refresh interval
+		 * @param memberTimeout the member timeout
+		 * @return the default lease duration
+		 */
+		public static Duration defaultLeaseDuration(Duration refreshInterval, Duration memberTimeout) {
+			Duration withinMemberTimeout = memberTimeout.minus(refreshInterval.multipliedBy(2));
+			Duration threeRefreshes = refreshInterval.multipliedBy(3);
+			return (withinMemberTimeout.compareTo(threeRefreshes) > 0) ? withinMemberTimeout : threeRefreshes;
+		}
+
+		/**
+		 * How long the manager's lease lasts without renewal.
+		 * @return the lease duration, as set or by default
+		 */
+		Duration leaseDuration() {
+			return (this.managerLeaseDuration != null) ? this.managerLeaseDuration
+					: defaultLeaseDuration(this.refreshInterval, this.memberTimeout);
+		}
 
 		/**
 		 * How long the cache keeps a registration that is no longer refreshed: twice the

@@ -56,6 +56,10 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	/** A change or snapshot part of the sender's connection directory. */
 	static final String DIRECTORY = "dir";
 
+	static final String RPC = "rpc";
+
+	static final String RPC_REPLY = "rpc-reply";
+
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
 	}
@@ -82,6 +86,14 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static Envelope reply(String origin, String id, int count) {
 		return new Envelope(VERSION, REPLY, origin, id, null, null, count, null, null, null, null, null);
+	}
+
+	static Envelope rpc(String origin, String id, String request) {
+		return new Envelope(VERSION, RPC, origin, id, null, request, null, null, null, null, null, null);
+	}
+
+	static Envelope rpcReply(String origin, String id, String reply) {
+		return new Envelope(VERSION, RPC_REPLY, origin, id, null, reply, null, null, null, null, null, null);
 	}
 
 	static Envelope heartbeat(String origin, long ack) {
@@ -115,7 +127,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	boolean isData() {
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
-				|| DIRECTORY.equals(this.type);
+				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type);
 	}
 
 	boolean isHandshake() {

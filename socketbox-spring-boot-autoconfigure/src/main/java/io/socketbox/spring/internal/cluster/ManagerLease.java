@@ -142,6 +142,17 @@ public final class ManagerLease {
 	 * @return the state after the tick
 	 */
 	public synchronized ManagerState tick() {
+		try {
+			doTick();
+		}
+		finally {
+			// Also when the cache failed: a lease that ran out meanwhile is reported
+			report();
+		}
+		return this.state;
+	}
+
+	private void doTick() {
 		Instant start = this.clock.instant();
 		String value = this.cache.get(this.leaseKey);
 		Instant read = this.clock.instant();
@@ -170,7 +181,6 @@ public final class ManagerLease {
 				take(value, (lease != null) ? lease.token() : 0, start);
 			}
 		}
-		return report();
 	}
 
 	/**

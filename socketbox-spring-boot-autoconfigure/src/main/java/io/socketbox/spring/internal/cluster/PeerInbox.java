@@ -10,8 +10,8 @@ import org.springframework.web.socket.CloseStatus;
  * Takes what authenticated links bring: the links themselves, which it hands to their
  * {@link PeerChannel channels} and makes members of, and their frames, which it checks
  * and hands on in the order the peer sent them: acknowledgements to the channel, data
- * frames to {@link ClusterMessaging}, and a leave notice or gossip to the
- * {@link MemberTable}. Runs on the threads that read the links.
+ * frames to {@link ClusterMessaging}, cluster operation requests and replies to the
+ * {@link PeerRpcTransport}, and a leave notice or gossip to the {@link MemberTable}. Runs on the threads that read the links.
  */
 final class PeerInbox {
 
@@ -23,17 +23,17 @@ final class PeerInbox {
 
 	private final ClusterMessaging messaging;
 
+	private final PeerRpcTransport rpc;
+
 	private final @Nullable DirectoryReplication directory;
 
-	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging) {
-		this(peers, members, messaging, null);
-	}
-
-	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, @Nullable DirectoryReplication directory) {
-		this.directory = directory;
+	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
+			@Nullable DirectoryReplication directory) {
 		this.peers = peers;
 		this.members = members;
 		this.messaging = messaging;
+		this.rpc = rpc;
+		this.directory = directory;
 	}
 
 	/**
@@ -102,6 +102,7 @@ final class PeerInbox {
 			case Envelope.LEAVE -> {
 				String name = this.members.left(peerId);
 				this.peers.leave(peerId);
+				this.rpc.peerLeft(peerId);
 				logger.info("Member " + ((name != null) ? name : peerId) + " left the cluster");
 				if (this.directory != null) {
 					this.directory.left(peerId);
@@ -119,6 +120,8 @@ final class PeerInbox {
 					link.close(CloseStatus.POLICY_VIOLATION.withReason("Bad directory frame"));
 				}
 			}
+			case Envelope.RPC -> this.rpc.onRequest(link, envelope);
+			case Envelope.RPC_REPLY -> this.rpc.onReply(link, envelope);
 			default -> this.messaging.onEnvelope(link, envelope);
 		}
 	}

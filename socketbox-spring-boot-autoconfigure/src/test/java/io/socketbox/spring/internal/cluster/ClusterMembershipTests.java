@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.cache.CacheProvider;
@@ -37,6 +38,8 @@ class ClusterMembershipTests {
 
 	private final InMemoryCacheProvider memory = new InMemoryCacheProvider();
 
+	private static final RpcCodec RPC_CODEC = new RpcCodec(JsonMapper.shared(), 8192);
+
 	private final CountDownLatch deregistration = new CountDownLatch(1);
 
 	private final LocalNode localNode = new LocalNode(() -> "ws://127.0.0.1:1/socketbox/cluster");
@@ -49,7 +52,8 @@ class ClusterMembershipTests {
 
 	private final ClusterNode node = new ClusterNode(this.localNode, this.connections, String::valueOf, this.cache,
 			new UnreachableClient(), (event) -> {
-			}, settings());
+			}, settings(), new ClusterOperationInvoker(new ClusterOperationRegistry(), RPC_CODEC, Runnable::run),
+			RPC_CODEC, ClusterNode.DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE);
 
 	private final ClusterMembership membership = this.node.getMembership();
 
