@@ -1,6 +1,7 @@
 package io.socketbox.spring;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,18 @@ public abstract class SocketBoxHandler implements BeanFactoryAware {
 	 * @param connection the new connection
 	 */
 	public void onConnect(SocketBoxConnection connection) {
+	}
+
+	/**
+	 * Return the attributes of a connection that every node sees in the
+	 * {@link SocketBoxDirectory}, called once after {@link #onConnect}. Nothing is
+	 * published unless this is overridden; keys and values together may take at most
+	 * {@code socketbox.directory.max-attributes-size} bytes.
+	 * @param connection the new connection
+	 * @return the attributes to publish
+	 */
+	public Map<String, String> getPublishedAttributes(SocketBoxConnection connection) {
+		return Map.of();
 	}
 
 	/**

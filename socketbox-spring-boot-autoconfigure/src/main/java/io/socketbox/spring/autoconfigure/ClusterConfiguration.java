@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.socketbox.spring.internal.ConnectionDirectory;
+import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
@@ -53,7 +55,8 @@ class ClusterConfiguration {
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec);
+				new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec,
+				DirectorySettingsValidator.maxAttributesSize(properties));
 	}
 
 	/**
@@ -88,6 +91,16 @@ class ClusterConfiguration {
 	@Bean
 	ClusterMessaging socketBoxMessaging(ClusterNode node) {
 		return node.getMessaging();
+	}
+
+	@Bean
+	ConnectionDirectory socketBoxDirectory(ClusterNode node) {
+		return node.getDirectory();
+	}
+
+	@Bean
+	DirectoryUpdates socketBoxDirectoryUpdates(ClusterNode node) {
+		return node.getDirectoryUpdates();
 	}
 
 	@Bean

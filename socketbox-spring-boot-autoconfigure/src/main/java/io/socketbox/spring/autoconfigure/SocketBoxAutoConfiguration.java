@@ -6,11 +6,14 @@ import java.util.stream.Stream;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.ConnectionLimitInterceptor;
+import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.SingleNodeCluster;
 import io.socketbox.spring.internal.SingleNodeMessaging;
 import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.SocketBoxDirectory;
 import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.internal.SocketBoxWebSocketHandler;
@@ -30,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -101,11 +105,12 @@ public final class SocketBoxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SocketBoxWebSocketHandler socketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
-			LocalConnections connections, SocketBoxProperties properties) {
+			LocalConnections connections, SocketBoxProperties properties, ObjectProvider<DirectoryUpdates> directory) {
 		SocketBoxWebSocketHandler.Limits limits = new SocketBoxWebSocketHandler.Limits(
 				(int) properties.getSendTimeLimit().toMillis(), (int) properties.getSendBufferSizeLimit().toBytes(),
 				(int) properties.getMaxTextMessageSize().toBytes());
-		return new SocketBoxWebSocketHandler(handler, cluster, connections, limits, properties.isDebugMode());
+		return new SocketBoxWebSocketHandler(handler, cluster, connections,
+				directory.getIfAvailable(() -> DirectoryUpdates.NONE), limits, properties.isDebugMode());
 	}
 
 	static Function<Object, String> payloadWriter(ObjectProvider<JsonMapper> jsonMapper) {
@@ -166,6 +171,20 @@ public final class SocketBoxAutoConfiguration {
 		@ConditionalOnMissingBean(SocketBoxMessaging.class)
 		SingleNodeMessaging socketBoxMessaging(LocalConnections connections, ObjectProvider<JsonMapper> jsonMapper) {
 			return new SingleNodeMessaging(connections, payloadWriter(jsonMapper));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(SocketBoxDirectory.class)
+		ConnectionDirectory socketBoxDirectory(LocalNode localNode, SocketBoxProperties properties,
+				ApplicationEventPublisher eventPublisher) {
+			return new ConnectionDirectory(localNode.getId(),
+					properties.getDirectory().getMaxAttributesSize().toBytes(), eventPublisher::publishEvent);
+		}
+
+		@Bean
+		DirectoryUpdates socketBoxDirectoryUpdates(ObjectProvider<ConnectionDirectory> directory) {
+			ConnectionDirectory local = directory.getIfAvailable();
+			return (local != null) ? local.localUpdates() : DirectoryUpdates.NONE;
 		}
 
 	}

@@ -57,6 +57,8 @@ public class SocketBoxProperties {
 
 	private final Cache cache = new Cache();
 
+	private final Directory directory = new Directory();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -119,6 +121,31 @@ public class SocketBoxProperties {
 
 	public Cache getCache() {
 		return this.cache;
+	}
+
+	public Directory getDirectory() {
+		return this.directory;
+	}
+
+	/**
+	 * The directory of every connection in the cluster.
+	 */
+	public static class Directory {
+
+		/**
+		 * Largest size of the attributes one connection publishes in the directory, keys
+		 * and values in UTF-8; larger ones are refused when published.
+		 */
+		private DataSize maxAttributesSize = DataSize.ofKilobytes(1);
+
+		public DataSize getMaxAttributesSize() {
+			return this.maxAttributesSize;
+		}
+
+		public void setMaxAttributesSize(DataSize maxAttributesSize) {
+			this.maxAttributesSize = maxAttributesSize;
+		}
+
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.socketbox.spring.internal;
 
 import java.io.IOException;
+import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +10,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.ClusterConnection;
 import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxConnection;
@@ -60,6 +62,10 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 
 	private final boolean debug;
 
+	private final DirectoryUpdates directory;
+
+	private final String nodeId;
+
 	private final HandshakeInterceptor refuseWhileStopped = new RefuseWhileStopped();
 
 	private volatile boolean running;
@@ -74,9 +80,25 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	 */
 	public SocketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
 			LocalConnections connections, Limits limits, boolean debug) {
+		this(handler, cluster, connections, DirectoryUpdates.NONE, limits, debug);
+	}
+
+	/**
+	 * Create a new handler that reports its connections to a directory.
+	 * @param handler the application's handler
+	 * @param cluster this node's view of the cluster
+	 * @param connections where to keep the open connections
+	 * @param directory where to report the connections that open and close
+	 * @param limits the limits of each connection
+	 * @param debug whether to log each connection at INFO
+	 */
+	public SocketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
+			LocalConnections connections, DirectoryUpdates directory, Limits limits, boolean debug) {
 		this.handler = handler;
+		this.directory = directory;
 		this.connections = connections;
-		this.connectionIdPrefix = cluster.getNodeId() + ".";
+		this.nodeId = cluster.getNodeId();
+		this.connectionIdPrefix = this.nodeId + ".";
 		this.limits = limits;
 		this.outboxLimits = new ConnectionOutbox.Limits(
 				TimeUnit.MILLISECONDS.toNanos(limits.sendTimeLimitMillis()), limits.sendBufferSizeLimit());
@@ -108,6 +130,13 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		finally {
 			this.connections.open(connection);
 		}
+		Principal principal = connection.getPrincipal();
+		this.directory.opened(new ClusterConnection(connection.getId(), this.nodeId,
+				(principal != null) ? principal.getName() : null, this.handler.getPublishedAttributes(connection)));
+		if (!session.isOpen()) {
+			// Closed while it was being published: afterConnectionClosed may have come first
+			this.directory.closed(connection.getId());
+		}
 	}
 
 	@Override
@@ -138,6 +167,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		LocalConnection connection = getConnection(session);
 		if (connection != null) {
 			this.connections.remove(connection);
+			this.directory.closed(connection.getId());
 			connection.discard();
 			log("Closed " + connection + " with " + status);
 			this.handler.onClose(connection, status);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,7 @@ import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.SocketBoxStatistics;
+import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.OutboundText;
@@ -56,6 +58,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final boolean debug;
 
+	private final @Nullable ConnectionDirectory directory;
+
 	private final EnvelopeCodec codec = new EnvelopeCodec();
 
 	private final Object sequenceLock = new Object();
@@ -64,10 +68,23 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final AtomicLong requestIds = new AtomicLong();
 
+	private final AtomicLong userRequestsReceived = new AtomicLong();
+
 	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
 
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
 			Peers peers, ReplyTimeouts replyTimeouts, PeerDrops drops, boolean debug) {
+		this(localNode, connections, payloadWriter, peers, replyTimeouts, drops, debug, null);
+	}
+
+	/**
+	 * Create messaging that sends to a user only through the nodes the directory lists
+	 * for that user; without a directory it asks every peer.
+	 */
+	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
+			Peers peers, ReplyTimeouts replyTimeouts, PeerDrops drops, boolean debug,
+			@Nullable ConnectionDirectory directory) {
+		this.directory = directory;
 		this.localNode = localNode;
 		this.connections = connections;
 		this.payloadWriter = payloadWriter;
@@ -115,7 +132,11 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		OutboundText message = toMessage(payload);
 		int local = this.connections.sendToUser(user, message);
 		List<CompletableFuture<Integer>> replies = new ArrayList<>();
+		Set<String> holders = (this.directory != null) ? this.directory.nodesOf(user) : null;
 		for (PeerChannel channel : this.peers.all()) {
+			if (holders != null && !holders.contains(channel.peerId())) {
+				continue;
+			}
 			replies.add(request(channel.peerId(), Envelope.user(this.localNode.getId(), nextRequestId(), user, message.text())));
 		}
 		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
@@ -139,6 +160,29 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 */
 	public long getDroppedMessages() {
 		return this.drops.getDroppedMessages();
+	}
+
+	/**
+	 * Return how many sends to a user other nodes asked this node to deliver.
+	 * @return the number since start
+	 */
+	long getUserRequestsReceived() {
+		return this.userRequestsReceived.get();
+	}
+
+	/**
+	 * Number a directory frame and queue it for every peer, in the order of the calls.
+	 */
+	void replicate(Envelope envelope) {
+		sendToPeers(envelope);
+	}
+
+	/**
+	 * Number a directory frame and queue it for one peer.
+	 * @return whether it was queued
+	 */
+	boolean replicateTo(String peerId, Envelope envelope) {
+		return sendToPeer(peerId, envelope, null) == QUEUED;
 	}
 
 	/**
@@ -177,6 +221,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				reply(link, envelope, sent ? 1 : 0);
 			}
 			case Envelope.USER -> {
+				this.userRequestsReceived.incrementAndGet();
 				int count = (envelope.target() != null && envelope.payload() != null)
 						? this.connections.sendToUser(envelope.target(), OutboundText.of(envelope.payload())) : 0;
 				reply(link, envelope, count);

@@ -15,7 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 import io.socketbox.spring.ManagerChangedEvent;
 import io.socketbox.spring.MessagesDroppedEvent;
 import io.socketbox.spring.cache.CacheProvider;
+import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.ConnectionLimitInterceptor;
+import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.LocalNode;
 
@@ -51,7 +53,16 @@ public final class ClusterNode implements DisposableBean {
 
 	private final ExecutorService senders;
 
+	/**
+	 * The default of {@code socketbox.directory.max-attributes-size}, in bytes.
+	 */
+	public static final long DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE = 1024;
+
 	private final ClusterMessaging messaging;
+
+	private final ConnectionDirectory directory;
+
+	private final DirectoryReplication directoryReplication;
 
 	private final PeerRpcTransport rpcTransport;
 
@@ -73,10 +84,12 @@ public final class ClusterNode implements DisposableBean {
 	 * @param settings the cluster settings
 	 * @param operations runs the cluster operations that other nodes call
 	 * @param rpcCodec writes the replies of calls that cannot be carried
+	 * @param maxPublishedAttributesSize the largest size of the attributes one connection
+	 * publishes in the directory, in bytes
 	 */
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
 			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings,
-			ClusterOperationInvoker operations, RpcCodec rpcCodec) {
+			ClusterOperationInvoker operations, RpcCodec rpcCodec, long maxPublishedAttributesSize) {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-cluster-"));
 		this.registry = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-registry-"));
 		// One drain task per peer at most: a slow peer holds up only its own thread
@@ -92,14 +105,18 @@ public final class ClusterNode implements DisposableBean {
 						links.maxFrameSize()),
 				this.senders, this.scheduler, drops);
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
+		this.directory = new ConnectionDirectory(localNode.getId(), maxPublishedAttributesSize,
+				eventPublisher::publishEvent);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
-				settings.debug());
+				settings.debug(), this.directory);
+		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
+				this.scheduler, links.heartbeatInterval(), links.maxFrameSize());
 		this.rpcTransport = new PeerRpcTransport(localNode.getId(), this.messaging, operations, rpcCodec);
 		MemberTable members = new MemberTable(localNode.getId(), discovery.memberTimeout(),
 				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey()), codec, peers,
-				new PeerInbox(peers, members, this.messaging, this.rpcTransport),
+				new PeerInbox(peers, members, this.messaging, this.rpcTransport, this.directoryReplication),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());
@@ -141,6 +158,22 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public ClusterMessaging getMessaging() {
 		return this.messaging;
+	}
+
+	/**
+	 * Return the directory of the cluster's connections as this node knows it.
+	 * @return the directory
+	 */
+	public ConnectionDirectory getDirectory() {
+		return this.directory;
+	}
+
+	/**
+	 * Return where the endpoint's handler reports the connections of this node.
+	 * @return the updates, replicated to peers
+	 */
+	public DirectoryUpdates getDirectoryUpdates() {
+		return this.directoryReplication;
 	}
 
 	/**

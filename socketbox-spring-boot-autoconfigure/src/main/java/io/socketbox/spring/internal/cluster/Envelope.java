@@ -53,6 +53,9 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static final String MEMBERS = "members";
 
+	/** A change or snapshot part of the sender's connection directory. */
+	static final String DIRECTORY = "dir";
+
 	static final String RPC = "rpc";
 
 	static final String RPC_REPLY = "rpc-reply";
@@ -109,6 +112,10 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return new Envelope(VERSION, MEMBERS, origin, null, null, members, null, null, null, null, null, null);
 	}
 
+	static Envelope directory(String origin, String payload) {
+		return new Envelope(VERSION, DIRECTORY, origin, null, null, payload, null, null, null, null, null, null);
+	}
+
 	static Envelope leave(String origin) {
 		return new Envelope(VERSION, LEAVE, origin, null, null, null, null, null, null, null, null, null);
 	}
@@ -120,7 +127,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	boolean isData() {
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
-				|| RPC.equals(this.type) || RPC_REPLY.equals(this.type);
+				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type);
 	}
 
 	boolean isHandshake() {

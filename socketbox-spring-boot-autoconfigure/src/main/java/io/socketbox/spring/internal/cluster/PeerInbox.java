@@ -4,6 +4,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.socket.CloseStatus;
+
 /**
  * Takes what authenticated links bring: the links themselves, which it hands to their
  * {@link PeerChannel channels} and makes members of, and their frames, which it checks
@@ -23,11 +25,15 @@ final class PeerInbox {
 
 	private final PeerRpcTransport rpc;
 
-	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc) {
+	private final @Nullable DirectoryReplication directory;
+
+	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
+			@Nullable DirectoryReplication directory) {
 		this.peers = peers;
 		this.members = members;
 		this.messaging = messaging;
 		this.rpc = rpc;
+		this.directory = directory;
 	}
 
 	/**
@@ -40,6 +46,9 @@ final class PeerInbox {
 		this.peers.linkUp(link, peerAcknowledged);
 		this.members.linked(link.peerId(), link.peerName(), this.peers::isUp).forEach(this.peers::remove);
 		logger.info("Linked with " + link.peerName() + " (" + link.peerId() + ")");
+		if (this.directory != null) {
+			this.directory.linkUp(link.peerId());
+		}
 	}
 
 	/**
@@ -95,10 +104,20 @@ final class PeerInbox {
 				this.peers.leave(peerId);
 				this.rpc.peerLeft(peerId);
 				logger.info("Member " + ((name != null) ? name : peerId) + " left the cluster");
+				if (this.directory != null) {
+					this.directory.left(peerId);
+				}
 			}
 			case Envelope.MEMBERS -> {
 				if (envelope.payload() != null) {
 					this.members.receiveGossip(peerId, envelope.payload(), this.peers::isUp).forEach(this.peers::remove);
+				}
+			}
+			case Envelope.DIRECTORY -> {
+				String violation = (this.directory != null) ? this.directory.receive(peerId, envelope.payload()) : null;
+				if (violation != null) {
+					logger.warn("Closing the link with " + link.peerName() + ": " + violation);
+					link.close(CloseStatus.POLICY_VIOLATION.withReason("Bad directory frame"));
 				}
 			}
 			case Envelope.RPC -> this.rpc.onRequest(link, envelope);

@@ -98,6 +98,16 @@ final class Peers {
 		return channel != null && channel.state() == PeerChannel.State.UP;
 	}
 
+	/**
+	 * Whether a peer has a channel that has not yet given up on it: its link is up, or
+	 * down for less than the heartbeat timeout.
+	 */
+	boolean isReachable(String peerId) {
+		PeerChannel channel = this.channels.get(peerId);
+		return channel != null
+				&& (channel.state() == PeerChannel.State.UP || channel.state() == PeerChannel.State.DOWN);
+	}
+
 	long upCount() {
 		return this.channels.values().stream().filter((channel) -> channel.state() == PeerChannel.State.UP).count();
 	}
