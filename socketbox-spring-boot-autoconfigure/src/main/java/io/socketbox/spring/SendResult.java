@@ -16,7 +16,9 @@ public enum SendResult {
 	UNKNOWN_CONNECTION,
 
 	/**
-	 * The node that holds the connection is not linked to this one.
+	 * The node that holds the connection is not linked to this one, or became
+	 * unreachable before it confirmed delivery (the message may then have reached the
+	 * connection).
 	 */
 	NODE_UNREACHABLE,
 

@@ -318,6 +318,13 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 		return new Registration(this.localNode.getId(), this.localNode.getName(), heartbeat);
 	}
 
+	/**
+	 * Whether every linked peer has acknowledged everything queued for it.
+	 */
+	boolean isFlushed() {
+		return this.peers.isFlushed();
+	}
+
 	private void cacheFailed(RuntimeException ex) {
 		if (!this.cacheFailing) {
 			this.cacheFailing = true;

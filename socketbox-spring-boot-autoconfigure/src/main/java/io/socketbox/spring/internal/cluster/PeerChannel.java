@@ -5,7 +5,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
@@ -25,7 +27,8 @@ import org.springframework.web.socket.TextMessage;
  * Outbound, every data frame carries a sequence number and stays buffered until the
  * peer acknowledges it, so that frames sent on a link that breaks are sent again, in
  * order, on the next link. While there is no link, new frames wait in the same buffer.
- * Requests (direct sends) fail once the peer has been silent for the heartbeat timeout;
+ * Requests (direct sends, cluster calls) fail once the peer has been silent for the
+ * heartbeat timeout, or is gone, those it acknowledged but has not answered included;
  * everything else is dropped, and counted, only when the link stays down for the resend
  * window or the buffer outgrows its limit. Of the dropped frames, those already written
  * to the lost link may have arrived: they count once the peer's acknowledgement on the
@@ -78,6 +81,12 @@ final class PeerChannel {
 	private final ArrayDeque<Outbound> unsent = new ArrayDeque<>();
 
 	private final ArrayDeque<Outbound> unacknowledged = new ArrayDeque<>();
+
+	/**
+	 * The replies of requests that the peer acknowledged but has not answered yet: they
+	 * fail too if the peer becomes unreachable, rather than wait for their timeout.
+	 */
+	private final Set<CompletableFuture<Integer>> awaitingReply = ConcurrentHashMap.newKeySet();
 
 	private long bufferedBytes;
 
@@ -367,11 +376,20 @@ final class PeerChannel {
 	void acknowledged(long sequence) {
 		synchronized (this.lock) {
 			while (!this.unacknowledged.isEmpty() && this.unacknowledged.peek().sequence() <= sequence) {
-				this.bufferedBytes -= this.unacknowledged.poll().size();
+				acknowledged(this.unacknowledged.poll());
 			}
 			while (!this.unsent.isEmpty() && this.unsent.peek().sequence() <= sequence) {
-				this.bufferedBytes -= this.unsent.poll().size();
+				acknowledged(this.unsent.poll());
 			}
+		}
+	}
+
+	private void acknowledged(Outbound outbound) {
+		this.bufferedBytes -= outbound.size();
+		CompletableFuture<Integer> reply = outbound.reply();
+		if (reply != null && !reply.isDone()) {
+			this.awaitingReply.add(reply);
+			reply.whenComplete((count, ex) -> this.awaitingReply.remove(reply));
 		}
 	}
 
@@ -479,12 +497,15 @@ final class PeerChannel {
 	 * link and never confirmed will not be confirmed now, so they count as dropped.
 	 */
 	void discard() {
+		List<CompletableFuture<Integer>> failedRequests;
 		synchronized (this.lock) {
 			if (!this.unconfirmedAtExpiry.isEmpty()) {
 				dropped(this.unconfirmedAtExpiry.size(), "peer gone before confirming what it was sent");
 				this.unconfirmedAtExpiry.clear();
 			}
+			failedRequests = removeRequests();
 		}
+		failedRequests.forEach((reply) -> reply.complete(LINK_LOST));
 	}
 
 	/**
@@ -535,7 +556,8 @@ final class PeerChannel {
 	}
 
 	private List<CompletableFuture<Integer>> removeRequests() {
-		List<CompletableFuture<Integer>> requests = new ArrayList<>();
+		List<CompletableFuture<Integer>> requests = new ArrayList<>(this.awaitingReply);
+		this.awaitingReply.clear();
 		removeRequests(this.unsent, requests);
 		removeRequests(this.unacknowledged, requests);
 		return requests;

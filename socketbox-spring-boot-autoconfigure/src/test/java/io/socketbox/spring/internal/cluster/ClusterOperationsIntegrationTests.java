@@ -214,6 +214,31 @@ class ClusterOperationsIntegrationTests {
 	}
 
 	@Test
+	void aNodeLostAfterAcknowledgingACallGivesUnreachableWithinTheHeartbeatTimeout() throws Exception {
+		this.own = new ClusterNodes(redis.getPort(), "rpc-acknowledged:", PROPERTIES);
+		TcpProxy proxyA = proxy();
+		TcpProxy proxyB = proxy();
+		String[] fast = { "socketbox.cluster.heartbeat-interval=250ms", "socketbox.cluster.heartbeat-timeout=1s" };
+		Node a = startBehind(proxyA, fast);
+		Node b = startBehind(proxyB, fast);
+		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
+		CompletableFuture<ClusterCallResult<String>> call = operations(a).call(b.id(),
+				ClusterCall.of("slow", String.class).withTimeout(Duration.ofSeconds(20)));
+		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
+		// b has acknowledged the request: only its reply is missing
+		await().atMost(AWAIT).until(() -> a.context().getBean(ClusterNode.class).getMembership().isFlushed());
+		long cutAt = System.nanoTime();
+		proxyA.cut();
+		proxyB.cut();
+		ClusterCallResult<String> result = call.get(25, TimeUnit.SECONDS);
+		Duration took = Duration.ofNanos(System.nanoTime() - cutAt);
+		System.out.printf("[rpc, node lost after acknowledging] %s after %d ms%n", result, took.toMillis());
+		assertThat(result.status()).isEqualTo(Status.UNREACHABLE);
+		assertThat(took).isLessThan(Duration.ofSeconds(10));
+		assertThat(transport(a).pendingCount()).isZero();
+	}
+
+	@Test
 	void aLinkCutDuringACallEndsItWithinItsTimeoutAndLaterCallsFailFast() throws Exception {
 		this.own = new ClusterNodes(redis.getPort(), "rpc-cut:", PROPERTIES);
 		TcpProxy proxyA = proxy();

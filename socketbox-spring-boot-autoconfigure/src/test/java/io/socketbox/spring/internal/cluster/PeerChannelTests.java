@@ -129,6 +129,39 @@ class PeerChannelTests {
 	}
 
 	@Test
+	void requestAcknowledgedButNotAnsweredFailsWhenThePeerBecomesUnreachable() throws Exception {
+		this.releaseWrites.countDown();
+		PeerChannel channel = channelWhoseWritesWait(64 * 1024);
+		PeerLink link = channel.link();
+		CompletableFuture<Integer> answered = new CompletableFuture<>();
+		CompletableFuture<Integer> unanswered = new CompletableFuture<>();
+		channel.enqueue(request(1, answered));
+		channel.enqueue(request(2, unanswered));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.written.stream().mapToInt((frame) -> PeerFrames.split(frame).size()).sum() == 2);
+		channel.acknowledged(2);
+		answered.complete(1);
+		channel.linkDown(link);
+		channel.tick(System.nanoTime() + Duration.ofSeconds(3).toNanos() + 1);
+		assertThat(channel.state()).isEqualTo(PeerChannel.State.UNREACHABLE);
+		assertThat(unanswered).isCompletedWithValue(PeerChannel.LINK_LOST);
+		assertThat(answered).isCompletedWithValue(1);
+	}
+
+	@Test
+	void requestAcknowledgedButNotAnsweredFailsWhenThePeerIsGone() throws Exception {
+		this.releaseWrites.countDown();
+		PeerChannel channel = channelWhoseWritesWait(64 * 1024);
+		CompletableFuture<Integer> unanswered = new CompletableFuture<>();
+		channel.enqueue(request(1, unanswered));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.written.size() == 1);
+		channel.acknowledged(1);
+		assertThat(unanswered).isNotDone();
+		channel.discard();
+		assertThat(unanswered).isCompletedWithValue(PeerChannel.LINK_LOST);
+	}
+
+	@Test
 	void leavingPeerIsConfirmedByTheDrainTaskBeforeTheLinkCloses() throws Exception {
 		List<String> writers = new CopyOnWriteArrayList<>();
 		WebSocketSession session = mock(WebSocketSession.class);
@@ -241,6 +274,11 @@ class PeerChannelTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private static PeerChannel.Outbound request(long sequence, CompletableFuture<Integer> reply) {
+		String text = "request-" + sequence;
+		return new PeerChannel.Outbound(sequence, new TextMessage(text), text.length(), reply);
 	}
 
 	private static PeerChannel.Outbound outbound(long sequence, String text) {
