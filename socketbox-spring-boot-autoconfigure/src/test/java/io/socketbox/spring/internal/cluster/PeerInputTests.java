@@ -5,6 +5,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -113,12 +115,14 @@ class PeerInputTests {
 		assertNotDeliveredToBrowser("injected");
 	}
 
-	@Test
-	void peerOfAnotherProtocolVersionIsRefused() {
+	@ParameterizedTest
+	@ValueSource(ints = { 1, Envelope.VERSION - 1, Envelope.VERSION + 1 })
+	void peerOfAnotherProtocolVersionIsRefused(int version) {
 		TestClient peer = TestClient.connect("ws://127.0.0.1:" + this.node.port() + "/socketbox/cluster");
 		peer.awaitMessageStartingWith("{");
-		peer.send("{\"v\":1,\"type\":\"hello\",\"origin\":\"" + PEER_ID + "\",\"name\":\"ws://127.0.0.1:1/old\"}");
-		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "Unsupported protocol version 1");
+		peer.send("{\"v\":" + version + ",\"type\":\"hello\",\"origin\":\"" + PEER_ID
+				+ "\",\"name\":\"ws://127.0.0.1:1/old\"}");
+		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "Unsupported protocol version " + version);
 	}
 
 	@Test
