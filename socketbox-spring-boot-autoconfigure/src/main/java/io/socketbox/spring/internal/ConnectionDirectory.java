@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -37,6 +39,8 @@ import org.springframework.context.ApplicationEvent;
  * sink sees versions in order), and gives back what peers sent to {@link #apply} and
  * {@link #applySnapshot}. Events are queued under the lock and published after it is
  * released, in the order of the changes, so a listener may call back into the directory.
+ * They are published on the executor the directory is given: in a cluster a thread of
+ * its own, so that a slow listener never holds up the thread that reads a peer link.
  * <p>
  * Internal to SocketBox, public for the auto-configuration and the {@code cluster}
  * package.
@@ -50,6 +54,8 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	private final long maxAttributesSize;
 
 	private final Consumer<ApplicationEvent> eventPublisher;
+
+	private final Executor publishingExecutor;
 
 	private final Object lock = new Object();
 
@@ -70,9 +76,25 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	 */
 	public ConnectionDirectory(String localNodeId, long maxAttributesSize,
 			Consumer<ApplicationEvent> eventPublisher) {
+		this(localNodeId, maxAttributesSize, eventPublisher, Runnable::run);
+	}
+
+	/**
+	 * Create a directory that publishes its events on an executor.
+	 * @param localNodeId the id of this node
+	 * @param maxAttributesSize the largest size of the published attributes of one
+	 * connection, in UTF-8 bytes of their keys and values
+	 * @param eventPublisher publishes {@link ConnectionOpenedEvent} and
+	 * {@link ConnectionClosedEvent}
+	 * @param publishingExecutor runs the publishing of queued events; events stay in
+	 * order whatever its threads
+	 */
+	public ConnectionDirectory(String localNodeId, long maxAttributesSize, Consumer<ApplicationEvent> eventPublisher,
+			Executor publishingExecutor) {
 		this.localNodeId = localNodeId;
 		this.maxAttributesSize = maxAttributesSize;
 		this.eventPublisher = eventPublisher;
+		this.publishingExecutor = publishingExecutor;
 		this.nodes.put(localNodeId, new NodeView(0));
 	}
 
@@ -416,10 +438,26 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	}
 
 	/**
+	 * Publish the queued events in order, on the publishing executor.
+	 */
+	private void publishEvents() {
+		if (this.events.isEmpty()) {
+			return;
+		}
+		try {
+			this.publishingExecutor.execute(this::drainEvents);
+		}
+		catch (RejectedExecutionException ex) {
+			// The node is shutting down: nobody is left to tell
+			this.events.clear();
+		}
+	}
+
+	/**
 	 * Publish the queued events in order, on one thread at a time and outside the
 	 * directory's lock. A thread that finds another publishing leaves its events to it.
 	 */
-	private void publishEvents() {
+	private void drainEvents() {
 		while (!this.events.isEmpty() && this.publishing.tryLock()) {
 			try {
 				ApplicationEvent event;

@@ -60,6 +60,8 @@ public final class ClusterNode implements DisposableBean {
 
 	private final ClusterMessaging messaging;
 
+	private final ExecutorService events;
+
 	private final ConnectionDirectory directory;
 
 	private final DirectoryReplication directoryReplication;
@@ -105,8 +107,10 @@ public final class ClusterNode implements DisposableBean {
 						links.maxFrameSize()),
 				this.senders, this.scheduler, drops);
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
+		// Presence listeners run on a thread of their own, never on one that reads a link
+		this.events = Executors.newSingleThreadExecutor(threadFactory("socketbox-events-"));
 		this.directory = new ConnectionDirectory(localNode.getId(), maxPublishedAttributesSize,
-				eventPublisher::publishEvent);
+				eventPublisher::publishEvent, this.events);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug(), this.directory);
 		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
@@ -216,6 +220,7 @@ public final class ClusterNode implements DisposableBean {
 		this.scheduler.shutdownNow();
 		this.registry.shutdownNow();
 		this.senders.shutdownNow();
+		this.events.shutdown();
 	}
 
 	/**

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +91,36 @@ class DirectoryIntegrationTests {
 			await().atMost(Duration.ofSeconds(2))
 				.untilAsserted(() -> assertThat(this.events.get(node)).containsExactly("opened " + client.id(),
 						"closed " + client.id()));
+		}
+	}
+
+	@Test
+	void aSlowPresenceListenerHoldsUpNeitherTheLinkNorMessages() throws Exception {
+		List<Node> all = startLinked(2);
+		Node a = all.get(0);
+		Node b = all.get(1);
+		ConnectedClient onB = b.connect("bob");
+		CountDownLatch listening = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		b.context().addApplicationListener((ApplicationListener<ConnectionOpenedEvent>) (event) -> {
+			if ("ann".equals(event.getConnection().user())) {
+				listening.countDown();
+				awaitQuietly(release);
+			}
+		});
+		try {
+			a.connect("ann");
+			assertThat(listening.await(10, TimeUnit.SECONDS)).isTrue();
+			// The listener blocks for longer than the heartbeat timeout: the link stays up
+			await().during(HEARTBEAT_TIMEOUT.plus(SLACK))
+				.atMost(HEARTBEAT_TIMEOUT.multipliedBy(3))
+				.until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
+			a.messaging().broadcast("while-listener-blocks");
+			onB.client().awaitMessageStartingWith("while-listener-blocks");
+			assertThat(directory(b).isOnline("ann")).isTrue();
+		}
+		finally {
+			release.countDown();
 		}
 	}
 
@@ -187,6 +219,15 @@ class DirectoryIntegrationTests {
 			}
 		});
 		return node;
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static void awaitOnAll(List<Node> all, Duration atMost,
