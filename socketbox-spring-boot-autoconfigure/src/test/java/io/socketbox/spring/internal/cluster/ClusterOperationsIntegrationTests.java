@@ -201,9 +201,7 @@ class ClusterOperationsIntegrationTests {
 		Node b = this.own.start();
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		long start = System.nanoTime();
-		CompletableFuture<ClusterCallResult<String>> call = operations(a).call(b.id(),
-				ClusterCall.of("slow", String.class).withTimeout(Duration.ofSeconds(20)));
-		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<ClusterCallResult<String>> call = startSlowCall(a, b, Duration.ofSeconds(20));
 		b.stop();
 		ClusterCallResult<String> result = call.get(25, TimeUnit.SECONDS);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -215,21 +213,14 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void aNodeLostAfterAcknowledgingACallGivesUnreachableWithinTheHeartbeatTimeout() throws Exception {
-		this.own = new ClusterNodes(redis.getPort(), "rpc-acknowledged:", PROPERTIES);
-		TcpProxy proxyA = proxy();
-		TcpProxy proxyB = proxy();
-		String[] fast = { "socketbox.cluster.heartbeat-interval=250ms", "socketbox.cluster.heartbeat-timeout=1s" };
-		Node a = startBehind(proxyA, fast);
-		Node b = startBehind(proxyB, fast);
-		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
-		CompletableFuture<ClusterCallResult<String>> call = operations(a).call(b.id(),
-				ClusterCall.of("slow", String.class).withTimeout(Duration.ofSeconds(20)));
-		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
+		List<Node> pair = linkedPairBehindProxies("rpc-acknowledged:");
+		Node a = pair.get(0);
+		Node b = pair.get(1);
+		CompletableFuture<ClusterCallResult<String>> call = startSlowCall(a, b, Duration.ofSeconds(20));
 		// b has acknowledged the request: only its reply is missing
 		await().atMost(AWAIT).until(() -> a.context().getBean(ClusterNode.class).getMembership().isFlushed());
 		long cutAt = System.nanoTime();
-		proxyA.cut();
-		proxyB.cut();
+		this.proxies.forEach(TcpProxy::cut);
 		ClusterCallResult<String> result = call.get(25, TimeUnit.SECONDS);
 		Duration took = Duration.ofNanos(System.nanoTime() - cutAt);
 		System.out.printf("[rpc, node lost after acknowledging] %s after %d ms%n", result, took.toMillis());
@@ -240,19 +231,12 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void aLinkCutDuringACallEndsItWithinItsTimeoutAndLaterCallsFailFast() throws Exception {
-		this.own = new ClusterNodes(redis.getPort(), "rpc-cut:", PROPERTIES);
-		TcpProxy proxyA = proxy();
-		TcpProxy proxyB = proxy();
-		String[] fast = { "socketbox.cluster.heartbeat-interval=250ms", "socketbox.cluster.heartbeat-timeout=1s" };
-		Node a = startBehind(proxyA, fast);
-		Node b = startBehind(proxyB, fast);
-		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
+		List<Node> pair = linkedPairBehindProxies("rpc-cut:");
+		Node a = pair.get(0);
+		Node b = pair.get(1);
 		long start = System.nanoTime();
-		CompletableFuture<ClusterCallResult<String>> call = operations(a).call(b.id(),
-				ClusterCall.of("slow", String.class).withTimeout(Duration.ofSeconds(4)));
-		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
-		proxyA.cut();
-		proxyB.cut();
+		CompletableFuture<ClusterCallResult<String>> call = startSlowCall(a, b, Duration.ofSeconds(4));
+		this.proxies.forEach(TcpProxy::cut);
 		ClusterCallResult<String> result = call.get(10, TimeUnit.SECONDS);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		System.out.printf("[rpc, link cut mid-call] %s after %d ms%n", result, took.toMillis());
@@ -268,8 +252,7 @@ class ClusterOperationsIntegrationTests {
 			.get(10, TimeUnit.SECONDS);
 		assertThat(fast2.status()).isEqualTo(Status.UNREACHABLE);
 		assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isLessThan(Duration.ofMillis(500));
-		proxyA.restore();
-		proxyB.restore();
+		this.proxies.forEach(TcpProxy::restore);
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		assertThat(operations(a).call(b.id(), "add", Integer.class, 1, 1).get(10, TimeUnit.SECONDS))
 			.isEqualTo(ClusterCallResult.ok(b.id(), 2));
@@ -281,9 +264,7 @@ class ClusterOperationsIntegrationTests {
 		Node a = this.own.start();
 		Node b = this.own.start();
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
-		CompletableFuture<ClusterCallResult<String>> call = operations(a).call(b.id(),
-				ClusterCall.of("slow", String.class).withTimeout(Duration.ofSeconds(20)));
-		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<ClusterCallResult<String>> call = startSlowCall(a, b, Duration.ofSeconds(20));
 		EnvelopeCodec codec = new EnvelopeCodec();
 		try (FakePeer peer = new FakePeer(a)) {
 			// The first call of a fresh node: its id is known
@@ -315,6 +296,29 @@ class ClusterOperationsIntegrationTests {
 			}
 		}
 		throw new AssertionError("No reply to " + id);
+	}
+
+	/**
+	 * Start two nodes whose links go through proxies, with a heartbeat timeout of 1 s.
+	 */
+	private List<Node> linkedPairBehindProxies(String cachePrefix) {
+		this.own = new ClusterNodes(redis.getPort(), cachePrefix, PROPERTIES);
+		String[] fast = { "socketbox.cluster.heartbeat-interval=250ms", "socketbox.cluster.heartbeat-timeout=1s" };
+		Node a = startBehind(proxy(), fast);
+		Node b = startBehind(proxy(), fast);
+		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
+		return List.of(a, b);
+	}
+
+	/**
+	 * Call the slow operation on {@code b} from {@code a}, once it runs.
+	 */
+	private static CompletableFuture<ClusterCallResult<String>> startSlowCall(Node a, Node b, Duration timeout)
+			throws InterruptedException {
+		CompletableFuture<ClusterCallResult<String>> call = operations(a).call(b.id(),
+				ClusterCall.of("slow", String.class).withTimeout(timeout));
+		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
+		return call;
 	}
 
 	private TcpProxy proxy() {
