@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 
+import io.socketbox.spring.cluster.NodeNameResolutionException;
 import io.socketbox.spring.cluster.NodeNameResolver;
 
 /**
@@ -37,7 +38,7 @@ final class NodeNameSupplier implements Supplier<String> {
 		}
 		String resolved = this.resolver.resolve(serverPort(), this.cluster.getPath());
 		if (resolved == null) {
-			throw new IllegalStateException("Could not resolve the node name: set " + NAME_PROPERTY
+			throw new NodeNameResolutionException("Could not resolve the node name: set " + NAME_PROPERTY
 					+ " or socketbox.cluster.host, or declare a NodeNameResolver bean");
 		}
 		return resolved;

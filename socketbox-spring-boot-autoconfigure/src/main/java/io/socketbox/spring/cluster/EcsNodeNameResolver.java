@@ -62,7 +62,7 @@ public final class EcsNodeNameResolver implements NodeNameResolver {
 	/**
 	 * Return {@code ws://<first IPv4 address>:<port><path>}, or {@code null} when
 	 * {@value #METADATA_URI_VARIABLE} is unset or blank.
-	 * @throws IllegalStateException when the metadata endpoint cannot be read or lists
+	 * @throws NodeNameResolutionException when the metadata endpoint cannot be read or lists
 	 * no IPv4 address
 	 */
 	@Override
@@ -82,7 +82,7 @@ public final class EcsNodeNameResolver implements NodeNameResolver {
 				return NodeNames.ws(addresses.get(0).strip(), serverPort, clusterPath);
 			}
 		}
-		throw new IllegalStateException("The ECS container metadata at " + metadataUri
+		throw new NodeNameResolutionException("The ECS container metadata at " + metadataUri
 				+ " lists no IPv4 address in 'Networks', so this node has no name at which other nodes can reach it");
 	}
 
@@ -94,13 +94,13 @@ public final class EcsNodeNameResolver implements NodeNameResolver {
 				.retrieve()
 				.body(ContainerMetadata.class);
 			if (metadata == null) {
-				throw new IllegalStateException("The ECS container metadata endpoint at " + metadataUri
+				throw new NodeNameResolutionException("The ECS container metadata endpoint at " + metadataUri
 						+ " returned an empty body, so this node has no name at which other nodes can reach it");
 			}
 			return metadata;
 		}
 		catch (RestClientException | IllegalArgumentException ex) {
-			throw new IllegalStateException("Could not read the ECS container metadata from " + METADATA_URI_VARIABLE
+			throw new NodeNameResolutionException("Could not read the ECS container metadata from " + METADATA_URI_VARIABLE
 					+ "=" + metadataUri + " (" + ex.getMessage()
 					+ "), so this node has no name at which other nodes can reach it", ex);
 		}

@@ -34,7 +34,7 @@ public final class EnvironmentVariableNodeNameResolver implements NodeNameResolv
 
 	/**
 	 * Return the value of the variable, or {@code null} when it is unset or blank.
-	 * @throws IllegalStateException when the value is not a {@code ws://} or
+	 * @throws NodeNameResolutionException when the value is not a {@code ws://} or
 	 * {@code wss://} URL with a host
 	 */
 	@Override
@@ -45,7 +45,7 @@ public final class EnvironmentVariableNodeNameResolver implements NodeNameResolv
 		}
 		String name = value.strip();
 		if (!isWebSocketUrlWithHost(name)) {
-			throw new IllegalStateException("Variable '" + this.variableName + "' must be a ws:// or wss:// URL with a host, "
+			throw new NodeNameResolutionException("Variable '" + this.variableName + "' must be a ws:// or wss:// URL with a host, "
 					+ "for example ws://10.0.0.7:8080" + clusterPath + ", but was '" + value + "'");
 		}
 		return name;

@@ -43,7 +43,7 @@ public final class LocalAddressNodeNameResolver implements NodeNameResolver {
 
 	/**
 	 * Return {@code ws://<host>:<port><path>}.
-	 * @throws IllegalStateException when no address of this machine can be found
+	 * @throws NodeNameResolutionException when no address of this machine can be found
 	 */
 	@Override
 	public String resolve(int serverPort, String clusterPath) {
@@ -60,7 +60,7 @@ public final class LocalAddressNodeNameResolver implements NodeNameResolver {
 			return InetAddress.getLocalHost().getHostAddress();
 		}
 		catch (UnknownHostException ex) {
-			throw new IllegalStateException("Could not find an address of this machine for the node name; "
+			throw new NodeNameResolutionException("Could not find an address of this machine for the node name; "
 					+ "declare a NodeNameResolver bean that gives the ws:// URL at which other nodes reach this one", ex);
 		}
 	}

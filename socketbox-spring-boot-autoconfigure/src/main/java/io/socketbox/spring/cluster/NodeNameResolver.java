@@ -16,6 +16,8 @@ public interface NodeNameResolver {
 	 * @param clusterPath the path of the cluster endpoint, for example
 	 * {@code /socketbox/cluster}
 	 * @return the node name, or {@code null} when this resolver cannot tell it
+	 * @throws NodeNameResolutionException when what it reads is unreachable or wrong;
+	 * the application then fails to start with a hint of what to set
 	 */
 	@Nullable String resolve(int serverPort, String clusterPath);
 
