@@ -60,6 +60,9 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static final String RPC_REPLY = "rpc-reply";
 
+	/** An application message published to other nodes; the target is its type name. */
+	static final String MESSAGE = "msg";
+
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
 	}
@@ -96,6 +99,10 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return new Envelope(VERSION, RPC_REPLY, origin, id, null, reply, null, null, null, null, null, null);
 	}
 
+	static Envelope message(String origin, String typeName, String json) {
+		return new Envelope(VERSION, MESSAGE, origin, null, typeName, json, null, null, null, null, null, null);
+	}
+
 	static Envelope heartbeat(String origin, long ack) {
 		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack);
 	}
@@ -127,7 +134,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	boolean isData() {
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
-				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type);
+				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type)
+				|| MESSAGE.equals(this.type);
 	}
 
 	boolean isHandshake() {
