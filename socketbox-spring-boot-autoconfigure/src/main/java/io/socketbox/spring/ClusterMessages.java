@@ -45,8 +45,8 @@ public interface ClusterMessages {
 	 * longer than the resend window, or this node itself
 	 * @throws ClusterMessageTooLargeException if the message is larger than a peer frame;
 	 * nothing was sent, and the links go on
-	 * @throws IllegalArgumentException if the message is {@code null} or cannot be
-	 * written as JSON
+	 * @throws IllegalArgumentException if the node id or the message is {@code null}, or
+	 * the message cannot be written as JSON
 	 */
 	boolean publish(String nodeId, Object message);
 

@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 
@@ -42,6 +43,10 @@ class ClusterMessagesConfigurationTests {
 			ClusterMessages messages = context.getBean(ClusterMessages.class);
 			assertThat(messages.publish(new Ping("hello"))).isEmpty();
 			assertThat(messages.publish("other-node", new Ping("hello"))).isFalse();
+			assertThatIllegalArgumentException().isThrownBy(() -> messages.publish(null, new Ping("hello")))
+				.withMessageContaining("nodeId");
+			assertThatIllegalArgumentException().isThrownBy(() -> messages.publish(null))
+				.withMessageContaining("message");
 			assertThatExceptionOfType(ClusterMessageTooLargeException.class)
 				.isThrownBy(() -> messages.publish(new Ping("x".repeat(9000))))
 				.withMessageContaining("8192");

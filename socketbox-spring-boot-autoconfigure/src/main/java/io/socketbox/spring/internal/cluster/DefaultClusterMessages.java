@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 import io.socketbox.spring.ClusterMessageTooLargeException;
 import io.socketbox.spring.ClusterMessages;
 
+import org.springframework.util.Assert;
+
 /**
  * {@link ClusterMessages} that queue each message as one {@code msg} data frame on the
  * peers' {@link PeerChannel channels}, numbered in the same sequence as broadcasts, so
@@ -54,6 +56,7 @@ public final class DefaultClusterMessages implements ClusterMessages {
 
 	@Override
 	public boolean publish(String nodeId, Object message) {
+		Assert.notNull(nodeId, "'nodeId' must not be null");
 		ClusterMessageCodec.Encoded encoded = this.codec.write(message);
 		if (this.messaging == null || this.localNodeId.equals(nodeId)) {
 			return false;

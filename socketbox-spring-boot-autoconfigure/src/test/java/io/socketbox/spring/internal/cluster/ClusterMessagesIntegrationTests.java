@@ -209,6 +209,26 @@ class ClusterMessagesIntegrationTests {
 		assertThat(a.context().getBean(ClusterMessaging.class).getDroppedMessages()).isZero();
 	}
 
+	@Test
+	void aBurstToOneNodeArrivesCompleteAndInOrder() {
+		this.own = new ClusterNodes(redis.getPort(), "msg-burst:", PROPERTIES);
+		Node a = this.own.start();
+		Node b = this.own.start();
+		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
+		int total = 20_000;
+		long start = System.nanoTime();
+		for (int n = 1; n <= total; n++) {
+			assertThat(messages(a).publish(b.id(), new Invalidate("burst", n))).isTrue();
+		}
+		long published = System.nanoTime();
+		await().atMost(Duration.ofSeconds(60)).until(() -> listeners(b).numbersFrom(a.id()).size() >= total);
+		long received = System.nanoTime();
+		System.out.printf("[cluster messages, burst] %d messages to one node: published in %d ms, all received "
+				+ "after %d ms (%.0f messages/s)%n", total, (published - start) / 1_000_000,
+				(received - start) / 1_000_000, total / ((received - start) / 1e9));
+		assertThat(listeners(b).numbersFrom(a.id())).containsExactlyElementsOf(oneTo(total));
+	}
+
 	private static List<Integer> oneTo(int last) {
 		return IntStream.rangeClosed(1, last).boxed().toList();
 	}
