@@ -15,7 +15,10 @@ import org.springframework.util.Assert;
  * Writes the messages that {@link ClusterMessages} publishes and reads those that peers
  * publish, with the application's {@link JsonMapper}. A message travels as its JSON with
  * its type name, the name of its class; the reading side chooses the class to read into
- * from its own listeners, never from the name.
+ * from its own listeners, never from the name. The mapper's default typing, if the
+ * application enabled it, is turned off for messages, so that no class name inside a
+ * message chooses a class either (a message class's own {@code @JsonTypeInfo} still
+ * applies).
  * <p>
  * Internal to SocketBox, public for the auto-configuration.
  */
@@ -27,13 +30,15 @@ public final class ClusterMessageCodec {
 
 	/**
 	 * Create a codec.
-	 * @param mapper writes and reads messages
+	 * @param mapper writes and reads messages, without its default typing
 	 * @param maxBytes the most UTF-8 bytes of a message's JSON: the peer frame limit
 	 */
 	public ClusterMessageCodec(JsonMapper mapper, int maxBytes) {
 		Assert.notNull(mapper, "'mapper' must not be null");
 		Assert.isTrue(maxBytes > 0, "'maxBytes' must be positive");
-		this.mapper = mapper;
+		// Default typing would let a peer name classes inside a message, which only a
+		// listener's declared class may decide
+		this.mapper = mapper.rebuild().deactivateDefaultTyping().build();
 		this.maxBytes = maxBytes;
 	}
 

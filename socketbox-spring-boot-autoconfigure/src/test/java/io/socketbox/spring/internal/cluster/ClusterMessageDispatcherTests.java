@@ -2,14 +2,18 @@ package io.socketbox.spring.internal.cluster;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 import io.socketbox.spring.ClusterMessageListener;
 import io.socketbox.spring.ClusterMessageTooLargeException;
@@ -108,6 +112,32 @@ class ClusterMessageDispatcherTests {
 			.withMessageContaining("could not be written as JSON");
 	}
 
+	@Test
+	void theApplicationMappersDefaultTypingNeverChoosesAClass() {
+		JsonMapper typing = JsonMapper.builder()
+			.activateDefaultTyping(BasicPolymorphicTypeValidator.builder().allowIfSubType(Object.class).build(),
+					DefaultTyping.JAVA_LANG_OBJECT)
+			.build();
+		assertThat(typing.readValue("{\"value\":[\"" + Armed.class.getName() + "\",{}]}", Holder.class).value())
+			.as("the application's mapper itself would create it")
+			.isInstanceOf(Armed.class);
+		int before = Armed.constructed.get();
+		ClusterMessageCodec codec = new ClusterMessageCodec(typing, 1000);
+		ClusterMessageDispatcher dispatcher = new ClusterMessageDispatcher(registry(this.listeners), codec, 1);
+		try {
+			dispatcher.receive("node-a", Holder.class.getName(),
+					"{\"value\":[\"" + Armed.class.getName() + "\",{}]}");
+			dispatcher.receive("node-a", Holder.class.getName(), codec.write(new Holder(List.of("plain"))).json());
+			await().atMost(AWAIT).until(() -> this.listeners.holders.size() == 2);
+		}
+		finally {
+			dispatcher.destroy();
+		}
+		assertThat(this.listeners.holders).extracting(Holder::value)
+			.containsExactly(List.of(Armed.class.getName(), Map.of()), List.of("plain"));
+		assertThat(Armed.constructed).hasValue(before);
+	}
+
 	private List<Integer> numbersFrom(String sender) {
 		return this.listeners.numbered.stream().filter((m) -> m.sender().equals(sender)).map(Numbered::n).toList();
 	}
@@ -130,6 +160,23 @@ class ClusterMessageDispatcherTests {
 	}
 
 	record Numbered(String sender, int n) {
+
+	}
+
+	record Holder(Object value) {
+
+	}
+
+	/**
+	 * A class that a message must never name into existence.
+	 */
+	public static final class Armed {
+
+		static final AtomicInteger constructed = new AtomicInteger();
+
+		public Armed() {
+			constructed.incrementAndGet();
+		}
 
 	}
 
@@ -170,6 +217,8 @@ class ClusterMessageDispatcherTests {
 
 		final List<String> texts = new CopyOnWriteArrayList<>();
 
+		final List<Holder> holders = new CopyOnWriteArrayList<>();
+
 		final CountDownLatch blocked = new CountDownLatch(1);
 
 		final CountDownLatch release = new CountDownLatch(1);
@@ -189,6 +238,11 @@ class ClusterMessageDispatcherTests {
 		@ClusterMessageListener
 		void onFailing(Failing message) {
 			throw new IllegalStateException("listener failed");
+		}
+
+		@ClusterMessageListener
+		void onHolder(Holder holder) {
+			this.holders.add(holder);
 		}
 
 		@ClusterMessageListener
