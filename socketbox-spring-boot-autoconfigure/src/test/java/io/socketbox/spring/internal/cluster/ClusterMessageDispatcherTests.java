@@ -99,6 +99,20 @@ class ClusterMessageDispatcherTests {
 	}
 
 	@Test
+	void afterShutdownAMessageIsDroppedWithoutHoldingUpTheCaller() {
+		this.dispatcher.receive("node-a", Numbered.class.getName(), json(new Numbered("a", 1)));
+		await().atMost(AWAIT).until(() -> numbersFrom("a").equals(List.of(1)));
+		this.dispatcher.destroy();
+		this.dispatcher.receive("node-a", Numbered.class.getName(), json(new Numbered("a", 2)));
+		this.dispatcher.receive("node-b", Numbered.class.getName(), json(new Numbered("b", 1)));
+		assertThat(this.dispatcher.getReceived()).isEqualTo(3);
+		// Nothing runs later either: the pool is gone
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> this.listeners.numbered.size() == 1);
+	}
+
+	@Test
 	void theCodecWritesTheClassNameAndRefusesWhatDoesNotFit() {
 		assertThat(this.codec.write(new Numbered("a", 1)))
 			.isEqualTo(new ClusterMessageCodec.Encoded(Numbered.class.getName(), "{\"sender\":\"a\",\"n\":1}"));
