@@ -9,6 +9,7 @@ import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
+import io.socketbox.spring.internal.cluster.ClusterMessageDispatcher;
 import io.socketbox.spring.internal.cluster.ClusterMessaging;
 import io.socketbox.spring.internal.cluster.ClusterNode;
 import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
@@ -44,7 +45,8 @@ class ClusterConfiguration {
 	ClusterNode socketBoxClusterNode(SocketBoxProperties properties, LocalNode localNode,
 			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
 			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
-			ClusterOperationInvoker operationInvoker, RpcCodec rpcCodec) {
+			ClusterOperationInvoker operationInvoker, RpcCodec rpcCodec,
+			ObjectProvider<ClusterMessageDispatcher> messageDispatcher) {
 		ClusterSettingsValidator.validate(properties);
 		CacheProvider cache = cacheProvider.getIfAvailable();
 		if (cache == null) {
@@ -56,7 +58,7 @@ class ClusterConfiguration {
 		}
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
 				new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec,
-				DirectorySettingsValidator.maxAttributesSize(properties));
+				DirectorySettingsValidator.maxAttributesSize(properties), messageDispatcher.getIfAvailable());
 	}
 
 	/**

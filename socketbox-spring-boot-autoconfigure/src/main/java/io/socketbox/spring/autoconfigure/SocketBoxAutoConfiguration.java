@@ -57,7 +57,7 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
 @ConditionalOnClass(WebSocketConfigurer.class)
 @ConditionalOnBean(SocketBoxHandler.class)
 @EnableConfigurationProperties(SocketBoxProperties.class)
-@Import({ ClusterConfiguration.class, ClusterOperationsConfiguration.class })
+@Import({ ClusterConfiguration.class, ClusterOperationsConfiguration.class, ClusterMessagesConfiguration.class })
 public final class SocketBoxAutoConfiguration {
 
 	@Bean

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -274,6 +275,58 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			throw new UnsendableFrameException();
 		}
 		return queued == QUEUED;
+	}
+
+	/**
+	 * Number a frame and queue it for every peer, as a broadcast is, but refuse it if it
+	 * is larger than peers accept.
+	 * @param envelope the frame
+	 * @return the ids of the peers whose channel took it: linked, or down for less than
+	 * the resend window
+	 * @throws UnsendableFrameException if the frame is larger than peers accept (or
+	 * cannot be encoded); it was counted as dropped and queued for nobody
+	 */
+	Set<String> queueForAll(Envelope envelope) {
+		synchronized (this.sequenceLock) {
+			PeerChannel.Outbound outbound = number(envelope, null);
+			if (outbound == null) {
+				throw new UnsendableFrameException();
+			}
+			Set<String> queued = new TreeSet<>();
+			for (PeerChannel channel : this.peers.all()) {
+				boolean expired = channel.state() == PeerChannel.State.EXPIRED;
+				// Queued even then, to be counted as dropped as a broadcast is
+				channel.enqueue(outbound);
+				if (!expired) {
+					queued.add(channel.peerId());
+				}
+			}
+			return queued;
+		}
+	}
+
+	/**
+	 * Number a frame and queue it for one peer, as a broadcast is for each, but refuse
+	 * it if it is larger than peers accept.
+	 * @param peerId the peer
+	 * @param envelope the frame
+	 * @return whether the peer's channel took it: linked, or down for less than the
+	 * resend window
+	 * @throws UnsendableFrameException if the frame is larger than peers accept (or
+	 * cannot be encoded); it was counted as dropped
+	 */
+	boolean queueFor(String peerId, Envelope envelope) {
+		synchronized (this.sequenceLock) {
+			PeerChannel.Outbound outbound = number(envelope, null);
+			if (outbound == null) {
+				throw new UnsendableFrameException();
+			}
+			PeerChannel channel = this.peers.get(peerId);
+			if (channel == null || channel.state() == PeerChannel.State.EXPIRED) {
+				return false;
+			}
+			return channel.enqueue(outbound);
+		}
 	}
 
 	/**

@@ -92,6 +92,32 @@ public final class ClusterNode implements DisposableBean {
 	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
 			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings,
 			ClusterOperationInvoker operations, RpcCodec rpcCodec, long maxPublishedAttributesSize) {
+		this(localNode, connections, payloadWriter, cache, client, eventPublisher, settings, operations, rpcCodec,
+				maxPublishedAttributesSize, null);
+	}
+
+	/**
+	 * Create a node that hands the application messages that peers publish to a
+	 * dispatcher.
+	 * @param localNode this node
+	 * @param connections the connections of this node
+	 * @param payloadWriter writes payloads that are not strings
+	 * @param cache the shared cache to register in
+	 * @param client the client that dials other nodes
+	 * @param eventPublisher publishes {@link io.socketbox.spring.MessagesDroppedEvent} and
+	 * {@link ManagerChangedEvent}
+	 * @param settings the cluster settings
+	 * @param operations runs the cluster operations that other nodes call
+	 * @param rpcCodec writes the replies of calls that cannot be carried
+	 * @param maxPublishedAttributesSize the largest size of the attributes one connection
+	 * publishes in the directory, in bytes
+	 * @param messages runs this node's listeners for the messages that peers publish, or
+	 * {@code null} to ignore those messages
+	 */
+	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
+			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings,
+			ClusterOperationInvoker operations, RpcCodec rpcCodec, long maxPublishedAttributesSize,
+			@Nullable ClusterMessageDispatcher messages) {
 		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-cluster-"));
 		this.registry = new ScheduledThreadPoolExecutor(1, threadFactory("socketbox-registry-"));
 		// One drain task per peer at most: a slow peer holds up only its own thread
@@ -120,7 +146,8 @@ public final class ClusterNode implements DisposableBean {
 				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey()), codec, peers,
-				new PeerInbox(peers, members, this.messaging, this.rpcTransport, this.directoryReplication),
+				new PeerInbox(peers, members, this.messaging, this.rpcTransport, this.directoryReplication,
+						messages),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());

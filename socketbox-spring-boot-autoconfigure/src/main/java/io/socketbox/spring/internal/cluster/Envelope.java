@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param type the frame type
  * @param origin the id of the node that sent the frame
  * @param id the message id, or the id of the message an acknowledgement answers
- * @param target the connection id or user name that a direct message is for
+ * @param target the connection id or user name that a direct message is for, or the
+ * type name of a published application message
  * @param payload the application message, already serialized
  * @param count the number of connections reached, in an acknowledgement
  * @param name the name of the sender, in a handshake
@@ -63,6 +64,9 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static final String RPC_REPLY = "rpc-reply";
 
+	/** An application message published to other nodes; the target is its type name. */
+	static final String MESSAGE = "msg";
+
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
 	}
@@ -99,6 +103,10 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return new Envelope(VERSION, RPC_REPLY, origin, id, null, reply, null, null, null, null, null, null);
 	}
 
+	static Envelope message(String origin, String typeName, String json) {
+		return new Envelope(VERSION, MESSAGE, origin, null, typeName, json, null, null, null, null, null, null);
+	}
+
 	static Envelope heartbeat(String origin, long ack) {
 		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack);
 	}
@@ -130,7 +138,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	boolean isData() {
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
-				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type);
+				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type)
+				|| MESSAGE.equals(this.type);
 	}
 
 	boolean isHandshake() {

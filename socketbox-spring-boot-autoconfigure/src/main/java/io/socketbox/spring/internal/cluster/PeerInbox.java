@@ -11,7 +11,8 @@ import org.springframework.web.socket.CloseStatus;
  * {@link PeerChannel channels} and makes members of, and their frames, which it checks
  * and hands on in the order the peer sent them: acknowledgements to the channel, data
  * frames to {@link ClusterMessaging}, cluster operation requests and replies to the
- * {@link PeerRpcTransport}, and a leave notice or gossip to the {@link MemberTable}. Runs on the threads that read the links.
+ * {@link PeerRpcTransport}, published application messages to the
+ * {@link ClusterMessageDispatcher}, and a leave notice or gossip to the {@link MemberTable}. Runs on the threads that read the links.
  */
 final class PeerInbox {
 
@@ -27,8 +28,20 @@ final class PeerInbox {
 
 	private final @Nullable DirectoryReplication directory;
 
+	private final @Nullable ClusterMessageDispatcher messages;
+
 	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
 			@Nullable DirectoryReplication directory) {
+		this(peers, members, messaging, rpc, directory, null);
+	}
+
+	/**
+	 * Create an inbox that also hands published application messages to the given
+	 * dispatcher; without one they are ignored.
+	 */
+	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
+			@Nullable DirectoryReplication directory, @Nullable ClusterMessageDispatcher messages) {
+		this.messages = messages;
 		this.peers = peers;
 		this.members = members;
 		this.messaging = messaging;
@@ -122,6 +135,11 @@ final class PeerInbox {
 			}
 			case Envelope.RPC -> this.rpc.onRequest(link, envelope);
 			case Envelope.RPC_REPLY -> this.rpc.onReply(link, envelope);
+			case Envelope.MESSAGE -> {
+				if (this.messages != null) {
+					this.messages.receive(peerId, envelope.target(), envelope.payload());
+				}
+			}
 			default -> this.messaging.onEnvelope(link, envelope);
 		}
 	}
