@@ -88,29 +88,6 @@ public final class ClusterNode implements DisposableBean {
 	 * @param rpcCodec writes the replies of calls that cannot be carried
 	 * @param maxPublishedAttributesSize the largest size of the attributes one connection
 	 * publishes in the directory, in bytes
-	 */
-	public ClusterNode(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
-			CacheProvider cache, WebSocketClient client, ApplicationEventPublisher eventPublisher, Settings settings,
-			ClusterOperationInvoker operations, RpcCodec rpcCodec, long maxPublishedAttributesSize) {
-		this(localNode, connections, payloadWriter, cache, client, eventPublisher, settings, operations, rpcCodec,
-				maxPublishedAttributesSize, null);
-	}
-
-	/**
-	 * Create a node that hands the application messages that peers publish to a
-	 * dispatcher.
-	 * @param localNode this node
-	 * @param connections the connections of this node
-	 * @param payloadWriter writes payloads that are not strings
-	 * @param cache the shared cache to register in
-	 * @param client the client that dials other nodes
-	 * @param eventPublisher publishes {@link io.socketbox.spring.MessagesDroppedEvent} and
-	 * {@link ManagerChangedEvent}
-	 * @param settings the cluster settings
-	 * @param operations runs the cluster operations that other nodes call
-	 * @param rpcCodec writes the replies of calls that cannot be carried
-	 * @param maxPublishedAttributesSize the largest size of the attributes one connection
-	 * publishes in the directory, in bytes
 	 * @param messages runs this node's listeners for the messages that peers publish, or
 	 * {@code null} to ignore those messages
 	 */

@@ -29,8 +29,9 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		@Nullable String proof, @Nullable Long s, @Nullable Long ack) {
 
 	/**
-	 * The protocol version; 3 since links carry the connection directory and cluster
-	 * operations ({@code dir}, {@code rpc} and {@code rpc-reply} frames), 2 since they
+	 * The protocol version; 3 since links carry the connection directory, cluster
+	 * operations and application messages ({@code dir}, {@code rpc}, {@code rpc-reply}
+	 * and {@code msg} frames), 2 since they
 	 * carry several envelopes per frame and the node with the higher id dials. Nodes of
 	 * other versions are refused at the handshake, before any frame of a kind they do not
 	 * know could close a link.

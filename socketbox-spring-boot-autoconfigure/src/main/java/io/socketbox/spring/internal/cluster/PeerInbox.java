@@ -30,14 +30,9 @@ final class PeerInbox {
 
 	private final @Nullable ClusterMessageDispatcher messages;
 
-	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
-			@Nullable DirectoryReplication directory) {
-		this(peers, members, messaging, rpc, directory, null);
-	}
-
 	/**
-	 * Create an inbox that also hands published application messages to the given
-	 * dispatcher; without one they are ignored.
+	 * Create an inbox; without a dispatcher, published application messages are
+	 * ignored.
 	 */
 	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
 			@Nullable DirectoryReplication directory, @Nullable ClusterMessageDispatcher messages) {

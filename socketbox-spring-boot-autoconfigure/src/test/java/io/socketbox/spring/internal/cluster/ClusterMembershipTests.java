@@ -53,7 +53,7 @@ class ClusterMembershipTests {
 	private final ClusterNode node = new ClusterNode(this.localNode, this.connections, String::valueOf, this.cache,
 			new UnreachableClient(), (event) -> {
 			}, settings(), new ClusterOperationInvoker(new ClusterOperationRegistry(), RPC_CODEC, Runnable::run),
-			RPC_CODEC, ClusterNode.DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE);
+			RPC_CODEC, ClusterNode.DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE, null);
 
 	private final ClusterMembership membership = this.node.getMembership();
 
