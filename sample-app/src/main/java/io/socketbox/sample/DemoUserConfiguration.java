@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
@@ -45,18 +46,31 @@ class DemoUserConfiguration {
 		@Override
 		public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
 				WebSocketHandler wsHandler, Map<String, Object> attributes) throws Exception {
-			DemoUser.Result user = DemoUser.fromQuery(request.getURI().getRawQuery());
+			DemoUser.Result user = DemoUser.fromQuery(rawQuery(request));
 			if (user.isRefused()) {
 				logger.debug("Refused a handshake: " + user.error());
 				response.setStatusCode(HttpStatus.BAD_REQUEST);
+				byte[] body = user.error().getBytes(StandardCharsets.UTF_8);
 				response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
-				response.getBody().write(user.error().getBytes(StandardCharsets.UTF_8));
+				response.getHeaders().setContentLength(body.length);
+				response.getBody().write(body);
 				return false;
 			}
 			if (user.name() != null) {
 				attributes.put(ATTRIBUTE, new DemoPrincipal(user.name()));
 			}
 			return true;
+		}
+
+		/**
+		 * The query as the client sent it: {@link ServerHttpRequest#getURI()} leaves out a
+		 * query that is not a valid URI query, which the upgrade then fails on.
+		 */
+		private static @Nullable String rawQuery(ServerHttpRequest request) {
+			if (request instanceof ServletServerHttpRequest servletRequest) {
+				return servletRequest.getServletRequest().getQueryString();
+			}
+			return request.getURI().getRawQuery();
 		}
 
 		@Override
