@@ -128,6 +128,23 @@ final class SampleNodeProcess {
 	}
 
 	/**
+	 * Every connection in the cluster as this node's directory lists it:
+	 * {@code connections}, each with {@code id}, {@code node} and {@code user}.
+	 */
+	JsonNode connections() {
+		return jsonMapper.readTree(get("/api/connections"));
+	}
+
+	/**
+	 * A GET of this node's API that may take longer than the usual timeout, such as
+	 * {@code /api/nodes}, which waits for every node's answer.
+	 * @return the status and the body
+	 */
+	HttpResponse<String> get(String path, Duration timeout) {
+		return send(HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build());
+	}
+
+	/**
 	 * Broadcast a server chat from this node.
 	 * @return the HTTP status
 	 */
