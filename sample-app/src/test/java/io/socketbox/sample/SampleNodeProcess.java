@@ -100,7 +100,8 @@ final class SampleNodeProcess {
 
 	/**
 	 * This node's view of the cluster: {@code id}, {@code name} and {@code members}, each
-	 * with {@code id}, {@code name} and {@code link}.
+	 * with {@code id}, {@code name} and {@code link}; {@code manager} ({@code id},
+	 * {@code name}, {@code token}, or null) and {@code isManager}.
 	 */
 	JsonNode cluster() {
 		return jsonMapper.readTree(get("/api/cluster"));
