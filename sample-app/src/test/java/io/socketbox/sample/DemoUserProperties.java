@@ -12,9 +12,12 @@ import io.socketbox.spring.ConnectionOpenedEvent;
 import io.socketbox.spring.testsupport.HostileStrings;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.jspecify.annotations.Nullable;
@@ -75,6 +78,14 @@ class DemoUserProperties {
 	void anyRawQueryIsRefusedWith400OrGivesANameThatFollowsTheRule(@ForAll("rawQueries") String query) {
 		Handshake handshake = Handshake.attempt(port, query);
 		assertThat(handshake.status()).as("status for ?%s", query).isIn(101, 400);
+		Statistics.label("status").collect(handshake.status());
+		Statistics.label("named").collect(handshake.status() == 101 && DemoUser.fromQuery(query).name() != null);
+		// Both outcomes, and named users among the accepted, so that neither branch is vacuous
+		Statistics.label("status").coverage((coverage) -> {
+			coverage.check(101).count((Integer count) -> count >= 10);
+			coverage.check(400).count((Integer count) -> count >= 10);
+		});
+		Statistics.label("named").coverage((coverage) -> coverage.check(true).count((Integer count) -> count >= 5));
 		if (handshake.status() == 101) {
 			String user = userOf(handshake);
 			if (user != null) {
@@ -100,15 +111,24 @@ class DemoUserProperties {
 	}
 
 	/**
-	 * Queries in which {@code user}, {@code &}, {@code =} and {@code %} escapes, valid or
-	 * not, are frequent.
+	 * Queries of pairs in which {@code user}, valid names, {@code %} escapes (valid or
+	 * not) and stray {@code &}, {@code =} and other characters are frequent.
 	 */
 	@Provide
 	Arbitrary<String> rawQueries() {
-		Arbitrary<String> piece = Arbitraries.oneOf(Arbitraries.of("user", "user=", "&", "=", "%", "%2", "%zz", "%20",
-				"%C3%A9", "%E0%A4", "%FF", "+", "%75ser", "alice", "a.b_c-d", "%00", "?", "#", "/", "%2B", "%26"),
+		Arbitrary<String> garbage = Arbitraries.oneOf(Arbitraries.of("&", "=", "%", "%2", "%zz", "%20", "%C3%A9",
+				"%E0%A4", "%FF", "+", "%00", "?", "#", "/", "%2B", "%26", "%3D"),
 				Arbitraries.strings().withCharRange('!', '~').ofMaxLength(6));
-		return piece.list().ofMaxSize(12).map((pieces) -> String.join("", pieces));
+		Arbitrary<String> name = Arbitraries.oneOf(Arbitraries.of("user", "user", "user", "%75ser", "USER", "room"),
+				garbage);
+		Arbitrary<String> value = Arbitraries.oneOf(
+				Arbitraries.strings().withChars("aZ09._-").ofMinLength(1).ofMaxLength(34),
+				Arbitraries.strings().withChars("aZ09._-").ofMinLength(1).ofMaxLength(34).map((v) -> v.replace("a", "%61")),
+				garbage.list().ofMaxSize(4).map((pieces) -> String.join("", pieces)));
+		Arbitrary<String> pair = Arbitraries.frequencyOf(
+				Tuple.of(4, Combinators.combine(name, value).as((n, v) -> n + "=" + v)), Tuple.of(1, name),
+				Tuple.of(1, garbage));
+		return pair.list().ofMaxSize(3).map((pairs) -> String.join("&", pairs));
 	}
 
 	/**
