@@ -97,5 +97,6 @@ echo "Cluster of $nodes node(s) is up. Open one page per node:"
 for port in "${ports[@]}"; do
 	echo "  http://127.0.0.1:$port/"
 done
+echo "Add ?user=NAME to a page's URL to appear by name (a demo, not a login)."
 echo "Press Ctrl-C to stop."
 wait

@@ -42,6 +42,14 @@ final class ChatClient implements AutoCloseable {
 	}
 
 	/**
+	 * Connect as the given user of the demo ({@code /ws?user=NAME}).
+	 */
+	static ChatClient connect(JsonMapper jsonMapper, int port, String user) {
+		return new ChatClient(jsonMapper,
+				TestClient.connect(container(), "ws://127.0.0.1:" + port + "/ws?user=" + user));
+	}
+
+	/**
 	 * A container that takes whole messages of up to 64 K characters: the sample's
 	 * idle-connection tuning lowers the default of every Tomcat WebSocket container in
 	 * the JVM, this client's included.

@@ -100,7 +100,8 @@ final class SampleNodeProcess {
 
 	/**
 	 * This node's view of the cluster: {@code id}, {@code name} and {@code members}, each
-	 * with {@code id}, {@code name} and {@code link}.
+	 * with {@code id}, {@code name} and {@code link}; {@code manager} ({@code id},
+	 * {@code name}, {@code token}, or null) and {@code isManager}.
 	 */
 	JsonNode cluster() {
 		return jsonMapper.readTree(get("/api/cluster"));
@@ -125,6 +126,23 @@ final class SampleNodeProcess {
 			}
 		}
 		return "ABSENT";
+	}
+
+	/**
+	 * Every connection in the cluster as this node's directory lists it:
+	 * {@code connections}, each with {@code id}, {@code node} and {@code user}.
+	 */
+	JsonNode connections() {
+		return jsonMapper.readTree(get("/api/connections"));
+	}
+
+	/**
+	 * A GET of this node's API that may take longer than the usual timeout, such as
+	 * {@code /api/nodes}, which waits for every node's answer.
+	 * @return the status and the body
+	 */
+	HttpResponse<String> get(String path, Duration timeout) {
+		return send(HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build());
 	}
 
 	/**
