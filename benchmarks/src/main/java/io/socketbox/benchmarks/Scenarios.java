@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,6 +242,194 @@ final class Scenarios {
 			}
 			target.stopAll();
 		}
+	}
+
+	/**
+	 * Scenario 9, the cluster view: a node holding {@code count} connections joins a
+	 * cluster of three. Four nodes start linked, every peer link through a
+	 * {@link LinkProxy} (each node's name is its proxy's address); the fourth gets the
+	 * connections and every node lists them; then it is frozen with SIGSTOP until the
+	 * three others have dropped its connections from their directories, and let go with
+	 * SIGCONT: it links again and sends each of them a snapshot of its connections. The
+	 * figures: the time from SIGCONT until the first new link and until each of the three
+	 * lists all {@code count} again in {@code GET /api/connections}, the peer-link bytes
+	 * in that time, and the heap (after full collections) that the entries take on each
+	 * of the three.
+	 */
+	Map<String, Double> clusterView(Target target, int count) throws Exception {
+		target.newCluster();
+		HttpClient http = HttpClient.newHttpClient();
+		List<LinkProxy> proxies = new ArrayList<>();
+		List<Client> connections = new ArrayList<>();
+		try {
+			List<Node> others = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				others.add(spawnBehindProxy(target, proxies));
+			}
+			target.awaitLinked(others);
+			// Started last, the joining node has the highest id: it dials the others, as a joining node does
+			Node joining = spawnBehindProxy(target, proxies);
+			List<Node> all = new ArrayList<>(others);
+			all.add(joining);
+			target.awaitLinked(all);
+			String joiningId = ClusterJson.nodeId(target.get(joining.port(), "/api/cluster"));
+			connections.addAll(connect(http, target, List.of(joining), count));
+			awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), new long[3]);
+			long baselineStart = totalBytes(proxies);
+			long baselineAt = System.nanoTime();
+			Thread.sleep(2000);
+			double baseline = (totalBytes(proxies) - baselineStart) / ((System.nanoTime() - baselineAt) / 1e9);
+
+			long paused = System.nanoTime();
+			joining.pause();
+			long[] dropped = new long[3];
+			awaitListed(target, others, joiningId, 0, Duration.ofSeconds(60), dropped);
+			long[] heapBefore = new long[3];
+			for (int i = 0; i < 3; i++) {
+				heapBefore[i] = target.heapAfterGc(others.get(i));
+			}
+
+			long bytesBefore = totalBytes(proxies);
+			long resumed = System.nanoTime();
+			joining.resume();
+			long[] converged = new long[3];
+			List<Long> polls = awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), converged);
+			long bytes = totalBytes(proxies) - bytesBefore;
+			long lastConverged = Arrays.stream(converged).max().getAsLong();
+			long firstLink = proxies.stream()
+				.mapToLong((proxy) -> proxy.firstAcceptedSince(resumed))
+				.filter((at) -> at >= 0)
+				.min()
+				.orElse(-1);
+			double[] heapPerEntry = new double[3];
+			for (int i = 0; i < 3; i++) {
+				heapPerEntry[i] = (target.heapAfterGc(others.get(i)) - heapBefore[i]) / (double) count;
+			}
+			Arrays.sort(heapPerEntry);
+			Map<String, Double> figures = new LinkedHashMap<>();
+			figures.put("dropped", (Arrays.stream(dropped).max().getAsLong() - paused) / 1e9);
+			figures.put("firstLink", (firstLink >= 0) ? (firstLink - resumed) / 1e9 : Double.NaN);
+			figures.put("convergedFirst", (Arrays.stream(converged).min().getAsLong() - resumed) / 1e9);
+			figures.put("converged", (lastConverged - resumed) / 1e9);
+			figures.put("linkToConverged", (firstLink >= 0) ? (lastConverged - firstLink) / 1e9 : Double.NaN);
+			figures.put("bytes", bytes / 1024.0);
+			figures.put("bytesPerEntry", bytes / (3.0 * count));
+			figures.put("baselineBytesPerSecond", baseline);
+			figures.put("heapPerEntry", heapPerEntry[1]);
+			figures.put("heapPerEntryMin", heapPerEntry[0]);
+			figures.put("heapPerEntryMax", heapPerEntry[2]);
+			figures.put("poll", median(polls) / 1e6);
+			figures.put("polls", (double) polls.size());
+			return figures;
+		}
+		finally {
+			connections.forEach(Client::close);
+			target.stopAll();
+			proxies.forEach(LinkProxy::close);
+		}
+	}
+
+	/**
+	 * Scenario 9, cluster RPC: on a cluster of three, the round trip of
+	 * {@code GET /api/nodes/{id}} (one other node over cluster RPC) and
+	 * {@code GET /api/nodes} (all three), and of {@code GET /api/cluster} (no RPC, the
+	 * HTTP baseline), one call at a time from one client, after a warm-up.
+	 */
+	Map<String, Double> clusterRpc(Target target) throws Exception {
+		List<Node> nodes = target.startCluster(3);
+		try {
+			Node node = nodes.get(0);
+			String otherId = ClusterJson.nodeId(target.get(nodes.get(1).port(), "/api/cluster"));
+			Map<String, Double> figures = new LinkedHashMap<>();
+			roundTrips(target, node, "/api/cluster", -1, "http", figures);
+			roundTrips(target, node, "/api/nodes/" + otherId, 1, "one", figures);
+			roundTrips(target, node, "/api/nodes", 3, "all", figures);
+			return figures;
+		}
+		finally {
+			target.stopAll();
+		}
+	}
+
+	private void roundTrips(Target target, Node node, String path, int answers, String name,
+			Map<String, Double> figures) throws IOException {
+		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+		long failed = 0;
+		int warmup = this.options.rpcWarmup();
+		int calls = this.options.rpcCalls();
+		for (int i = 0; i < warmup + calls; i++) {
+			long start = System.nanoTime();
+			String body = target.get(node.port(), path);
+			long micros = (System.nanoTime() - start) / 1000;
+			if (answers >= 0 && ClusterJson.answered(body) != answers) {
+				failed++;
+			}
+			if (i >= warmup) {
+				histogram.recordValue(Math.min(histogram.getHighestTrackableValue(), micros));
+			}
+		}
+		figures.put(name + "P50", histogram.getValueAtPercentile(50) / 1000.0);
+		figures.put(name + "P99", histogram.getValueAtPercentile(99) / 1000.0);
+		figures.put(name + "Max", histogram.getMaxValue() / 1000.0);
+		figures.put(name + "Failed", (double) failed);
+	}
+
+	private static Node spawnBehindProxy(Target target, List<LinkProxy> proxies) throws IOException {
+		LinkProxy proxy = new LinkProxy();
+		proxies.add(proxy);
+		Node node = target
+			.spawn(List.of("--socketbox.cluster.name=ws://127.0.0.1:" + proxy.port() + "/socketbox/cluster"));
+		proxy.forwardTo(node.port());
+		return node;
+	}
+
+	/**
+	 * Poll {@code GET /api/connections} on each node, one after the other, until each
+	 * lists {@code expected} connections of the given node, and note in {@code at} the
+	 * {@link System#nanoTime()} at which each poll that first showed it was answered.
+	 * Return how long each poll took, in nanoseconds.
+	 */
+	private static List<Long> awaitListed(Target target, List<Node> nodes, String nodeId, int expected,
+			Duration timeout, long[] at) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean[] done = new boolean[nodes.size()];
+		int remaining = nodes.size();
+		List<Long> polls = new ArrayList<>();
+		while (remaining > 0) {
+			for (int i = 0; i < nodes.size(); i++) {
+				if (done[i]) {
+					continue;
+				}
+				long start = System.nanoTime();
+				String body = target.get(nodes.get(i).port(), "/api/connections");
+				long end = System.nanoTime();
+				polls.add(end - start);
+				if (ClusterJson.connectionsOf(body, nodeId) == expected) {
+					done[i] = true;
+					at[i] = end;
+					remaining--;
+				}
+			}
+			if (remaining > 0) {
+				check(deadline, true, remaining + " node(s) did not list " + expected + " connections of " + nodeId
+						+ " within " + timeout.toSeconds() + " s");
+				Thread.sleep(10);
+			}
+		}
+		return polls;
+	}
+
+	private static long totalBytes(List<LinkProxy> proxies) {
+		return proxies.stream().mapToLong(LinkProxy::bytes).sum();
+	}
+
+	private static double median(List<Long> values) {
+		if (values.isEmpty()) {
+			return Double.NaN;
+		}
+		List<Long> sorted = new ArrayList<>(values);
+		sorted.sort(Long::compare);
+		return sorted.get(sorted.size() / 2);
 	}
 
 	private Measured measure(List<Client> counted, List<Client> recorded) throws InterruptedException {
