@@ -238,8 +238,11 @@ public final class Benchmark {
 		row(s, "bytesPerEntry", "  per entry per receiving node", Unit.BYTES, r, "", null);
 		row(s, "baselineBytesPerSecond", "peer-link bytes with nothing changing (4 nodes)", Unit.BYTES_PER_SECOND,
 				r, "", null);
-		row(s, "heapPerEntry", "heap per remote directory entry (median of 3 nodes)", Unit.BYTES, r, "", null);
-		row(s, "poll", "one GET /api/connections while converging", Unit.MILLIS, r, "", null);
+		row(s, "heapPerEntry", "heap per remote directory entry, from the snapshot (median of 3 nodes)", Unit.BYTES,
+				r, "", null);
+		row(s, "heapPerEntryIncremental", "heap per remote directory entry, one change at a time (median of 3)",
+				Unit.BYTES, r, "", null);
+		row(s, "poll", "one GET /api/connections listing all", Unit.MILLIS, r, "", null);
 		Pair p = new Pair(rpc, Map.of());
 		String t = "9 cluster RPC, 3 nodes, one call at a time";
 		row(t, "httpP50", "GET /api/cluster (no RPC) p50", Unit.MILLIS, p, "", null);

@@ -273,8 +273,10 @@ final class Scenarios {
 			all.add(joining);
 			target.awaitLinked(all);
 			String joiningId = ClusterJson.nodeId(target.get(joining.port(), "/api/cluster"));
+			long[] heapFresh = heapAfterGc(target, others);
 			connections.addAll(connect(http, target, List.of(joining), count));
 			awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), new long[3]);
+			double heapPerEntryIncremental = medianPerEntry(heapFresh, heapAfterGc(target, others), count);
 			long baselineStart = totalBytes(proxies);
 			long baselineAt = System.nanoTime();
 			Thread.sleep(2000);
@@ -284,16 +286,13 @@ final class Scenarios {
 			joining.pause();
 			long[] dropped = new long[3];
 			awaitListed(target, others, joiningId, 0, Duration.ofSeconds(60), dropped);
-			long[] heapBefore = new long[3];
-			for (int i = 0; i < 3; i++) {
-				heapBefore[i] = target.heapAfterGc(others.get(i));
-			}
+			long[] heapBefore = heapAfterGc(target, others);
 
 			long bytesBefore = totalBytes(proxies);
 			long resumed = System.nanoTime();
 			joining.resume();
 			long[] converged = new long[3];
-			List<Long> polls = awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), converged);
+			Polls polls = awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), converged);
 			long bytes = totalBytes(proxies) - bytesBefore;
 			long lastConverged = Arrays.stream(converged).max().getAsLong();
 			long firstLink = proxies.stream()
@@ -301,11 +300,7 @@ final class Scenarios {
 				.filter((at) -> at >= 0)
 				.min()
 				.orElse(-1);
-			double[] heapPerEntry = new double[3];
-			for (int i = 0; i < 3; i++) {
-				heapPerEntry[i] = (target.heapAfterGc(others.get(i)) - heapBefore[i]) / (double) count;
-			}
-			Arrays.sort(heapPerEntry);
+			double heapPerEntry = medianPerEntry(heapBefore, heapAfterGc(target, others), count);
 			Map<String, Double> figures = new LinkedHashMap<>();
 			figures.put("dropped", (Arrays.stream(dropped).max().getAsLong() - paused) / 1e9);
 			figures.put("firstLink", (firstLink >= 0) ? (firstLink - resumed) / 1e9 : Double.NaN);
@@ -315,11 +310,10 @@ final class Scenarios {
 			figures.put("bytes", bytes / 1024.0);
 			figures.put("bytesPerEntry", bytes / (3.0 * count));
 			figures.put("baselineBytesPerSecond", baseline);
-			figures.put("heapPerEntry", heapPerEntry[1]);
-			figures.put("heapPerEntryMin", heapPerEntry[0]);
-			figures.put("heapPerEntryMax", heapPerEntry[2]);
-			figures.put("poll", median(polls) / 1e6);
-			figures.put("polls", (double) polls.size());
+			figures.put("heapPerEntry", heapPerEntry);
+			figures.put("heapPerEntryIncremental", heapPerEntryIncremental);
+			figures.put("poll", median(polls.listed()) / 1e6);
+			figures.put("polls", (double) polls.count());
 			return figures;
 		}
 		finally {
@@ -387,14 +381,15 @@ final class Scenarios {
 	 * Poll {@code GET /api/connections} on each node, one after the other, until each
 	 * lists {@code expected} connections of the given node, and note in {@code at} the
 	 * {@link System#nanoTime()} at which each poll that first showed it was answered.
-	 * Return how long each poll took, in nanoseconds.
+	 * Return how long the polls took.
 	 */
-	private static List<Long> awaitListed(Target target, List<Node> nodes, String nodeId, int expected,
+	private static Polls awaitListed(Target target, List<Node> nodes, String nodeId, int expected,
 			Duration timeout, long[] at) throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean[] done = new boolean[nodes.size()];
 		int remaining = nodes.size();
 		List<Long> polls = new ArrayList<>();
+		List<Long> listed = new ArrayList<>();
 		while (remaining > 0) {
 			for (int i = 0; i < nodes.size(); i++) {
 				if (done[i]) {
@@ -405,6 +400,7 @@ final class Scenarios {
 				long end = System.nanoTime();
 				polls.add(end - start);
 				if (ClusterJson.connectionsOf(body, nodeId) == expected) {
+					listed.add(end - start);
 					done[i] = true;
 					at[i] = end;
 					remaining--;
@@ -416,7 +412,27 @@ final class Scenarios {
 				Thread.sleep(10);
 			}
 		}
-		return polls;
+		return new Polls(polls.size(), listed);
+	}
+
+	private static long[] heapAfterGc(Target target, List<Node> nodes) throws IOException, InterruptedException {
+		long[] heap = new long[nodes.size()];
+		for (int i = 0; i < heap.length; i++) {
+			heap[i] = target.heapAfterGc(nodes.get(i));
+		}
+		return heap;
+	}
+
+	/**
+	 * Return the median over the nodes of the heap each gained, divided by the number of
+	 * entries.
+	 */
+	private static double medianPerEntry(long[] before, long[] after, int entries) {
+		List<Long> gained = new ArrayList<>();
+		for (int i = 0; i < before.length; i++) {
+			gained.add(after[i] - before[i]);
+		}
+		return median(gained) / entries;
 	}
 
 	private static long totalBytes(List<LinkProxy> proxies) {
@@ -541,6 +557,16 @@ final class Scenarios {
 		if (!alive || System.nanoTime() > deadline) {
 			throw new IllegalStateException(failure);
 		}
+	}
+
+	/**
+	 * The polls of one wait for a directory to list some number of connections.
+	 *
+	 * @param count how many polls were made
+	 * @param listed how long each node's first poll that listed them took, in nanoseconds
+	 */
+	private record Polls(int count, List<Long> listed) {
+
 	}
 
 	private record Measured(double deliveriesPerSecond, Histogram histogram, double seconds, double totalSeconds) {
