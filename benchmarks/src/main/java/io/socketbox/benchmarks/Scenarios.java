@@ -254,13 +254,16 @@ final class Scenarios {
 	 * figures: the time from SIGCONT until the first new link and until each of the three
 	 * lists all {@code count} again in {@code GET /api/connections}, the peer-link bytes
 	 * in that time, and the heap (after full collections) that the entries take on each
-	 * of the three.
+	 * of the three, once as they came in the snapshot and once as they first came, one
+	 * change at a time.
 	 */
 	Map<String, Double> clusterView(Target target, int count) throws Exception {
 		target.newCluster();
 		HttpClient http = HttpClient.newHttpClient();
 		List<LinkProxy> proxies = new ArrayList<>();
 		List<Client> connections = new ArrayList<>();
+		Node joining = null;
+		boolean paused = false;
 		try {
 			List<Node> others = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
@@ -268,7 +271,7 @@ final class Scenarios {
 			}
 			target.awaitLinked(others);
 			// Started last, the joining node has the highest id: it dials the others, as a joining node does
-			Node joining = spawnBehindProxy(target, proxies);
+			joining = spawnBehindProxy(target, proxies);
 			List<Node> all = new ArrayList<>(others);
 			all.add(joining);
 			target.awaitLinked(all);
@@ -282,8 +285,9 @@ final class Scenarios {
 			Thread.sleep(2000);
 			double baseline = (totalBytes(proxies) - baselineStart) / ((System.nanoTime() - baselineAt) / 1e9);
 
-			long paused = System.nanoTime();
+			long pausedAt = System.nanoTime();
 			joining.pause();
+			paused = true;
 			long[] dropped = new long[3];
 			awaitListed(target, others, joiningId, 0, Duration.ofSeconds(60), dropped);
 			long[] heapBefore = heapAfterGc(target, others);
@@ -291,6 +295,7 @@ final class Scenarios {
 			long bytesBefore = totalBytes(proxies);
 			long resumed = System.nanoTime();
 			joining.resume();
+			paused = false;
 			long[] converged = new long[3];
 			Polls polls = awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), converged);
 			long bytes = totalBytes(proxies) - bytesBefore;
@@ -302,7 +307,7 @@ final class Scenarios {
 				.orElse(-1);
 			double heapPerEntry = medianPerEntry(heapBefore, heapAfterGc(target, others), count);
 			Map<String, Double> figures = new LinkedHashMap<>();
-			figures.put("dropped", (Arrays.stream(dropped).max().getAsLong() - paused) / 1e9);
+			figures.put("dropped", (Arrays.stream(dropped).max().getAsLong() - pausedAt) / 1e9);
 			figures.put("firstLink", (firstLink >= 0) ? (firstLink - resumed) / 1e9 : Double.NaN);
 			figures.put("convergedFirst", (Arrays.stream(converged).min().getAsLong() - resumed) / 1e9);
 			figures.put("converged", (lastConverged - resumed) / 1e9);
@@ -317,6 +322,9 @@ final class Scenarios {
 			return figures;
 		}
 		finally {
+			if (paused) {
+				resumeQuietly(joining);
+			}
 			connections.forEach(Client::close);
 			target.stopAll();
 			proxies.forEach(LinkProxy::close);
@@ -413,6 +421,16 @@ final class Scenarios {
 			}
 		}
 		return new Polls(polls.size(), listed);
+	}
+
+	private static void resumeQuietly(Node node) {
+		try {
+			// A frozen process does not act on SIGTERM until it goes on
+			node.resume();
+		}
+		catch (IOException | InterruptedException ex) {
+			// stopAll ends it with SIGKILL after its grace period
+		}
 	}
 
 	private static long[] heapAfterGc(Target target, List<Node> nodes) throws IOException, InterruptedException {
