@@ -428,8 +428,11 @@ final class Scenarios {
 			// A frozen process does not act on SIGTERM until it goes on
 			node.resume();
 		}
-		catch (IOException | InterruptedException ex) {
+		catch (IOException ex) {
 			// stopAll ends it with SIGKILL after its grace period
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
