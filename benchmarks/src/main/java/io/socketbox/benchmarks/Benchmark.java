@@ -103,6 +103,7 @@ public final class Benchmark {
 					case 5 -> memory();
 					case 6 -> joinAndFailover();
 					case 7 -> growth();
+					case 9 -> clusterView();
 					default -> throw new IllegalStateException("No scenario " + scenario);
 				}
 			}
@@ -217,6 +218,41 @@ public final class Benchmark {
 			row(s, "max", "latency max", Unit.MILLIS, r, "", null);
 			row(s, "deliveries", "deliveries/s", Unit.PER_SECOND, r, "", null);
 		}
+	}
+
+	/**
+	 * Scenario 9, SocketBox only: Socket.IO has no connection directory to compare with.
+	 */
+	private void clusterView() {
+		int count = this.options.clusterViewConnections();
+		Map<String, Double> join = alone("9 (join)", this.a, (t) -> this.scenarios.clusterView(t, count));
+		Map<String, Double> rpc = alone("9 (RPC)", this.a, this.scenarios::clusterRpc);
+		Pair r = new Pair(join, Map.of());
+		String s = "9 cluster view, node with " + String.format(Locale.ROOT, "%,d", count) + " connections joins 3";
+		row(s, "dropped", "SIGSTOP to its connections dropped by all 3", Unit.SECONDS, r, "", null);
+		row(s, "firstLink", "SIGCONT to first new peer link", Unit.SECONDS, r, "", null);
+		row(s, "convergedFirst", "SIGCONT to first node listing all", Unit.SECONDS, r, "", null);
+		row(s, "converged", "SIGCONT to all 3 listing all (convergence)", Unit.SECONDS, r, "", null);
+		row(s, "linkToConverged", "first new link to convergence", Unit.SECONDS, r, "", null);
+		row(s, "bytes", "peer-link bytes, SIGCONT to convergence", Unit.KILOBYTES, r, "", null);
+		row(s, "bytesPerEntry", "  per entry per receiving node", Unit.BYTES, r, "", null);
+		row(s, "baselineBytesPerSecond", "peer-link bytes with nothing changing (4 nodes)", Unit.BYTES_PER_SECOND,
+				r, "", null);
+		row(s, "heapPerEntry", "heap per remote directory entry, from the snapshot (median of 3 nodes)", Unit.BYTES,
+				r, "", null);
+		row(s, "heapPerEntryIncremental", "heap per remote directory entry, one change at a time (median of 3)",
+				Unit.BYTES, r, "", null);
+		row(s, "poll", "one GET /api/connections listing all", Unit.MILLIS, r, "", null);
+		Pair p = new Pair(rpc, Map.of());
+		String t = "9 cluster RPC, 3 nodes, one call at a time";
+		row(t, "httpP50", "GET /api/cluster (no RPC) p50", Unit.MILLIS, p, "", null);
+		row(t, "httpP99", "GET /api/cluster (no RPC) p99", Unit.MILLIS, p, "", null);
+		row(t, "oneP50", "GET /api/nodes/{id}, one other node, p50", Unit.MILLIS, p, "", null);
+		row(t, "oneP99", "GET /api/nodes/{id}, one other node, p99", Unit.MILLIS, p, "", null);
+		row(t, "allP50", "GET /api/nodes, all 3 nodes, p50", Unit.MILLIS, p, "", null);
+		row(t, "allP99", "GET /api/nodes, all 3 nodes, p99", Unit.MILLIS, p, "", null);
+		row(t, "oneFailed", "GET /api/nodes/{id} answers not OK", Unit.COUNT, p, "", null);
+		row(t, "allFailed", "GET /api/nodes answers without 3 OK", Unit.COUNT, p, "", null);
 	}
 
 	private void row(String scenario, String key, String metric, Unit unit, Pair pair, String target,

@@ -65,6 +65,28 @@ final class Node {
 	}
 
 	/**
+	 * Freeze the process with SIGSTOP: its sockets stay open, it answers nothing, as a
+	 * node behind a network partition would.
+	 */
+	void pause() throws IOException, InterruptedException {
+		signal("STOP");
+	}
+
+	/**
+	 * Let a process frozen by {@link #pause()} go on, with SIGCONT.
+	 */
+	void resume() throws IOException, InterruptedException {
+		signal("CONT");
+	}
+
+	private void signal(String name) throws IOException, InterruptedException {
+		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+		if (kill.waitFor() != 0) {
+			throw new IOException("kill -" + name + " " + pid() + " failed");
+		}
+	}
+
+	/**
 	 * Kill the process with SIGKILL, as a crash would.
 	 */
 	void kill() {

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * Command-line options of the benchmark.
  *
- * @param scenarios the scenarios to run, 1 to 7
+ * @param scenarios the scenarios to run, 1 to 7 and 9
  * @param quick whether to shorten every scenario to a few seconds
  * @param repeat how many times to run each scenario for each system, alternating the order
  * @param sampleJar the sample application's executable jar
@@ -24,7 +24,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/benchmarks.jar [options]
 			  --quick                 every scenario shortened to a few seconds
-			  --scenarios 1,2,...     run only these (1-7; default all)
+			  --scenarios 1,2,...     run only these (1-7 and 9; default all)
 			  --repeat N              run each scenario N times per system, order alternating (default 1)
 			  --sample-jar PATH       default sample-app/target/sample-app.jar
 			  --socketio-dir PATH     default benchmarks/socketio
@@ -33,7 +33,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			""";
 
 	static Options parse(String... args) {
-		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7);
+		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7, 9);
 		boolean quick = false;
 		int repeat = 1;
 		Path sampleJar = Path.of("sample-app/target/sample-app.jar");
@@ -64,8 +64,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		TreeSet<Integer> scenarios = new TreeSet<>();
 		for (String part : value.split(",")) {
 			int scenario = Integer.parseInt(part.trim());
-			if (scenario < 1 || scenario > 7) {
-				throw new IllegalArgumentException("Scenarios are numbered 1 to 7, not " + scenario);
+			if (scenario < 1 || scenario > 9 || scenario == 8) {
+				throw new IllegalArgumentException("Scenarios are numbered 1 to 7 and 9, not " + scenario);
 			}
 			scenarios.add(scenario);
 		}
@@ -98,6 +98,27 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	 */
 	int idleConnections() {
 		return this.quick ? 500 : 10_000;
+	}
+
+	/**
+	 * Return the number of connections of the node that joins in scenario 9.
+	 */
+	int clusterViewConnections() {
+		return this.quick ? 1_000 : 10_000;
+	}
+
+	/**
+	 * Return how many round trips of each kind scenario 9 makes before it measures.
+	 */
+	int rpcWarmup() {
+		return this.quick ? 100 : 500;
+	}
+
+	/**
+	 * Return how many round trips of each kind scenario 9 measures.
+	 */
+	int rpcCalls() {
+		return this.quick ? 300 : 2_000;
 	}
 
 	/**

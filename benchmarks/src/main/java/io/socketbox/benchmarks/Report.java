@@ -44,7 +44,8 @@ final class Report {
 	enum Unit {
 
 		PER_SECOND("%,.0f/s"), MILLIS("%.2f ms"), SECONDS("%.2f s"), KILOBYTES("%.1f KB"), PERCENT("%.2f %%"),
-		MEGABYTES("%.1f MB"), COUNT("%,.0f");
+		MEGABYTES("%.1f MB"), COUNT("%,.0f"), BYTES("%,.0f B"),
+		BYTES_PER_SECOND("%,.0f B/s");
 
 		private final String format;
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -243,6 +244,231 @@ final class Scenarios {
 		}
 	}
 
+	/**
+	 * Scenario 9, the cluster view: a node holding {@code count} connections joins a
+	 * cluster of three. Four nodes start linked, every peer link through a
+	 * {@link LinkProxy} (each node's name is its proxy's address); the fourth gets the
+	 * connections and every node lists them; then it is frozen with SIGSTOP until the
+	 * three others have dropped its connections from their directories, and let go with
+	 * SIGCONT: it links again and sends each of them a snapshot of its connections. The
+	 * figures: the time from SIGCONT until the first new link and until each of the three
+	 * lists all {@code count} again in {@code GET /api/connections}, the peer-link bytes
+	 * in that time, and the heap (after full collections) that the entries take on each
+	 * of the three, once as they came in the snapshot and once as they first came, one
+	 * change at a time.
+	 */
+	Map<String, Double> clusterView(Target target, int count) throws Exception {
+		target.newCluster();
+		HttpClient http = HttpClient.newHttpClient();
+		List<LinkProxy> proxies = new ArrayList<>();
+		List<Client> connections = new ArrayList<>();
+		Node joining = null;
+		boolean paused = false;
+		try {
+			List<Node> others = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				others.add(spawnBehindProxy(target, proxies));
+			}
+			target.awaitLinked(others);
+			// Started last, the joining node has the highest id: it dials the others, as a joining node does
+			joining = spawnBehindProxy(target, proxies);
+			List<Node> all = new ArrayList<>(others);
+			all.add(joining);
+			target.awaitLinked(all);
+			String joiningId = ClusterJson.nodeId(target.get(joining.port(), "/api/cluster"));
+			long[] heapFresh = heapAfterGc(target, others);
+			connections.addAll(connect(http, target, List.of(joining), count));
+			awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), new long[3]);
+			double heapPerEntryIncremental = medianPerEntry(heapFresh, heapAfterGc(target, others), count);
+			long baselineStart = totalBytes(proxies);
+			long baselineAt = System.nanoTime();
+			Thread.sleep(2000);
+			double baseline = (totalBytes(proxies) - baselineStart) / ((System.nanoTime() - baselineAt) / 1e9);
+
+			long pausedAt = System.nanoTime();
+			joining.pause();
+			paused = true;
+			long[] dropped = new long[3];
+			awaitListed(target, others, joiningId, 0, Duration.ofSeconds(60), dropped);
+			long[] heapBefore = heapAfterGc(target, others);
+
+			long bytesBefore = totalBytes(proxies);
+			long resumed = System.nanoTime();
+			joining.resume();
+			paused = false;
+			long[] converged = new long[3];
+			Polls polls = awaitListed(target, others, joiningId, count, Duration.ofSeconds(120), converged);
+			long bytes = totalBytes(proxies) - bytesBefore;
+			long lastConverged = Arrays.stream(converged).max().getAsLong();
+			long firstLink = proxies.stream()
+				.mapToLong((proxy) -> proxy.firstAcceptedSince(resumed))
+				.filter((at) -> at >= 0)
+				.min()
+				.orElse(-1);
+			double heapPerEntry = medianPerEntry(heapBefore, heapAfterGc(target, others), count);
+			Map<String, Double> figures = new LinkedHashMap<>();
+			figures.put("dropped", (Arrays.stream(dropped).max().getAsLong() - pausedAt) / 1e9);
+			figures.put("firstLink", (firstLink >= 0) ? (firstLink - resumed) / 1e9 : Double.NaN);
+			figures.put("convergedFirst", (Arrays.stream(converged).min().getAsLong() - resumed) / 1e9);
+			figures.put("converged", (lastConverged - resumed) / 1e9);
+			figures.put("linkToConverged", (firstLink >= 0) ? (lastConverged - firstLink) / 1e9 : Double.NaN);
+			figures.put("bytes", bytes / 1024.0);
+			figures.put("bytesPerEntry", bytes / (3.0 * count));
+			figures.put("baselineBytesPerSecond", baseline);
+			figures.put("heapPerEntry", heapPerEntry);
+			figures.put("heapPerEntryIncremental", heapPerEntryIncremental);
+			figures.put("poll", median(polls.listed()) / 1e6);
+			figures.put("polls", (double) polls.count());
+			return figures;
+		}
+		finally {
+			if (paused) {
+				resumeQuietly(joining);
+			}
+			connections.forEach(Client::close);
+			target.stopAll();
+			proxies.forEach(LinkProxy::close);
+		}
+	}
+
+	/**
+	 * Scenario 9, cluster RPC: on a cluster of three, the round trip of
+	 * {@code GET /api/nodes/{id}} (one other node over cluster RPC) and
+	 * {@code GET /api/nodes} (all three), and of {@code GET /api/cluster} (no RPC, the
+	 * HTTP baseline), one call at a time from one client, after a warm-up.
+	 */
+	Map<String, Double> clusterRpc(Target target) throws Exception {
+		List<Node> nodes = target.startCluster(3);
+		try {
+			Node node = nodes.get(0);
+			String otherId = ClusterJson.nodeId(target.get(nodes.get(1).port(), "/api/cluster"));
+			Map<String, Double> figures = new LinkedHashMap<>();
+			roundTrips(target, node, "/api/cluster", -1, "http", figures);
+			roundTrips(target, node, "/api/nodes/" + otherId, 1, "one", figures);
+			roundTrips(target, node, "/api/nodes", 3, "all", figures);
+			return figures;
+		}
+		finally {
+			target.stopAll();
+		}
+	}
+
+	private void roundTrips(Target target, Node node, String path, int answers, String name,
+			Map<String, Double> figures) throws IOException {
+		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+		long failed = 0;
+		int warmup = this.options.rpcWarmup();
+		int calls = this.options.rpcCalls();
+		for (int i = 0; i < warmup + calls; i++) {
+			long start = System.nanoTime();
+			String body = target.get(node.port(), path);
+			long micros = (System.nanoTime() - start) / 1000;
+			if (answers >= 0 && ClusterJson.answered(body) != answers) {
+				failed++;
+			}
+			if (i >= warmup) {
+				histogram.recordValue(Math.min(histogram.getHighestTrackableValue(), micros));
+			}
+		}
+		figures.put(name + "P50", histogram.getValueAtPercentile(50) / 1000.0);
+		figures.put(name + "P99", histogram.getValueAtPercentile(99) / 1000.0);
+		figures.put(name + "Max", histogram.getMaxValue() / 1000.0);
+		figures.put(name + "Failed", (double) failed);
+	}
+
+	private static Node spawnBehindProxy(Target target, List<LinkProxy> proxies) throws IOException {
+		LinkProxy proxy = new LinkProxy();
+		proxies.add(proxy);
+		Node node = target
+			.spawn(List.of("--socketbox.cluster.name=ws://127.0.0.1:" + proxy.port() + "/socketbox/cluster"));
+		proxy.forwardTo(node.port());
+		return node;
+	}
+
+	/**
+	 * Poll {@code GET /api/connections} on each node, one after the other, until each
+	 * lists {@code expected} connections of the given node, and note in {@code at} the
+	 * {@link System#nanoTime()} at which each poll that first showed it was answered.
+	 * Return how long the polls took.
+	 */
+	private static Polls awaitListed(Target target, List<Node> nodes, String nodeId, int expected,
+			Duration timeout, long[] at) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean[] done = new boolean[nodes.size()];
+		int remaining = nodes.size();
+		List<Long> polls = new ArrayList<>();
+		List<Long> listed = new ArrayList<>();
+		while (remaining > 0) {
+			for (int i = 0; i < nodes.size(); i++) {
+				if (done[i]) {
+					continue;
+				}
+				long start = System.nanoTime();
+				String body = target.get(nodes.get(i).port(), "/api/connections");
+				long end = System.nanoTime();
+				polls.add(end - start);
+				if (ClusterJson.connectionsOf(body, nodeId) == expected) {
+					listed.add(end - start);
+					done[i] = true;
+					at[i] = end;
+					remaining--;
+				}
+			}
+			if (remaining > 0) {
+				check(deadline, true, remaining + " node(s) did not list " + expected + " connections of " + nodeId
+						+ " within " + timeout.toSeconds() + " s");
+				Thread.sleep(10);
+			}
+		}
+		return new Polls(polls.size(), listed);
+	}
+
+	private static void resumeQuietly(Node node) {
+		try {
+			// A frozen process does not act on SIGTERM until it goes on
+			node.resume();
+		}
+		catch (IOException ex) {
+			// stopAll ends it with SIGKILL after its grace period
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static long[] heapAfterGc(Target target, List<Node> nodes) throws IOException, InterruptedException {
+		long[] heap = new long[nodes.size()];
+		for (int i = 0; i < heap.length; i++) {
+			heap[i] = target.heapAfterGc(nodes.get(i));
+		}
+		return heap;
+	}
+
+	/**
+	 * Return the median over the nodes of the heap each gained, divided by the number of
+	 * entries.
+	 */
+	private static double medianPerEntry(long[] before, long[] after, int entries) {
+		List<Long> gained = new ArrayList<>();
+		for (int i = 0; i < before.length; i++) {
+			gained.add(after[i] - before[i]);
+		}
+		return median(gained) / entries;
+	}
+
+	private static long totalBytes(List<LinkProxy> proxies) {
+		return proxies.stream().mapToLong(LinkProxy::bytes).sum();
+	}
+
+	private static double median(List<Long> values) {
+		if (values.isEmpty()) {
+			return Double.NaN;
+		}
+		List<Long> sorted = new ArrayList<>(values);
+		sorted.sort(Long::compare);
+		return sorted.get(sorted.size() / 2);
+	}
+
 	private Measured measure(List<Client> counted, List<Client> recorded) throws InterruptedException {
 		Thread.sleep(this.options.warmup().toMillis());
 		long before = total(counted);
@@ -352,6 +578,16 @@ final class Scenarios {
 		if (!alive || System.nanoTime() > deadline) {
 			throw new IllegalStateException(failure);
 		}
+	}
+
+	/**
+	 * The polls of one wait for a directory to list some number of connections.
+	 *
+	 * @param count how many polls were made
+	 * @param listed how long each node's first poll that listed them took, in nanoseconds
+	 */
+	private record Polls(int count, List<Long> listed) {
+
 	}
 
 	private record Measured(double deliveriesPerSecond, Histogram histogram, double seconds, double totalSeconds) {

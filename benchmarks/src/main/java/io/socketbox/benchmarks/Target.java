@@ -86,27 +86,44 @@ abstract class Target {
 		for (int i = 0; i < count; i++) {
 			nodes.add(spawn());
 		}
+		awaitLinked(nodes);
+		return nodes;
+	}
+
+	/**
+	 * Wait until each of the given nodes can reach every other.
+	 */
+	void awaitLinked(List<Node> nodes) throws InterruptedException {
 		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		for (Node node : nodes) {
-			while (!ready(node, count - 1)) {
+			while (!ready(node, nodes.size() - 1)) {
 				if (!node.isAlive() || System.nanoTime() > deadline) {
-					throw new IllegalStateException(name() + ": " + node + " did not join a cluster of " + count
+					throw new IllegalStateException(name() + ": " + node + " did not join a cluster of " + nodes.size()
 							+ " (see " + this.logDirectory + ")");
 				}
 				Thread.sleep(100);
 			}
 		}
-		return nodes;
 	}
 
 	/**
 	 * Start one node without waiting for it.
 	 */
 	Node spawn() throws IOException {
+		return spawn(List.of());
+	}
+
+	/**
+	 * Start one node with more arguments after those of {@link #command(int)}, without
+	 * waiting for it.
+	 */
+	Node spawn(List<String> extraArguments) throws IOException {
 		int port = freePort();
 		Path log = this.logDirectory.resolve(name().toLowerCase().replaceAll("[^a-z0-9]", "") + "-"
 				+ nodeCount.incrementAndGet() + "-" + port + ".log");
-		Node node = Node.start(command(port), workingDirectory(), log, port);
+		List<String> command = new ArrayList<>(command(port));
+		command.addAll(extraArguments);
+		Node node = Node.start(command, workingDirectory(), log, port);
 		this.running.add(node);
 		return node;
 	}

@@ -15,10 +15,12 @@ class OptionsTests {
 	@Test
 	void defaultsRunEverythingInFull() {
 		Options options = Options.parse();
-		assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+		assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7, 9);
 		assertThat(options.quick()).isFalse();
 		assertThat(options.idleConnections()).isEqualTo(10_000);
 		assertThat(options.growthSizes()).containsExactly(2, 3, 4, 5);
+		assertThat(options.clusterViewConnections()).isEqualTo(10_000);
+		assertThat(options.rpcCalls()).isEqualTo(2_000);
 	}
 
 	@Test
@@ -32,8 +34,17 @@ class OptionsTests {
 	}
 
 	@Test
+	void clusterViewScenarioIsNine() {
+		Options options = Options.parse("--quick", "--scenarios", "9,1");
+		assertThat(options.scenarios()).containsExactly(1, 9);
+		assertThat(options.clusterViewConnections()).isEqualTo(1_000);
+		assertThat(options.rpcWarmup()).isLessThan(options.rpcCalls());
+	}
+
+	@Test
 	void rejectsUnknownScenarioAndOption() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "8"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "10"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--fast"));
 	}
 
