@@ -8,6 +8,7 @@ import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.cache.CacheProvider;
+import io.socketbox.spring.cluster.NodeNameResolver;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
 import io.socketbox.spring.internal.cluster.ClusterMessageDispatcher;
 import io.socketbox.spring.internal.cluster.ClusterMessaging;
@@ -110,6 +111,12 @@ class ClusterConfiguration {
 		ClusterMembership membership = node.getMembership();
 		membership.setAutoStartup(properties.getCluster().isAutoStartup());
 		return membership;
+	}
+
+	@Bean
+	ClusterStartupReport socketBoxClusterStartupReport(SocketBoxProperties properties, LocalNode localNode,
+			NodeNameResolver nodeNameResolver, CacheProvider cache) {
+		return new ClusterStartupReport(properties, localNode, nodeNameResolver, cache);
 	}
 
 	@Bean

@@ -73,20 +73,12 @@ public final class SocketBoxAutoConfiguration {
 			case KUBERNETES -> new KubernetesNodeNameResolver(environment, cluster.getPodIpVariable());
 			case ECS -> new EcsNodeNameResolver(environment, restClientBuilder.getIfAvailable(RestClient::builder));
 			case LOCAL_ADDRESS -> new LocalAddressNodeNameResolver();
-			case AUTO -> firstResolved(List.of(
+			case AUTO -> new FirstResolvedNodeNameResolver(List.of(
 					new EnvironmentVariableNodeNameResolver(environment, cluster.getNameVariable()),
 					new KubernetesNodeNameResolver(environment, cluster.getPodIpVariable()),
 					new EcsNodeNameResolver(environment, restClientBuilder.getIfAvailable(RestClient::builder)),
 					new LocalAddressNodeNameResolver()));
 		};
-	}
-
-	private static NodeNameResolver firstResolved(List<NodeNameResolver> resolvers) {
-		return (port, path) -> resolvers.stream()
-			.map((resolver) -> resolver.resolve(port, path))
-			.filter((name) -> name != null)
-			.findFirst()
-			.orElse(null);
 	}
 
 	@Bean

@@ -117,4 +117,9 @@ public final class EcsNodeNameResolver implements NodeNameResolver {
 
 	}
 
+	@Override
+	public String toString() {
+		return "the ECS container metadata (" + METADATA_URI_VARIABLE + ")";
+	}
+
 }

@@ -62,4 +62,9 @@ public final class EnvironmentVariableNodeNameResolver implements NodeNameResolv
 		}
 	}
 
+	@Override
+	public String toString() {
+		return "the environment variable " + this.variableName;
+	}
+
 }

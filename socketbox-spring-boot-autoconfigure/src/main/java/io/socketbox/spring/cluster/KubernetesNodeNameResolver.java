@@ -61,4 +61,9 @@ public final class KubernetesNodeNameResolver implements NodeNameResolver {
 		return NodeNames.ws(podIp.strip(), serverPort, clusterPath);
 	}
 
+	@Override
+	public String toString() {
+		return "the pod IP (" + this.podIpVariable + ")";
+	}
+
 }

@@ -98,4 +98,9 @@ public final class LocalAddressNodeNameResolver implements NodeNameResolver {
 		return addresses;
 	}
 
+	@Override
+	public String toString() {
+		return (this.host != null) ? "the host " + this.host : "the first site-local address";
+	}
+
 }
