@@ -166,7 +166,7 @@ public class SocketBoxProperties {
 
 		/**
 		 * Secret that all nodes of the cluster share, at least 32 characters. It never
-		 * crosses the wire.
+		 * crosses the wire. Required in cluster mode.
 		 */
 		private @Nullable String secretKey;
 
@@ -180,7 +180,7 @@ public class SocketBoxProperties {
 		/**
 		 * Host or address at which other nodes reach this one, combined with the server
 		 * port and the cluster path when 'name' is not set. Takes precedence over the
-		 * name resolver.
+		 * name resolver. When unset, the name resolver tells the node name.
 		 */
 		private @Nullable String host;
 
@@ -548,7 +548,8 @@ public class SocketBoxProperties {
 		public static class File {
 
 			/**
-			 * Directory that every node on this machine shares.
+			 * Directory that every node on this machine shares. When unset,
+			 * 'socketbox-cache' in the system's temporary directory (java.io.tmpdir).
 			 */
 			private Path directory = Path.of(System.getProperty("java.io.tmpdir"), "socketbox-cache");
 
