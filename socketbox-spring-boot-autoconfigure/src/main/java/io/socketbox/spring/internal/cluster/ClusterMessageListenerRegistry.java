@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,21 +16,12 @@ import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.ClusterMessageListener;
 
-import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
-import org.springframework.aop.scope.ScopedObject;
-import org.springframework.aop.scope.ScopedProxyUtils;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Finds the {@link ClusterMessageListener} methods of the application's singleton beans
@@ -45,8 +35,6 @@ import org.springframework.util.ReflectionUtils;
 public final class ClusterMessageListenerRegistry implements SmartInitializingSingleton, BeanFactoryAware {
 
 	private static final Log logger = LogFactory.getLog(ClusterMessageListenerRegistry.class);
-
-	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
 
 	private volatile Map<String, List<Listener>> listeners = Map.of();
 
@@ -64,61 +52,21 @@ public final class ClusterMessageListenerRegistry implements SmartInitializingSi
 		ConfigurableListableBeanFactory beanFactory = this.beanFactory;
 		Assert.state(beanFactory != null, "No BeanFactory set");
 		Map<String, List<Listener>> found = new LinkedHashMap<>();
-		for (String beanName : beanFactory.getBeanNamesForType(Object.class)) {
-			if (ScopedProxyUtils.isScopedTarget(beanName)) {
-				continue;
-			}
-			Class<?> type = targetClass(beanFactory, beanName);
-			if (type != null) {
-				findListeners(beanFactory, beanName, type, found);
-			}
-		}
+		new AnnotatedBeanMethods<>(ClusterMessageListener.class).find(beanFactory,
+				(beanName, bean, type, annotated) -> annotated.keySet()
+					.stream()
+					.sorted(ClusterMessageListenerRegistry::bySignature)
+					.forEach((method) -> {
+						Listener listener = listener(beanName, bean, method, type);
+						found.computeIfAbsent(ClusterMessageCodec.typeName(listener.messageClass()),
+								(key) -> new ArrayList<>())
+							.add(listener);
+					}));
 		found.replaceAll((name, list) -> List.copyOf(list));
 		this.listeners = Collections.unmodifiableMap(found);
-		this.classesWithoutListeners.clear();
 		if (!found.isEmpty() && logger.isDebugEnabled()) {
 			logger.debug("Cluster message listeners for " + found.keySet());
 		}
-	}
-
-	private static @Nullable Class<?> targetClass(ConfigurableListableBeanFactory beanFactory, String beanName) {
-		try {
-			Class<?> type = AutoProxyUtils.determineTargetClass(beanFactory, beanName);
-			if (type != null && ScopedObject.class.isAssignableFrom(type)) {
-				Class<?> target = AutoProxyUtils.determineTargetClass(beanFactory,
-						ScopedProxyUtils.getTargetBeanName(beanName));
-				return (target != null) ? target : type;
-			}
-			return type;
-		}
-		catch (Throwable ex) {
-			// A type that cannot be resolved without creating the bean, as for a lazy one
-			return null;
-		}
-	}
-
-	private void findListeners(ConfigurableListableBeanFactory beanFactory, String beanName, Class<?> type,
-			Map<String, List<Listener>> found) {
-		if (this.classesWithoutListeners.contains(type)
-				|| !AnnotationUtils.isCandidateClass(type, ClusterMessageListener.class)) {
-			return;
-		}
-		Map<Method, ClusterMessageListener> annotated = MethodIntrospector.selectMethods(type,
-				(MethodIntrospector.MetadataLookup<ClusterMessageListener>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, ClusterMessageListener.class));
-		if (annotated.isEmpty()) {
-			this.classesWithoutListeners.add(type);
-			return;
-		}
-		Assert.state(beanFactory.isSingleton(beanName),
-				() -> "@ClusterMessageListener methods must be on singleton beans, but bean '" + beanName + "' ("
-						+ type.getName() + ") is not a singleton");
-		Object bean = beanFactory.getBean(beanName);
-		annotated.keySet().stream().sorted(ClusterMessageListenerRegistry::bySignature).forEach((method) -> {
-			Listener listener = listener(beanName, bean, method, type);
-			found.computeIfAbsent(ClusterMessageCodec.typeName(listener.messageClass()), (key) -> new ArrayList<>())
-				.add(listener);
-		});
 	}
 
 	/**
@@ -129,7 +77,7 @@ public final class ClusterMessageListenerRegistry implements SmartInitializingSi
 	}
 
 	private static Listener listener(String beanName, Object bean, Method method, Class<?> targetClass) {
-		String description = "@ClusterMessageListener " + describe(beanName, method);
+		String description = "@ClusterMessageListener " + AnnotatedBeanMethods.describe(beanName, method);
 		int count = method.getParameterCount();
 		Assert.state(count == 1 || count == 2, () -> description
 				+ " must take the message, optionally followed by a String for the sender's node id, but takes "
@@ -144,8 +92,7 @@ public final class ClusterMessageListenerRegistry implements SmartInitializingSi
 		Assert.state(isConcrete(messageClass), () -> description + " takes a " + messageClass.getName()
 				+ ", but a message class must be a concrete class or an array (messages are read only into a class "
 				+ "that a listener declares; a primitive needs its wrapper class)");
-		Method invocable = invocableMethod(description, bean, method);
-		ReflectionUtils.makeAccessible(invocable);
+		Method invocable = AnnotatedBeanMethods.invocableMethod(description, bean, method);
 		Type messageType = parameter.getType();
 		return new Listener(beanName, bean, invocable, method, messageClass, messageType, count == 2);
 	}
@@ -156,20 +103,6 @@ public final class ClusterMessageListenerRegistry implements SmartInitializingSi
 		}
 		return type != Object.class && !type.isPrimitive() && !type.isInterface()
 				&& (!Modifier.isAbstract(type.getModifiers()) || type.isEnum());
-	}
-
-	private static Method invocableMethod(String description, Object bean, Method method) {
-		try {
-			return AopUtils.selectInvocableMethod(method, bean.getClass());
-		}
-		catch (IllegalStateException ex) {
-			throw new IllegalStateException(
-					description + " cannot be called through the proxy of the bean: " + ex.getMessage(), ex);
-		}
-	}
-
-	private static String describe(String beanName, Method method) {
-		return ClassUtils.getQualifiedMethodName(method) + " of bean '" + beanName + "'";
 	}
 
 	/**
@@ -208,7 +141,7 @@ public final class ClusterMessageListenerRegistry implements SmartInitializingSi
 		 * @return the method and bean
 		 */
 		public String description() {
-			return describe(this.beanName, this.declared);
+			return AnnotatedBeanMethods.describe(this.beanName, this.declared);
 		}
 
 	}

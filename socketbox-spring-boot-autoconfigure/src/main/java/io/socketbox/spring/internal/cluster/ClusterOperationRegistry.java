@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,20 +12,11 @@ import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.ClusterOperation;
 
-import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
-import org.springframework.aop.scope.ScopedObject;
-import org.springframework.aop.scope.ScopedProxyUtils;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.core.MethodIntrospector;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -39,8 +29,6 @@ import org.springframework.util.StringUtils;
 public final class ClusterOperationRegistry implements SmartInitializingSingleton, BeanFactoryAware {
 
 	private static final Log logger = LogFactory.getLog(ClusterOperationRegistry.class);
-
-	private final Set<Class<?>> classesWithoutOperations = ConcurrentHashMap.newKeySet();
 
 	private volatile Map<String, Handler> handlers = Map.of();
 
@@ -58,79 +46,24 @@ public final class ClusterOperationRegistry implements SmartInitializingSingleto
 		ConfigurableListableBeanFactory beanFactory = this.beanFactory;
 		Assert.state(beanFactory != null, "No BeanFactory set");
 		Map<String, Handler> found = new LinkedHashMap<>();
-		for (String beanName : beanFactory.getBeanNamesForType(Object.class)) {
-			if (ScopedProxyUtils.isScopedTarget(beanName)) {
-				continue;
-			}
-			Class<?> type = targetClass(beanFactory, beanName);
-			if (type != null) {
-				findOperations(beanFactory, beanName, type, found);
-			}
-		}
+		new AnnotatedBeanMethods<>(ClusterOperation.class).find(beanFactory,
+				(beanName, bean, type, annotated) -> annotated.forEach((method, annotation) -> {
+					String name = annotation.value();
+					Assert.state(StringUtils.hasText(name), () -> "@ClusterOperation on "
+							+ AnnotatedBeanMethods.describe(beanName, method) + " needs a name");
+					Method invocable = AnnotatedBeanMethods.invocableMethod(
+							"@ClusterOperation " + AnnotatedBeanMethods.describe(beanName, method), bean, method);
+					Handler previous = found.putIfAbsent(name, new Handler(name, beanName, bean, invocable, method));
+					Assert.state(previous == null,
+							() -> "Duplicate @ClusterOperation '" + name + "': "
+									+ AnnotatedBeanMethods.describe(previous.beanName(), previous.declared()) + " and "
+									+ AnnotatedBeanMethods.describe(beanName, method)
+									+ "; operation names must be unique in the application");
+				}));
 		this.handlers = Collections.unmodifiableMap(found);
-		this.classesWithoutOperations.clear();
 		if (!found.isEmpty() && logger.isDebugEnabled()) {
 			logger.debug("Cluster operations: " + found.keySet());
 		}
-	}
-
-	private static @Nullable Class<?> targetClass(ConfigurableListableBeanFactory beanFactory, String beanName) {
-		try {
-			Class<?> type = AutoProxyUtils.determineTargetClass(beanFactory, beanName);
-			if (type != null && ScopedObject.class.isAssignableFrom(type)) {
-				Class<?> target = AutoProxyUtils.determineTargetClass(beanFactory,
-						ScopedProxyUtils.getTargetBeanName(beanName));
-				return (target != null) ? target : type;
-			}
-			return type;
-		}
-		catch (Throwable ex) {
-			// A type that cannot be resolved without creating the bean, as for a lazy one
-			return null;
-		}
-	}
-
-	private void findOperations(ConfigurableListableBeanFactory beanFactory, String beanName, Class<?> type,
-			Map<String, Handler> found) {
-		if (this.classesWithoutOperations.contains(type)
-				|| !AnnotationUtils.isCandidateClass(type, ClusterOperation.class)) {
-			return;
-		}
-		Map<Method, ClusterOperation> annotated = MethodIntrospector.selectMethods(type,
-				(MethodIntrospector.MetadataLookup<ClusterOperation>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, ClusterOperation.class));
-		if (annotated.isEmpty()) {
-			this.classesWithoutOperations.add(type);
-			return;
-		}
-		Assert.state(beanFactory.isSingleton(beanName), () -> "@ClusterOperation methods must be on singleton beans, "
-				+ "but bean '" + beanName + "' (" + type.getName() + ") is not a singleton");
-		Object bean = beanFactory.getBean(beanName);
-		annotated.forEach((method, annotation) -> {
-			String name = annotation.value();
-			Assert.state(StringUtils.hasText(name),
-					() -> "@ClusterOperation on " + describe(beanName, method) + " needs a name");
-			Method invocable = invocableMethod(beanName, bean, method);
-			ReflectionUtils.makeAccessible(invocable);
-			Handler previous = found.putIfAbsent(name, new Handler(name, beanName, bean, invocable, method));
-			Assert.state(previous == null, () -> "Duplicate @ClusterOperation '" + name + "': "
-					+ describe(previous.beanName(), previous.declared()) + " and " + describe(beanName, method)
-					+ "; operation names must be unique in the application");
-		});
-	}
-
-	private static Method invocableMethod(String beanName, Object bean, Method method) {
-		try {
-			return AopUtils.selectInvocableMethod(method, bean.getClass());
-		}
-		catch (IllegalStateException ex) {
-			throw new IllegalStateException("@ClusterOperation " + describe(beanName, method)
-					+ " cannot be called through the proxy of the bean: " + ex.getMessage(), ex);
-		}
-	}
-
-	private static String describe(String beanName, Method method) {
-		return ClassUtils.getQualifiedMethodName(method) + " of bean '" + beanName + "'";
 	}
 
 	/**
