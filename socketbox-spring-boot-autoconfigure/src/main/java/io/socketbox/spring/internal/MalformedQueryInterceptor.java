@@ -35,13 +35,15 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * query that is not a valid URI query, so this interceptor reads the servlet's raw
  * query string, and refuses, in this order:
  * <ul>
- * <li>a query that {@link URI} rejects (a {@code %} not followed by two hex digits, a
- * character outside RFC 2396's query characters such as those of Tomcat's
- * {@code relaxed-query-chars}): the same parse as Tomcat's;</li>
+ * <li>a query that {@link URI} rejects (a {@code %} not followed by two hex digits, or
+ * a character such as {@code |} or <code>{</code> that only Tomcat's
+ * {@code relaxed-query-chars} lets through): the same parse as Tomcat's;</li>
  * <li>a parameter without a name ({@code =}, {@code =x}, {@code a&=b}), which Tomcat's
  * parameter parser rejects; empty pairs ({@code a&&b}) pass, as they do there;</li>
  * <li>a name or value whose percent-decoded bytes ({@code +} being a space) are not
- * UTF-8, Tomcat's default URI encoding, decoded as strictly as it does;</li>
+ * UTF-8, decoded as strictly as Tomcat does with its default URI encoding (an application
+ * that sets {@code server.tomcat.uri-encoding} to another charset gets this UTF-8 rule
+ * all the same);</li>
  * <li>more parameters than the server allows ({@code server.tomcat.max-parameter-count},
  * 1000 by default): the only check left to the container, which knows its limit. After
  * the checks above, the {@link IllegalStateException} that the Servlet specification
