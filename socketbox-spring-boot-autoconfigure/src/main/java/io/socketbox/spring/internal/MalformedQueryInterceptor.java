@@ -71,7 +71,8 @@ public final class MalformedQueryInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
 			WebSocketHandler wsHandler, Map<String, Object> attributes) throws IOException {
-		if (!(request instanceof ServletServerHttpRequest servletRequest) || !HttpMethod.GET.equals(request.getMethod())) {
+		if (!(request instanceof ServletServerHttpRequest servletRequest)
+				|| !HttpMethod.GET.equals(request.getMethod())) {
 			return true;
 		}
 		HttpServletRequest servlet = servletRequest.getServletRequest();
