@@ -26,7 +26,8 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
  * connection's principal from the handshake, so this is done the Spring way, through
  * the endpoint's registration: an interceptor that refuses a bad name with {@code 400}
  * and a plain-text reason before the upgrade, and a handshake handler that turns the
- * accepted name into the principal.
+ * accepted name into the principal. SocketBox has already refused a malformed query
+ * (a bad {@code %} escape, bytes that are not UTF-8) the same way.
  */
 @Configuration(proxyBeanMethods = false)
 class DemoUserConfiguration {
@@ -46,7 +47,7 @@ class DemoUserConfiguration {
 		@Override
 		public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
 				WebSocketHandler wsHandler, Map<String, Object> attributes) throws Exception {
-			DemoUser.Result user = DemoUser.fromQuery(rawQuery(request));
+			DemoUser.Result user = DemoUser.fromParameter(userValues(request));
 			if (user.isRefused()) {
 				logger.debug("Refused a handshake: " + user.error());
 				response.setStatusCode(HttpStatus.BAD_REQUEST);
@@ -63,14 +64,15 @@ class DemoUserConfiguration {
 		}
 
 		/**
-		 * The query as the client sent it: {@link ServerHttpRequest#getURI()} leaves out a
-		 * query that is not a valid URI query, which the upgrade then fails on.
+		 * The values of the {@code user} parameter as the servlet container decoded them.
+		 * SocketBox's endpoint is served by a servlet container only, and has refused a
+		 * query that the container cannot parse.
 		 */
-		private static @Nullable String rawQuery(ServerHttpRequest request) {
+		private static String @Nullable [] userValues(ServerHttpRequest request) {
 			if (request instanceof ServletServerHttpRequest servletRequest) {
-				return servletRequest.getServletRequest().getQueryString();
+				return servletRequest.getServletRequest().getParameterValues(DemoUser.PARAMETER);
 			}
-			return request.getURI().getRawQuery();
+			return null;
 		}
 
 		@Override

@@ -7,6 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
+import io.socketbox.spring.internal.MalformedQueryInterceptor;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.cluster.NodeNameResolver;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
@@ -122,7 +123,8 @@ class ClusterConfiguration {
 	@Bean
 	WebSocketConfigurer socketBoxClusterEndpointConfigurer(ClusterNode node, SocketBoxProperties properties) {
 		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath())
-			.addInterceptors(new SerializedOriginInterceptor(), node.getPeerHandshakeInterceptor());
+			.addInterceptors(new MalformedQueryInterceptor(), new SerializedOriginInterceptor(),
+					node.getPeerHandshakeInterceptor());
 	}
 
 }

@@ -10,6 +10,7 @@ import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.ConnectionLimitInterceptor;
 import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
+import io.socketbox.spring.internal.MalformedQueryInterceptor;
 import io.socketbox.spring.internal.SingleNodeCluster;
 import io.socketbox.spring.internal.SingleNodeMessaging;
 import io.socketbox.spring.SocketBoxCluster;
@@ -119,7 +120,8 @@ public final class SocketBoxAutoConfiguration {
 				SocketBoxProperties properties, ObjectProvider<SocketBoxEndpointCustomizer> customizers) {
 			return (registry) -> {
 				WebSocketHandlerRegistration registration = registry.addHandler(handler, properties.getPath())
-					.addInterceptors(handler.getHandshakeInterceptor(), new SerializedOriginInterceptor());
+					.addInterceptors(new MalformedQueryInterceptor(), handler.getHandshakeInterceptor(),
+							new SerializedOriginInterceptor());
 				List<String> origins = properties.getAllowedOriginPatterns();
 				if (!origins.isEmpty()) {
 					registration.setAllowedOriginPatterns(origins.toArray(String[]::new));
