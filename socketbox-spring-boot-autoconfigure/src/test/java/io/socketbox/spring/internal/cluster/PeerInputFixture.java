@@ -9,7 +9,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import io.socketbox.spring.ClusterMember.LinkState;
 import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
@@ -95,11 +94,7 @@ final class PeerInputFixture implements BeforeAllCallback, AfterAllCallback, Bef
 		assertThat(PeerAuthenticator.matches(
 				this.authenticator.welcomeProof(challenge.nonce(), nonce, PEER_ID, node.id(), name), welcome.proof()))
 			.isTrue();
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> node.cluster()
-				.getMembers()
-				.stream()
-				.anyMatch((member) -> member.id().equals(PEER_ID) && member.link() == LinkState.UP));
+		await().atMost(Duration.ofSeconds(5)).until(() -> node.isLinkedTo(PEER_ID));
 		return peer;
 	}
 
