@@ -2,7 +2,6 @@ package io.socketbox.sample;
 
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,18 +16,16 @@ import java.util.stream.Collectors;
 
 import org.assertj.core.groups.Tuple;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.socketbox.sample.FaultFigures.figure;
+import static io.socketbox.sample.FaultFigures.millis;
+import static io.socketbox.sample.FaultFigures.millisUntilEach;
 import static io.socketbox.sample.SampleNodeProcess.START_TIMEOUT;
 import static io.socketbox.sample.SampleNodeProcess.awaitLinked;
-import static io.socketbox.sample.SampleNodeProcess.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -80,39 +77,8 @@ class ClusterViewProcessIT {
 
 	private final JsonMapper jsonMapper = JsonMapper.shared();
 
-	private final List<SampleNodeProcess> nodes = new ArrayList<>();
-
-	private final List<ChatClient> clients = new ArrayList<>();
-
-	@TempDir
-	Path cacheDirectory;
-
 	@RegisterExtension
-	final TestWatcher logReporter = new TestWatcher() {
-
-		@Override
-		public void testFailed(ExtensionContext context, Throwable cause) {
-			ClusterViewProcessIT.this.nodes.forEach(SampleNodeProcess::report);
-		}
-
-	};
-
-	@AfterEach
-	void stopEverything() throws Exception {
-		for (ChatClient client : this.clients) {
-			try {
-				if (client.isOpen()) {
-					client.close();
-				}
-			}
-			catch (Exception ex) {
-				// Its node is gone
-			}
-		}
-		for (SampleNodeProcess node : this.nodes) {
-			node.kill();
-		}
-	}
+	final ProcessCluster processes = new ProcessCluster();
 
 	/**
 	 * Named clients on each node; every node lists all of them. SIGKILL node 2: its
@@ -123,13 +89,13 @@ class ClusterViewProcessIT {
 	@Test
 	void directoryConvergesAfterSigkillAndARestartUnderTheSameName() throws Exception {
 		String fault = "directory";
-		List<SampleNodeProcess> cluster = startCluster(fault, timing(MEMBER_TIMEOUT));
+		List<SampleNodeProcess> cluster = this.processes.startLinked(fault, 3, timing(MEMBER_TIMEOUT));
 		SampleNodeProcess node1 = cluster.get(0);
 		SampleNodeProcess node2 = cluster.get(1);
 		SampleNodeProcess node3 = cluster.get(2);
-		String id1 = node1.cluster().path("id").asString();
-		String oldId2 = node2.cluster().path("id").asString();
-		String id3 = node3.cluster().path("id").asString();
+		String id1 = node1.id();
+		String oldId2 = node2.id();
+		String id3 = node3.id();
 		Tuple alice = connection(node1, id1, "alice");
 		Tuple bob = connection(node2, oldId2, "bob");
 		Tuple anonymous = connection(node2, oldId2, null);
@@ -143,12 +109,11 @@ class ClusterViewProcessIT {
 						"node3_vanished_ms", () -> connections(node3).equals(Set.of(alice, carol))));
 		assertThat(node2.awaitExit(Duration.ofSeconds(10))).as("node 2 exited").isTrue();
 
-		SampleNodeProcess newNode2 = SampleNodeProcess.start(fault + "-node-2-again", node2.port(),
+		SampleNodeProcess newNode2 = this.processes.start(fault + "-node-2-again", node2.port(),
 				timing(MEMBER_TIMEOUT));
-		this.nodes.add(newNode2);
 		List<SampleNodeProcess> restarted = List.of(node1, newNode2, node3);
 		awaitLinked(restarted, START_TIMEOUT);
-		String newId2 = newNode2.cluster().path("id").asString();
+		String newId2 = newNode2.id();
 		assertThat(newNode2.cluster().path("name").asString()).as("name of the restarted node 2")
 			.isEqualTo(node1.cluster()
 				.path("members")
@@ -190,7 +155,7 @@ class ClusterViewProcessIT {
 	@Test
 	void managerSurvivesSigstopSigkillAndSigtermWithGrowingTokens() throws Exception {
 		String fault = "manager";
-		List<SampleNodeProcess> cluster = startCluster(fault, timing(MEMBER_TIMEOUT));
+		List<SampleNodeProcess> cluster = this.processes.startLinked(fault, 3, timing(MEMBER_TIMEOUT));
 		TokenLog tokens = new TokenLog();
 		Manager first = awaitAgreedManager(cluster, tokens, null, START_TIMEOUT);
 		assertThat(first.token()).as("first token").isPositive();
@@ -198,7 +163,7 @@ class ClusterViewProcessIT {
 		assertThat(nodes.path("nodes").values()).as("/api/nodes")
 			.extracting((node) -> node.path("id").asString(), (node) -> node.path("manager").asBoolean())
 			.containsExactlyInAnyOrderElementsOf(cluster.stream()
-				.map((node) -> node.cluster().path("id").asString())
+				.map(SampleNodeProcess::id)
 				.map((id) -> tuple(id, id.equals(first.id())))
 				.toList());
 
@@ -240,7 +205,7 @@ class ClusterViewProcessIT {
 		Manager fourth = awaitAgreedManager(List.of(last), tokens, third, CONVERGENCE_TIMEOUT);
 		long sigtermHandover = millis(terminatedAt, System.nanoTime());
 		assertThat(terminated.awaitExit(Duration.ofSeconds(30))).as("the terminated manager exited").isTrue();
-		assertThat(fourth.id()).isEqualTo(last.cluster().path("id").asString());
+		assertThat(fourth.id()).isEqualTo(last.id());
 
 		figure(fault, "tokens", tokens.inOrder());
 		figure(fault, "sigstop_takeover_ms", sigstopTakeover);
@@ -267,11 +232,11 @@ class ClusterViewProcessIT {
 	void nodesAnswersWithOneNodeStoppedThenKilledMidCall() throws Exception {
 		String fault = "rpc";
 		// Node 3 stays a member throughout, so that it is called, not left out
-		List<SampleNodeProcess> cluster = startCluster(fault, timing(Duration.ofSeconds(60)));
+		List<SampleNodeProcess> cluster = this.processes.startLinked(fault, 3, timing(Duration.ofSeconds(60)));
 		SampleNodeProcess node1 = cluster.get(0);
 		SampleNodeProcess node2 = cluster.get(1);
 		SampleNodeProcess node3 = cluster.get(2);
-		List<String> ids = cluster.stream().map((node) -> node.cluster().path("id").asString()).toList();
+		List<String> ids = cluster.stream().map(SampleNodeProcess::id).toList();
 		for (SampleNodeProcess node : cluster) {
 			assertThat(statuses(nodes(node))).as("/api/nodes on %s", node)
 				.containsExactly(Map.entry(ids.get(cluster.indexOf(node)), "OK"),
@@ -346,25 +311,14 @@ class ClusterViewProcessIT {
 	 * The node arguments: a shared cache directory, short heartbeats and leases.
 	 */
 	private List<String> timing(Duration memberTimeout) {
-		return List.of("--socketbox.cache.file.directory=" + this.cacheDirectory,
-				"--socketbox.cluster.heartbeat-interval=" + HEARTBEAT_INTERVAL.toMillis() + "ms",
+		List<String> arguments = new ArrayList<>(this.processes.fileCache());
+		arguments.addAll(List.of("--socketbox.cluster.heartbeat-interval=" + HEARTBEAT_INTERVAL.toMillis() + "ms",
 				"--socketbox.cluster.heartbeat-timeout=" + HEARTBEAT_TIMEOUT.toMillis() + "ms",
 				"--socketbox.cluster.refresh-interval=" + REFRESH_INTERVAL.toMillis() + "ms",
 				"--socketbox.cluster.member-timeout=" + memberTimeout.toMillis() + "ms",
 				"--socketbox.cluster.manager-lease-duration=" + LEASE_DURATION.toMillis() + "ms",
-				"--sample.nodes-timeout=" + NODES_TIMEOUT.toMillis() + "ms");
-	}
-
-	private List<SampleNodeProcess> startCluster(String fault, List<String> arguments) throws Exception {
-		List<SampleNodeProcess> cluster = new ArrayList<>();
-		for (int port : freePorts(3)) {
-			SampleNodeProcess node = SampleNodeProcess.start(fault + "-node-" + (cluster.size() + 1), port,
-					arguments);
-			this.nodes.add(node);
-			cluster.add(node);
-		}
-		awaitLinked(cluster, START_TIMEOUT);
-		return cluster;
+				"--sample.nodes-timeout=" + NODES_TIMEOUT.toMillis() + "ms"));
+		return arguments;
 	}
 
 	/**
@@ -372,9 +326,7 @@ class ClusterViewProcessIT {
 	 * should have: id, node id, user.
 	 */
 	private Tuple connection(SampleNodeProcess node, String nodeId, @Nullable String user) throws Exception {
-		ChatClient client = (user != null) ? ChatClient.connect(this.jsonMapper, node.port(), user)
-				: ChatClient.connect(this.jsonMapper, node.port());
-		this.clients.add(client);
+		ChatClient client = (user != null) ? this.processes.connect(node, user) : this.processes.connect(node);
 		String id = client.next("welcome").path("connection").asString();
 		return tuple(id, nodeId, user);
 	}
@@ -474,43 +426,13 @@ class ClusterViewProcessIT {
 
 	private static SampleNodeProcess nodeWithId(List<SampleNodeProcess> nodes, String id) {
 		return nodes.stream()
-			.filter((node) -> node.cluster().path("id").asString().equals(id))
+			.filter((node) -> node.id().equals(id))
 			.findFirst()
 			.orElseThrow();
 	}
 
 	private static List<SampleNodeProcess> without(List<SampleNodeProcess> nodes, SampleNodeProcess node) {
 		return nodes.stream().filter((other) -> other != node).toList();
-	}
-
-	/**
-	 * For each condition, the ms from {@code since} until it first held, polling all of
-	 * them every 50 ms.
-	 */
-	private static Map<String, Long> millisUntilEach(long since, Duration timeout,
-			Map<String, java.util.concurrent.Callable<Boolean>> conditions) {
-		Map<String, Long> reached = new LinkedHashMap<>();
-		await().alias("each of " + conditions.keySet())
-			.atMost(timeout)
-			.pollInterval(Duration.ofMillis(50))
-			.ignoreExceptionsInstanceOf(UncheckedIOException.class)
-			.until(() -> {
-				for (Map.Entry<String, java.util.concurrent.Callable<Boolean>> condition : conditions.entrySet()) {
-					if (!reached.containsKey(condition.getKey()) && condition.getValue().call()) {
-						reached.put(condition.getKey(), millis(since, System.nanoTime()));
-					}
-				}
-				return reached.size() == conditions.size();
-			});
-		return reached;
-	}
-
-	private static long millis(long since, long until) {
-		return Duration.ofNanos(until - since).toMillis();
-	}
-
-	private static void figure(String fault, String name, Object value) {
-		System.out.println("FAULT " + fault + " " + name + "=" + value);
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package io.socketbox.sample;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 import io.lettuce.core.RedisClient;
@@ -21,17 +18,16 @@ import org.jspecify.annotations.Nullable;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.testsupport.EmbeddedRedis;
 import io.socketbox.spring.testsupport.NumberedStream;
 import io.socketbox.spring.testsupport.TcpProxy;
 
+import static io.socketbox.sample.FaultFigures.figure;
+import static io.socketbox.sample.FaultFigures.millis;
+import static io.socketbox.sample.FaultFigures.millisUntilEach;
 import static io.socketbox.sample.SampleNodeProcess.START_TIMEOUT;
 import static io.socketbox.sample.SampleNodeProcess.assertLinked;
 import static io.socketbox.sample.SampleNodeProcess.awaitLinked;
@@ -65,54 +61,16 @@ class FaultInjectionIT {
 
 	private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(20);
 
-	private final JsonMapper jsonMapper = JsonMapper.shared();
-
-	private final List<SampleNodeProcess> nodes = new ArrayList<>();
-
-	private final List<ChatClient> clients = new ArrayList<>();
-
-	private final List<TcpProxy> proxies = new ArrayList<>();
+	@RegisterExtension
+	final ProcessCluster processes = new ProcessCluster();
 
 	private @Nullable NumberedStream stream;
 
-	private @Nullable EmbeddedRedis redis;
-
-	@TempDir
-	Path cacheDirectory;
-
-	@RegisterExtension
-	final TestWatcher logReporter = new TestWatcher() {
-
-		@Override
-		public void testFailed(ExtensionContext context, Throwable cause) {
-			FaultInjectionIT.this.nodes.forEach(SampleNodeProcess::report);
-		}
-
-	};
-
 	@AfterEach
-	void stopEverything() throws Exception {
+	void stopStream() {
+		// Before the nodes it broadcasts to are gone
 		if (this.stream != null) {
 			this.stream.close();
-		}
-		for (ChatClient client : this.clients) {
-			try {
-				if (client.isOpen()) {
-					client.close();
-				}
-			}
-			catch (Exception ex) {
-				// Its node is gone
-			}
-		}
-		for (SampleNodeProcess node : this.nodes) {
-			node.kill();
-		}
-		for (TcpProxy proxy : this.proxies) {
-			proxy.close();
-		}
-		if (this.redis != null) {
-			this.redis.close();
 		}
 	}
 
@@ -143,35 +101,28 @@ class FaultInjectionIT {
 	}
 
 	private Sigkill sigkill(String fault) throws Exception {
-		List<SampleNodeProcess> cluster = startCluster(fault, 3, (number) -> fileCache());
+		List<SampleNodeProcess> cluster = this.processes.startLinked(fault, 3, this.processes.fileCache());
 		SampleNodeProcess node1 = cluster.get(0);
 		SampleNodeProcess node2 = cluster.get(1);
 		SampleNodeProcess node3 = cluster.get(2);
-		String node2Id = node2.cluster().path("id").asString();
-		ChatClient client1 = connect(node1);
-		ChatClient client2 = connect(node2);
-		ChatClient client3 = connect(node3);
-		welcome(client1);
+		String node2Id = node2.id();
+		ChatClient client1 = connected(node1);
+		ChatClient client2 = this.processes.connect(node2);
 		String connection2 = welcome(client2);
-		welcome(client3);
-		NumberedStream stream = startStream(node1);
-		client3.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
+		ChatClient client3 = connected(node3);
+		NumberedStream stream = startStream(node1, client3);
 
 		long killedAt = System.nanoTime();
 		node2.signal("KILL");
 		client1.send(direct(connection2));
 		client3.send(direct(connection2));
-		Map<String, Long> linkDown = millisUntilEach(killedAt, Duration.ofSeconds(15),
-				Map.of("node1_link_down_ms", () -> !"UP".equals(node1.linkTo(node2Id)), "node3_link_down_ms",
-						() -> !"UP".equals(node3.linkTo(node2Id))));
-		long unreachable1 = millis(killedAt,
-				client1.awaitFrame("NODE_UNREACHABLE", unreachable(connection2), killedAt, Duration.ofSeconds(15)));
-		long unreachable3 = millis(killedAt,
-				client3.awaitFrame("NODE_UNREACHABLE", unreachable(connection2), killedAt, Duration.ofSeconds(15)));
+		Map<String, Long> linkDown = millisUntilOutOfRouting(killedAt, Duration.ofSeconds(15), "link_down_ms",
+				node2Id, node1, node3);
+		long unreachable1 = millisUntilUnreachable(client1, connection2, killedAt);
+		long unreachable3 = millisUntilUnreachable(client3, connection2, killedAt);
 		long sentAgainAt = System.nanoTime();
 		client1.send(direct(connection2));
-		long failFast = millis(sentAgainAt,
-				client1.awaitFrame("NODE_UNREACHABLE", unreachable(connection2), sentAgainAt, Duration.ofSeconds(15)));
+		long failFast = millisUntilUnreachable(client1, connection2, sentAgainAt);
 		stream.awaitMore(10);
 		int last = stream.stop();
 		client1.awaitNumber(last, DELIVERY_TIMEOUT);
@@ -196,24 +147,20 @@ class FaultInjectionIT {
 	 */
 	@Test
 	void sigstopThenSigcont() throws Exception {
-		List<SampleNodeProcess> cluster = startCluster("sigstop", 3, (number) -> fileCache());
+		List<SampleNodeProcess> cluster = this.processes.startLinked("sigstop", 3, this.processes.fileCache());
 		SampleNodeProcess node1 = cluster.get(0);
 		SampleNodeProcess node2 = cluster.get(1);
 		SampleNodeProcess node3 = cluster.get(2);
-		String node2Id = node2.cluster().path("id").asString();
-		ChatClient client2 = connect(node2);
-		ChatClient client3 = connect(node3);
-		welcome(client2);
-		welcome(client3);
-		NumberedStream stream = startStream(node1);
-		client2.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
+		String node2Id = node2.id();
+		ChatClient client2 = connected(node2);
+		ChatClient client3 = connected(node3);
+		NumberedStream stream = startStream(node1, client2);
 
 		long stoppedAt = System.nanoTime();
 		node2.signal("STOP");
 		int firstInPause = stream.sent() + 1;
-		Map<String, Long> detection = millisUntilEach(stoppedAt, Duration.ofSeconds(5),
-				Map.of("node1_detection_ms", () -> !"UP".equals(node1.linkTo(node2Id)), "node3_detection_ms",
-						() -> !"UP".equals(node3.linkTo(node2Id))));
+		Map<String, Long> detection = millisUntilOutOfRouting(stoppedAt, Duration.ofSeconds(5), "detection_ms",
+				node2Id, node1, node3);
 		// The fault: the pause lasts 5 s in all, longer than the heartbeat timeout and
 		// shorter than the resend window
 		sleepUntil(stoppedAt, Duration.ofSeconds(5));
@@ -302,8 +249,8 @@ class FaultInjectionIT {
 		TcpProxy proxy2 = proxy(ports[1]);
 		List<TcpProxy> both = List.of(proxy1, proxy2);
 		// Each node's name is its proxy: every peer link passes one
-		List<SampleNodeProcess> cluster = startCluster(fault, ports, (number) -> {
-			List<String> nodeArguments = new ArrayList<>(fileCache());
+		List<SampleNodeProcess> cluster = this.processes.startLinked(fault, ports, (number) -> {
+			List<String> nodeArguments = new ArrayList<>(this.processes.fileCache());
 			nodeArguments.add("--socketbox.cluster.name=ws://127.0.0.1:" + both.get(number - 1).getPort()
 					+ "/socketbox/cluster");
 			nodeArguments.addAll(arguments);
@@ -311,11 +258,9 @@ class FaultInjectionIT {
 		});
 		SampleNodeProcess node1 = cluster.get(0);
 		SampleNodeProcess node2 = cluster.get(1);
-		String node2Id = node2.cluster().path("id").asString();
-		ChatClient client2 = connect(node2);
-		welcome(client2);
-		NumberedStream stream = startStream(node1);
-		client2.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
+		String node2Id = node2.id();
+		ChatClient client2 = connected(node2);
+		NumberedStream stream = startStream(node1, client2);
 
 		long cutAt = System.nanoTime();
 		int receivedBeforeCut = client2.numbers().get(client2.numbers().size() - 1);
@@ -361,23 +306,19 @@ class FaultInjectionIT {
 	 */
 	@Test
 	void cacheStoppedAndRestarted() throws Exception {
-		EmbeddedRedis redis = EmbeddedRedis.startNew();
-		this.redis = redis;
+		EmbeddedRedis redis = this.processes.closeAfterNodes(EmbeddedRedis.startNew());
 		List<String> redisCache = List.of("--socketbox.cache.type=redis", "--spring.data.redis.host=127.0.0.1",
 				"--spring.data.redis.port=" + redis.getPort());
-		List<SampleNodeProcess> cluster = startCluster("cache", 3, (number) -> redisCache);
+		List<SampleNodeProcess> cluster = this.processes.startLinked("cache", 3, redisCache);
 		SampleNodeProcess node1 = cluster.get(0);
 		Set<String> ids = new TreeSet<>();
 		for (SampleNodeProcess node : cluster) {
-			ids.add(node.cluster().path("id").asString());
+			ids.add(node.id());
 		}
 		assertThat(members(redis)).as("socketbox:members before the outage").isEqualTo(ids);
-		ChatClient client2 = connect(cluster.get(1));
-		ChatClient client3 = connect(cluster.get(2));
-		welcome(client2);
-		welcome(client3);
-		NumberedStream stream = startStream(node1);
-		client2.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
+		ChatClient client2 = connected(cluster.get(1));
+		ChatClient client3 = connected(cluster.get(2));
+		NumberedStream stream = startStream(node1, client2);
 
 		redis.stop();
 		int firstInOutage = stream.sent() + 1;
@@ -443,31 +384,28 @@ class FaultInjectionIT {
 	}
 
 	private Restart restart(String fault, boolean awaitOldGone) throws Exception {
-		List<String> arguments = new ArrayList<>(fileCache());
+		List<String> arguments = new ArrayList<>(this.processes.fileCache());
 		// Far longer than the replacement may take, so that expiry cannot pass for it
 		arguments.add("--socketbox.cluster.member-timeout=30s");
-		List<SampleNodeProcess> cluster = startCluster(fault, 3, (number) -> arguments);
+		List<SampleNodeProcess> cluster = this.processes.startLinked(fault, 3, arguments);
 		SampleNodeProcess node1 = cluster.get(0);
 		SampleNodeProcess node2 = cluster.get(1);
 		SampleNodeProcess node3 = cluster.get(2);
-		String node1Id = node1.cluster().path("id").asString();
-		String oldId = node2.cluster().path("id").asString();
-		String node3Id = node3.cluster().path("id").asString();
-		ChatClient client1 = connect(node1);
-		welcome(client1);
-		NumberedStream stream = startStream(node1);
-		client1.awaitNumber(stream.awaitMore(10), DELIVERY_TIMEOUT);
+		String node1Id = node1.id();
+		String oldId = node2.id();
+		String node3Id = node3.id();
+		ChatClient client1 = connected(node1);
+		NumberedStream stream = startStream(node1, client1);
 
 		long killedAt = System.nanoTime();
 		node2.signal("KILL");
 		assertThat(node2.awaitExit(Duration.ofSeconds(10))).as("old node 2 exited").isTrue();
-		SampleNodeProcess newNode2 = SampleNodeProcess.start(fault + "-node-2-again", node2.port(), arguments);
-		this.nodes.add(newNode2);
+		SampleNodeProcess newNode2 = this.processes.start(fault + "-node-2-again", node2.port(), arguments);
 		String newId = await().alias("restarted node 2 answers")
 			.atMost(START_TIMEOUT)
 			.pollInterval(Duration.ofMillis(50))
 			.ignoreExceptionsInstanceOf(UncheckedIOException.class)
-			.until(() -> newNode2.cluster().path("id").asString(), (id) -> !id.isEmpty());
+			.until(() -> newNode2.id(), (id) -> !id.isEmpty());
 		long answeredAt = System.nanoTime();
 		Map<String, Callable<Boolean>> replaced = new LinkedHashMap<>();
 		replaced.put("node1_new_up_ms", () -> "UP".equals(node1.linkTo(newId)));
@@ -479,8 +417,7 @@ class FaultInjectionIT {
 			replaced.put("node3_old_gone_ms", () -> "ABSENT".equals(node3.linkTo(oldId)));
 		}
 		Map<String, Long> replacement = millisUntilEach(answeredAt, Duration.ofSeconds(40), replaced);
-		ChatClient newClient2 = connect(newNode2);
-		welcome(newClient2);
+		ChatClient newClient2 = connected(newNode2);
 		int firstAfterRestart = stream.sent() + 1;
 		stream.awaitMore(25);
 		int last = stream.stop();
@@ -497,39 +434,21 @@ class FaultInjectionIT {
 						: List.of());
 	}
 
-	private List<SampleNodeProcess> startCluster(String fault, int count,
-			IntFunction<List<String>> arguments) throws Exception {
-		return startCluster(fault, freePorts(count), arguments);
-	}
-
-	private List<SampleNodeProcess> startCluster(String fault, int[] ports,
-			IntFunction<List<String>> arguments) throws Exception {
-		List<SampleNodeProcess> cluster = new ArrayList<>();
-		for (int i = 0; i < ports.length; i++) {
-			SampleNodeProcess node = SampleNodeProcess.start(fault + "-node-" + (i + 1), ports[i],
-					arguments.apply(i + 1));
-			this.nodes.add(node);
-			cluster.add(node);
-		}
-		awaitLinked(cluster, START_TIMEOUT);
-		return cluster;
-	}
-
-	private List<String> fileCache() {
-		return List.of("--socketbox.cache.file.directory=" + this.cacheDirectory);
-	}
-
 	private TcpProxy proxy(int targetPort) {
-		TcpProxy proxy = new TcpProxy();
+		TcpProxy proxy = this.processes.closeAfterNodes(new TcpProxy());
 		proxy.setTarget(targetPort);
-		this.proxies.add(proxy);
 		return proxy;
 	}
 
-	private NumberedStream startStream(SampleNodeProcess node) {
+	/**
+	 * Start the stream from a node and wait until a client has received its first ten
+	 * numbers.
+	 */
+	private NumberedStream startStream(SampleNodeProcess node, ChatClient receiving) throws Exception {
 		// A number counts as sent once the node has accepted it
 		NumberedStream started = NumberedStream.start((text) -> accepted(node, text), "", PERIOD);
 		this.stream = started;
+		receiving.awaitNumber(started.awaitMore(10), DELIVERY_TIMEOUT);
 		return started;
 	}
 
@@ -540,9 +459,12 @@ class FaultInjectionIT {
 		}
 	}
 
-	private ChatClient connect(SampleNodeProcess node) throws Exception {
-		ChatClient client = ChatClient.connect(this.jsonMapper, node.port());
-		this.clients.add(client);
+	/**
+	 * Connect a client to a node and read its welcome.
+	 */
+	private ChatClient connected(SampleNodeProcess node) throws Exception {
+		ChatClient client = this.processes.connect(node);
+		welcome(client);
 		return client;
 	}
 
@@ -572,35 +494,24 @@ class FaultInjectionIT {
 	}
 
 	/**
-	 * Poll the conditions every 50 ms until each has held once.
-	 * @return for each, the milliseconds from {@code since} to when it was first seen
-	 * to hold
+	 * The milliseconds from {@code since} until nodes 1 and 3 no longer have an UP link
+	 * to the given node, as {@code node1_<figure>} and {@code node3_<figure>}.
 	 */
-	private static Map<String, Long> millisUntilEach(long since, Duration atMost,
-			Map<String, Callable<Boolean>> conditions) {
-		Map<String, Long> firstHeld = new ConcurrentHashMap<>();
-		await().alias("each of " + conditions.keySet())
-			.atMost(atMost)
-			.pollDelay(Duration.ZERO)
-			.pollInterval(Duration.ofMillis(50))
-			.ignoreExceptionsInstanceOf(UncheckedIOException.class)
-			.until(() -> {
-				for (Map.Entry<String, Callable<Boolean>> condition : conditions.entrySet()) {
-					if (!firstHeld.containsKey(condition.getKey()) && condition.getValue().call()) {
-						firstHeld.put(condition.getKey(), millis(since, System.nanoTime()));
-					}
-				}
-				return firstHeld.size() == conditions.size();
-			});
-		return new LinkedHashMap<>(firstHeld);
+	private static Map<String, Long> millisUntilOutOfRouting(long since, Duration atMost, String figure,
+			String nodeId, SampleNodeProcess node1, SampleNodeProcess node3) {
+		return millisUntilEach(since, atMost, Map.of("node1_" + figure, () -> !"UP".equals(node1.linkTo(nodeId)),
+				"node3_" + figure, () -> !"UP".equals(node3.linkTo(nodeId))));
 	}
 
-	private static long millis(long since, ChatClient.Received received) {
-		return millis(since, received.nanoTime());
-	}
-
-	private static long millis(long since, long until) {
-		return Duration.ofNanos(until - since).toMillis();
+	/**
+	 * The milliseconds from {@code since} until the client received the error that a
+	 * direct send to the given connection met NODE_UNREACHABLE, received after
+	 * {@code since}.
+	 */
+	private static long millisUntilUnreachable(ChatClient client, String connection, long since) {
+		return millis(since, client
+			.awaitFrame("NODE_UNREACHABLE", unreachable(connection), since, Duration.ofSeconds(15))
+			.nanoTime());
 	}
 
 	/**
@@ -611,10 +522,6 @@ class FaultInjectionIT {
 		if (remaining > 0) {
 			Thread.sleep(Duration.ofNanos(remaining).toMillis());
 		}
-	}
-
-	private static void figure(String fault, String name, Object value) {
-		System.out.println("FAULT " + fault + " " + name + "=" + value);
 	}
 
 	private static String describe(List<Integer> numbers) {

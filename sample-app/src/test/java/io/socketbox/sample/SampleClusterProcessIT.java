@@ -1,24 +1,15 @@
 package io.socketbox.sample;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.web.socket.CloseStatus;
 
-import static io.socketbox.sample.SampleNodeProcess.START_TIMEOUT;
 import static io.socketbox.sample.SampleNodeProcess.awaitLinked;
-import static io.socketbox.sample.SampleNodeProcess.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,58 +24,21 @@ class SampleClusterProcessIT {
 
 	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 
-	private final JsonMapper jsonMapper = JsonMapper.shared();
-
-	private final List<SampleNodeProcess> nodes = new ArrayList<>();
-
-	private final List<ChatClient> clients = new ArrayList<>();
-
-	@TempDir
-	Path cacheDirectory;
-
 	@RegisterExtension
-	final TestWatcher logReporter = new TestWatcher() {
-
-		@Override
-		public void testFailed(ExtensionContext context, Throwable cause) {
-			SampleClusterProcessIT.this.nodes.forEach(SampleNodeProcess::report);
-		}
-
-	};
-
-	@AfterEach
-	void stopEverything() throws Exception {
-		try {
-			for (ChatClient client : this.clients) {
-				if (client.isOpen()) {
-					client.close();
-				}
-			}
-		}
-		finally {
-			for (SampleNodeProcess node : this.nodes) {
-				node.kill();
-			}
-		}
-	}
+	final ProcessCluster processes = new ProcessCluster();
 
 	@Test
 	void nodesInSeparateProcessesFormOneChat() throws Exception {
-		int[] ports = freePorts(3);
-		for (int i = 0; i < ports.length; i++) {
-			this.nodes.add(SampleNodeProcess.start("cluster-node-" + (i + 1), ports[i],
-					List.of("--socketbox.cache.file.directory=" + this.cacheDirectory)));
-		}
-		awaitLinked(this.nodes, START_TIMEOUT);
-		SampleNodeProcess node1 = this.nodes.get(0);
-		SampleNodeProcess node2 = this.nodes.get(1);
-		SampleNodeProcess node3 = this.nodes.get(2);
+		List<SampleNodeProcess> nodes = this.processes.startLinked("cluster", 3, this.processes.fileCache());
+		SampleNodeProcess node1 = nodes.get(0);
+		SampleNodeProcess node2 = nodes.get(1);
+		SampleNodeProcess node3 = nodes.get(2);
 		String node1Name = node1.cluster().path("name").asString();
 		String node2Name = node2.cluster().path("name").asString();
 
-		ChatClient client1 = connect(node1);
-		ChatClient client2 = connect(node2);
-		ChatClient client3 = connect(node3);
+		ChatClient client1 = this.processes.connect(node1);
+		ChatClient client2 = this.processes.connect(node2);
+		ChatClient client3 = this.processes.connect(node3);
 		String id1 = welcome(client1, node1);
 		welcome(client2, node2);
 		String id3 = welcome(client3, node3);
@@ -129,12 +83,6 @@ class SampleClusterProcessIT {
 			assertThat(chat.path("from").asString()).isEqualTo(id1);
 			assertThat(chat.path("text").asString()).isEqualTo("after node 3 left");
 		}
-	}
-
-	private ChatClient connect(SampleNodeProcess node) throws Exception {
-		ChatClient client = ChatClient.connect(this.jsonMapper, node.port());
-		this.clients.add(client);
-		return client;
 	}
 
 	private static String welcome(ChatClient client, SampleNodeProcess node) throws Exception {

@@ -108,6 +108,13 @@ final class SampleNodeProcess {
 	}
 
 	/**
+	 * This node's id, as {@link #cluster()} reports it now.
+	 */
+	String id() {
+		return cluster().path("id").asString();
+	}
+
+	/**
 	 * This node's counters: {@code id}, {@code droppedMessages}, {@code localConnections},
 	 * {@code slowClientsClosed} and {@code failedClientsClosed}.
 	 */

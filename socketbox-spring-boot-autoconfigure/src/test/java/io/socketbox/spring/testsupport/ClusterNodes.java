@@ -60,6 +60,21 @@ public final class ClusterNodes implements AutoCloseable {
 	}
 
 	/**
+	 * Start a node whose peer links pass a proxy: its cluster name is the proxy's
+	 * address, and the proxy forwards to the node.
+	 * @param proxy the proxy in front of the node
+	 * @param properties properties of this node, overriding the common ones
+	 * @return the running node
+	 */
+	public Node startBehind(TcpProxy proxy, String... properties) {
+		List<String> all = new ArrayList<>(List.of(properties));
+		all.add("socketbox.cluster.name=ws://127.0.0.1:" + proxy.getPort() + "/socketbox/cluster");
+		Node node = start(all.toArray(String[]::new));
+		proxy.setTarget(node.port());
+		return node;
+	}
+
+	/**
 	 * Start nodes that join the cluster at the same moment. Contexts start one by one
 	 * (Boot's logging set-up is not safe for concurrent starts in one JVM), then all of
 	 * them join at once, from one thread each.

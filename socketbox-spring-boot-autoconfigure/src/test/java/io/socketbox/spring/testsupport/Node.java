@@ -38,14 +38,23 @@ public record Node(ConfigurableApplicationContext context) {
 	 */
 	public boolean isLinkedTo(Node... others) {
 		for (Node other : others) {
-			boolean up = cluster().getMembers()
-				.stream()
-				.anyMatch((member) -> member.id().equals(other.id()) && member.link() == ClusterMember.LinkState.UP);
-			if (!up) {
+			if (!isLinkedTo(other.id())) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether this node has an authenticated link to the member with the given id, a
+	 * node or a test's own peer.
+	 * @param memberId the id of the member
+	 * @return whether the link is up
+	 */
+	public boolean isLinkedTo(String memberId) {
+		return cluster().getMembers()
+			.stream()
+			.anyMatch((member) -> member.id().equals(memberId) && member.link() == ClusterMember.LinkState.UP);
 	}
 
 	/**

@@ -1,14 +1,10 @@
 package io.socketbox.spring.internal.cluster;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,8 +13,8 @@ import io.socketbox.spring.ClusterMessages;
 import io.socketbox.spring.internal.cluster.MessageListeners.Flaky;
 import io.socketbox.spring.internal.cluster.MessageListeners.Invalidate;
 import io.socketbox.spring.internal.cluster.MessageListeners.Unheard;
+import io.socketbox.spring.testsupport.ClusterFixture;
 import io.socketbox.spring.testsupport.ClusterNodes;
-import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.TcpProxy;
 
@@ -44,50 +40,22 @@ class ClusterMessagesIntegrationTests {
 	private static final Duration AWAIT = Duration.ofSeconds(15);
 
 	@RegisterExtension
-	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
-
-	private static ClusterNodes shared;
-
-	private static List<Node> three;
-
-	private ClusterNodes own;
-
-	private final List<TcpProxy> proxies = new ArrayList<>();
-
-	@BeforeAll
-	static void startThreeNodes() {
-		shared = new ClusterNodes(redis.getPort(), "msg-shared:", PROPERTIES);
-		three = List.of(shared.start(), shared.start(), shared.start());
-		await().atMost(AWAIT).until(() -> Node.allLinked(three));
-	}
-
-	@AfterAll
-	static void stopThreeNodes() {
-		shared.close();
-	}
-
-	@AfterEach
-	void stopOwnNodes() {
-		if (this.own != null) {
-			this.own.close();
-		}
-		this.proxies.forEach(TcpProxy::close);
-	}
+	static final ClusterFixture cluster = new ClusterFixture("msg-shared:", PROPERTIES);
 
 	@Test
 	void aMessageToAllReachesEveryOtherNodeOnceAndNotThePublisher() {
-		Node a = three.get(0);
+		Node a = cluster.shared().get(0);
 		String cache = "all-" + System.nanoTime();
 		Set<String> queuedFor = messages(a).publish(new Invalidate(cache, 1));
-		assertThat(queuedFor).containsExactlyInAnyOrder(three.get(1).id(), three.get(2).id());
-		for (Node other : three.subList(1, 3)) {
+		assertThat(queuedFor).containsExactlyInAnyOrder(cluster.shared().get(1).id(), cluster.shared().get(2).id());
+		for (Node other : cluster.shared().subList(1, 3)) {
 			await().atMost(AWAIT).until(() -> count(other, cache) == 1);
 		}
 		// A marker published after it, from the same node, has arrived everywhere: the
 		// first message had its chance to arrive twice or at the publisher
 		String marker = "marker-" + System.nanoTime();
 		messages(a).publish(new Invalidate(marker, 2));
-		for (Node other : three.subList(1, 3)) {
+		for (Node other : cluster.shared().subList(1, 3)) {
 			await().atMost(AWAIT).until(() -> count(other, marker) == 1);
 			assertThat(count(other, cache)).isEqualTo(1);
 			assertThat(listeners(other).received()).filteredOn((received) -> received.message().cache().equals(cache))
@@ -103,9 +71,9 @@ class ClusterMessagesIntegrationTests {
 
 	@Test
 	void aMessageToOneNodeReachesOnlyThatNode() {
-		Node a = three.get(0);
-		Node b = three.get(1);
-		Node c = three.get(2);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
+		Node c = cluster.shared().get(2);
 		String cache = "one-" + System.nanoTime();
 		assertThat(messages(a).publish(b.id(), new Invalidate(cache, 1))).isTrue();
 		await().atMost(AWAIT).until(() -> count(b, cache) == 1);
@@ -122,8 +90,8 @@ class ClusterMessagesIntegrationTests {
 
 	@Test
 	void anOversizedMessageFailsThatPublishOnly() {
-		Node a = three.get(0);
-		Node b = three.get(1);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
 		String cache = "big-" + System.nanoTime();
 		// Too large as JSON already
 		assertThatExceptionOfType(ClusterMessageTooLargeException.class)
@@ -143,8 +111,8 @@ class ClusterMessagesIntegrationTests {
 
 	@Test
 	void aListenerThatThrowsDoesNotStopTheNextMessages() {
-		Node a = three.get(0);
-		Node b = three.get(1);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
 		int before = listeners(b).flaky().size();
 		long failuresBefore = dispatcher(b).getListenerFailures();
 		for (int n = 1; n <= 10; n++) {
@@ -159,8 +127,8 @@ class ClusterMessagesIntegrationTests {
 
 	@Test
 	void aTypeWithoutAListenerIsCountedAndSkipped() {
-		Node a = three.get(0);
-		Node b = three.get(1);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
 		long unknownBefore = dispatcher(b).getUnknownType();
 		assertThat(messages(a).publish(b.id(), new Unheard("nobody listens"))).isTrue();
 		String marker = "marker-" + System.nanoTime();
@@ -171,13 +139,13 @@ class ClusterMessagesIntegrationTests {
 
 	@Test
 	void numberedMessagesCrossALinkCutShorterThanTheResendWindowOnceEachAndInOrder() {
-		this.own = new ClusterNodes(redis.getPort(), "msg-cut:", PROPERTIES);
-		TcpProxy proxyA = proxy();
-		TcpProxy proxyB = proxy();
+		ClusterNodes own = cluster.own("msg-cut:");
+		TcpProxy proxyA = cluster.proxy();
+		TcpProxy proxyB = cluster.proxy();
 		String[] fast = { "socketbox.cluster.heartbeat-interval=250ms", "socketbox.cluster.heartbeat-timeout=1s",
 				"socketbox.cluster.resend-window=10s" };
-		Node a = startBehind(proxyA, fast);
-		Node b = startBehind(proxyB, fast);
+		Node a = own.startBehind(proxyA, fast);
+		Node b = own.startBehind(proxyB, fast);
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		int total = 600;
 		int n = 0;
@@ -211,9 +179,9 @@ class ClusterMessagesIntegrationTests {
 
 	@Test
 	void aBurstToOneNodeArrivesCompleteAndInOrder() {
-		this.own = new ClusterNodes(redis.getPort(), "msg-burst:", PROPERTIES);
-		Node a = this.own.start();
-		Node b = this.own.start();
+		ClusterNodes own = cluster.own("msg-burst:");
+		Node a = own.start();
+		Node b = own.start();
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		int total = 20_000;
 		long start = System.nanoTime();
@@ -235,20 +203,6 @@ class ClusterMessagesIntegrationTests {
 
 	private static long count(Node node, String cache) {
 		return listeners(node).received().stream().filter((received) -> received.message().cache().equals(cache)).count();
-	}
-
-	private TcpProxy proxy() {
-		TcpProxy proxy = new TcpProxy();
-		this.proxies.add(proxy);
-		return proxy;
-	}
-
-	private Node startBehind(TcpProxy proxy, String... properties) {
-		List<String> all = new ArrayList<>(List.of(properties));
-		all.add("socketbox.cluster.name=ws://127.0.0.1:" + proxy.getPort() + "/socketbox/cluster");
-		Node node = this.own.start(all.toArray(String[]::new));
-		proxy.setTarget(node.port());
-		return node;
 	}
 
 	private static ClusterMessages messages(Node node) {

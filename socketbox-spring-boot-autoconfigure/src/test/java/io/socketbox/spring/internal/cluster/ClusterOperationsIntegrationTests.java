@@ -1,16 +1,13 @@
 package io.socketbox.spring.internal.cluster;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,8 +18,8 @@ import io.socketbox.spring.ClusterCallResult.Status;
 import io.socketbox.spring.ClusterOperation;
 import io.socketbox.spring.ClusterOperations;
 import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.testsupport.ClusterFixture;
 import io.socketbox.spring.testsupport.ClusterNodes;
-import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.TcpProxy;
 
@@ -48,27 +45,7 @@ class ClusterOperationsIntegrationTests {
 	private static final Duration AWAIT = Duration.ofSeconds(15);
 
 	@RegisterExtension
-	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
-
-	private static ClusterNodes shared;
-
-	private static List<Node> three;
-
-	private ClusterNodes own;
-
-	private final List<TcpProxy> proxies = new ArrayList<>();
-
-	@BeforeAll
-	static void startThreeNodes() {
-		shared = new ClusterNodes(redis.getPort(), "rpc-shared:", PROPERTIES);
-		three = List.of(shared.start(), shared.start(), shared.start());
-		await().atMost(AWAIT).until(() -> Node.allLinked(three));
-	}
-
-	@AfterAll
-	static void stopThreeNodes() {
-		shared.close();
-	}
+	static final ClusterFixture cluster = new ClusterFixture("rpc-shared:", PROPERTIES);
 
 	@BeforeEach
 	void resetOperations() {
@@ -78,16 +55,12 @@ class ClusterOperationsIntegrationTests {
 	@AfterEach
 	void releaseOperations() {
 		Operations.release.countDown();
-		if (this.own != null) {
-			this.own.close();
-		}
-		this.proxies.forEach(TcpProxy::close);
 	}
 
 	@Test
 	void callsOneNodeWithATypedAndAGenericResult() throws Exception {
-		Node a = three.get(0);
-		Node b = three.get(1);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
 		ClusterCallResult<Integer> sum = operations(a).call(b.id(), "add", Integer.class, 2, 3)
 			.get(10, TimeUnit.SECONDS);
 		assertThat(sum).isEqualTo(ClusterCallResult.ok(b.id(), 5));
@@ -103,8 +76,8 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void callsAllNodesWithOrWithoutThisOne() throws Exception {
-		Node a = three.get(0);
-		List<String> others = three.stream().skip(1).map(Node::id).sorted().toList();
+		Node a = cluster.shared().get(0);
+		List<String> others = cluster.shared().stream().skip(1).map(Node::id).sorted().toList();
 		Map<String, ClusterCallResult<String>> withSelf = operations(a)
 			.callAll(ClusterCall.of("node-id", String.class), true)
 			.get(10, TimeUnit.SECONDS);
@@ -119,7 +92,7 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void unknownOperationGivesAResultPerNode() throws Exception {
-		Map<String, ClusterCallResult<String>> results = operations(three.get(0))
+		Map<String, ClusterCallResult<String>> results = operations(cluster.shared().get(0))
 			.callAll(ClusterCall.of("no-such-operation", String.class), true)
 			.get(10, TimeUnit.SECONDS);
 		assertThat(results).hasSize(3).allSatisfy((nodeId, result) -> {
@@ -130,8 +103,8 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void anExceptionOfTheOperationReachesTheCaller() throws Exception {
-		Node b = three.get(1);
-		ClusterCallResult<String> result = operations(three.get(0)).call(b.id(), "fail", String.class, "boom on B")
+		Node b = cluster.shared().get(1);
+		ClusterCallResult<String> result = operations(cluster.shared().get(0)).call(b.id(), "fail", String.class, "boom on B")
 			.get(10, TimeUnit.SECONDS);
 		assertThat(result.status()).isEqualTo(Status.FAILED);
 		assertThat(result.error()).isEqualTo("IllegalStateException: boom on B");
@@ -139,8 +112,8 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void aSlowOperationTimesOutAndTheLinkGoesOn() throws Exception {
-		Node a = three.get(0);
-		Node b = three.get(1);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
 		long start = System.nanoTime();
 		ClusterCallResult<String> result = operations(a)
 			.call(b.id(), ClusterCall.of("slow", String.class).withTimeout(Duration.ofMillis(300)))
@@ -158,8 +131,8 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void anOversizedArgumentFailsThatCallOnly() throws Exception {
-		Node a = three.get(0);
-		Node b = three.get(1);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
 		// Too large as JSON already
 		ClusterCallResult<String> plain = operations(a).call(b.id(), "echo", String.class, "x".repeat(MAX_FRAME_SIZE))
 			.get(10, TimeUnit.SECONDS);
@@ -178,8 +151,8 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void anOversizedResultFailsThatCallOnly() throws Exception {
-		Node a = three.get(0);
-		Node b = three.get(1);
+		Node a = cluster.shared().get(0);
+		Node b = cluster.shared().get(1);
 		ClusterCallResult<String> plain = operations(a).call(b.id(), "repeat", String.class, "x", MAX_FRAME_SIZE)
 			.get(10, TimeUnit.SECONDS);
 		assertThat(plain.status()).isEqualTo(Status.FAILED);
@@ -196,9 +169,9 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void aNodeClosedDuringACallGivesUnreachable() throws Exception {
-		this.own = new ClusterNodes(redis.getPort(), "rpc-closed:", PROPERTIES);
-		Node a = this.own.start();
-		Node b = this.own.start();
+		ClusterNodes own = cluster.own("rpc-closed:");
+		Node a = own.start();
+		Node b = own.start();
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		long start = System.nanoTime();
 		CompletableFuture<ClusterCallResult<String>> call = startSlowCall(a, b, Duration.ofSeconds(20));
@@ -220,7 +193,7 @@ class ClusterOperationsIntegrationTests {
 		// b has acknowledged the request: only its reply is missing
 		await().atMost(AWAIT).until(() -> a.context().getBean(ClusterNode.class).getMembership().isFlushed());
 		long cutAt = System.nanoTime();
-		this.proxies.forEach(TcpProxy::cut);
+		cluster.proxies().forEach(TcpProxy::cut);
 		ClusterCallResult<String> result = call.get(25, TimeUnit.SECONDS);
 		Duration took = Duration.ofNanos(System.nanoTime() - cutAt);
 		System.out.printf("[rpc, node lost after acknowledging] %s after %d ms%n", result, took.toMillis());
@@ -236,7 +209,7 @@ class ClusterOperationsIntegrationTests {
 		Node b = pair.get(1);
 		long start = System.nanoTime();
 		CompletableFuture<ClusterCallResult<String>> call = startSlowCall(a, b, Duration.ofSeconds(4));
-		this.proxies.forEach(TcpProxy::cut);
+		cluster.proxies().forEach(TcpProxy::cut);
 		ClusterCallResult<String> result = call.get(10, TimeUnit.SECONDS);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		System.out.printf("[rpc, link cut mid-call] %s after %d ms%n", result, took.toMillis());
@@ -252,7 +225,7 @@ class ClusterOperationsIntegrationTests {
 			.get(10, TimeUnit.SECONDS);
 		assertThat(fast2.status()).isEqualTo(Status.UNREACHABLE);
 		assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isLessThan(Duration.ofMillis(500));
-		this.proxies.forEach(TcpProxy::restore);
+		cluster.proxies().forEach(TcpProxy::restore);
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		assertThat(operations(a).call(b.id(), "add", Integer.class, 1, 1).get(10, TimeUnit.SECONDS))
 			.isEqualTo(ClusterCallResult.ok(b.id(), 2));
@@ -260,9 +233,9 @@ class ClusterOperationsIntegrationTests {
 
 	@Test
 	void answersARequestFromAPeerAndIgnoresRepliesFromAnotherPeerOrForNoCall() throws Exception {
-		this.own = new ClusterNodes(redis.getPort(), "rpc-forged:", PROPERTIES);
-		Node a = this.own.start();
-		Node b = this.own.start();
+		ClusterNodes own = cluster.own("rpc-forged:");
+		Node a = own.start();
+		Node b = own.start();
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		CompletableFuture<ClusterCallResult<String>> call = startSlowCall(a, b, Duration.ofSeconds(20));
 		EnvelopeCodec codec = new EnvelopeCodec();
@@ -302,10 +275,10 @@ class ClusterOperationsIntegrationTests {
 	 * Start two nodes whose links go through proxies, with a heartbeat timeout of 1 s.
 	 */
 	private List<Node> linkedPairBehindProxies(String cachePrefix) {
-		this.own = new ClusterNodes(redis.getPort(), cachePrefix, PROPERTIES);
+		ClusterNodes own = cluster.own(cachePrefix);
 		String[] fast = { "socketbox.cluster.heartbeat-interval=250ms", "socketbox.cluster.heartbeat-timeout=1s" };
-		Node a = startBehind(proxy(), fast);
-		Node b = startBehind(proxy(), fast);
+		Node a = own.startBehind(cluster.proxy(), fast);
+		Node b = own.startBehind(cluster.proxy(), fast);
 		await().atMost(AWAIT).until(() -> a.isLinkedTo(b) && b.isLinkedTo(a));
 		return List.of(a, b);
 	}
@@ -319,20 +292,6 @@ class ClusterOperationsIntegrationTests {
 				ClusterCall.of("slow", String.class).withTimeout(timeout));
 		assertThat(Operations.started.await(10, TimeUnit.SECONDS)).isTrue();
 		return call;
-	}
-
-	private TcpProxy proxy() {
-		TcpProxy proxy = new TcpProxy();
-		this.proxies.add(proxy);
-		return proxy;
-	}
-
-	private Node startBehind(TcpProxy proxy, String... properties) {
-		List<String> all = new ArrayList<>(List.of(properties));
-		all.add("socketbox.cluster.name=ws://127.0.0.1:" + proxy.getPort() + "/socketbox/cluster");
-		Node node = this.own.start(all.toArray(String[]::new));
-		proxy.setTarget(node.port());
-		return node;
 	}
 
 	private static ClusterOperations operations(Node node) {

@@ -2,21 +2,15 @@ package io.socketbox.spring.internal.cluster;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.socketbox.spring.ClusterMember.LinkState;
 import io.socketbox.spring.SocketBoxDirectory;
-import io.socketbox.spring.testsupport.ClusterNodes;
-import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
-import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.TestClient;
 
 import org.springframework.web.socket.CloseStatus;
 
+import static io.socketbox.spring.internal.cluster.PeerInputFixture.PEER_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,37 +20,13 @@ import static org.awaitility.Awaitility.await;
  */
 class DirectoryPeerInputTests {
 
-	/** Lower than any node id, so that the node never dials the test's peer. */
-	private static final String PEER_ID = "000000000001";
-
 	@RegisterExtension
-	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
-
-	private final EnvelopeCodec codec = new EnvelopeCodec();
-
-	private final PeerAuthenticator authenticator = new PeerAuthenticator(ClusterNodes.SECRET);
-
-	private ClusterNodes nodes;
-
-	private Node node;
-
-	@BeforeEach
-	void startNode(TestInfo testInfo) {
-		this.nodes = new ClusterNodes(redis.getPort(), testInfo.getTestMethod().orElseThrow().getName() + ":");
-		this.node = this.nodes.start();
-	}
-
-	@AfterEach
-	void stopNode() {
-		this.nodes.close();
-	}
+	static final PeerInputFixture fixture = new PeerInputFixture();
 
 	@Test
 	void snapshotThenChangeInOrderIsApplied() {
-		TestClient peer = authenticatedPeer();
-		peer.send(directory(1, "{\"k\":\"snap\",\"node\":\"" + PEER_ID + "\",\"v\":1,\"part\":0,\"last\":true,\"c\":["
-				+ entry(PEER_ID + ".1", "eve") + "]}"));
-		await().atMost(Duration.ofSeconds(5)).until(() -> directory().isOnline("eve"));
+		TestClient peer = fixture.authenticatedPeer();
+		sendSnapshotWithEve(peer);
 		peer.send(directory(2, "{\"k\":\"close\",\"node\":\"" + PEER_ID + "\",\"v\":2,\"id\":\"" + PEER_ID + ".1\"}"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> !directory().isOnline("eve"));
 		assertThat(peer.isOpen()).isTrue();
@@ -64,10 +34,8 @@ class DirectoryPeerInputTests {
 
 	@Test
 	void changeOutOfOrderClosesTheLink() {
-		TestClient peer = authenticatedPeer();
-		peer.send(directory(1, "{\"k\":\"snap\",\"node\":\"" + PEER_ID + "\",\"v\":1,\"part\":0,\"last\":true,\"c\":["
-				+ entry(PEER_ID + ".1", "eve") + "]}"));
-		await().atMost(Duration.ofSeconds(5)).until(() -> directory().isOnline("eve"));
+		TestClient peer = fixture.authenticatedPeer();
+		sendSnapshotWithEve(peer);
 		peer.send(directory(2, "{\"k\":\"open\",\"node\":\"" + PEER_ID + "\",\"v\":3,\"id\":\"" + PEER_ID
 				+ ".2\",\"c\":[" + entry(PEER_ID + ".2", "mallory") + "]}"));
 		assertClosed(peer);
@@ -76,15 +44,25 @@ class DirectoryPeerInputTests {
 
 	@Test
 	void changeForAnotherNodeClosesTheLink() {
-		TestClient peer = authenticatedPeer();
+		TestClient peer = fixture.authenticatedPeer();
 		peer.send(directory(1, "{\"k\":\"snap\",\"node\":\"" + PEER_ID + "\",\"v\":1,\"part\":0,\"last\":true,\"c\":["
-				+ entry(this.node.id() + ".99", "mallory") + "]}"));
+				+ entry(fixture.node().id() + ".99", "mallory") + "]}"));
 		assertClosed(peer);
 		assertThat(directory().isOnline("mallory")).isFalse();
 	}
 
-	private SocketBoxDirectory directory() {
-		return this.node.context().getBean(SocketBoxDirectory.class);
+	/**
+	 * Send the peer's first directory frame, a snapshot with one connection of user
+	 * {@code eve}, and wait until the node's directory has it.
+	 */
+	private static void sendSnapshotWithEve(TestClient peer) {
+		peer.send(directory(1, "{\"k\":\"snap\",\"node\":\"" + PEER_ID + "\",\"v\":1,\"part\":0,\"last\":true,\"c\":["
+				+ entry(PEER_ID + ".1", "eve") + "]}"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> directory().isOnline("eve"));
+	}
+
+	private static SocketBoxDirectory directory() {
+		return fixture.node().context().getBean(SocketBoxDirectory.class);
 	}
 
 	private static String entry(String id, String user) {
@@ -92,31 +70,14 @@ class DirectoryPeerInputTests {
 				+ "\",\"attributes\":{}}";
 	}
 
-	private String directory(long sequence, String payload) {
-		return this.codec.write(Envelope.directory(PEER_ID, payload).withSequence(sequence)).getPayload();
+	private static String directory(long sequence, String payload) {
+		return fixture.text(Envelope.directory(PEER_ID, payload).withSequence(sequence));
 	}
 
 	private void assertClosed(TestClient peer) {
 		CloseStatus status = peer.awaitClose();
 		assertThat(status.getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertThat(status.getReason()).contains("directory");
-	}
-
-	private TestClient authenticatedPeer() {
-		TestClient peer = TestClient.connect("ws://127.0.0.1:" + this.node.port() + "/socketbox/cluster");
-		Envelope challenge = this.codec.read(peer.awaitMessageStartingWith("{"));
-		assertThat(challenge.type()).isEqualTo(Envelope.CHALLENGE);
-		String name = this.node.cluster().getNodeName();
-		String nonce = this.authenticator.newNonce();
-		peer.send(this.codec.write(Envelope.hello(PEER_ID, "ws://127.0.0.1:1/test-peer", nonce,
-				this.authenticator.helloProof(challenge.nonce(), nonce, PEER_ID, this.node.id(), name), 0))
-			.getPayload());
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.node.cluster()
-				.getMembers()
-				.stream()
-				.anyMatch((member) -> member.id().equals(PEER_ID) && member.link() == LinkState.UP));
-		return peer;
 	}
 
 }

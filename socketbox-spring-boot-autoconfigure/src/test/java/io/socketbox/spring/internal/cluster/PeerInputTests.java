@@ -1,27 +1,20 @@
 package io.socketbox.spring.internal.cluster;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.socketbox.spring.ClusterMember.LinkState;
-import io.socketbox.spring.testsupport.ClusterNodes;
-import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
-import io.socketbox.spring.testsupport.TestNodeApplication;
 import io.socketbox.spring.testsupport.TestClient;
+import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.web.socket.CloseStatus;
 
+import static io.socketbox.spring.internal.cluster.PeerInputFixture.PEER_ID;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A peer that knows the secret but sends bad frames loses its link, and nothing it sent
@@ -29,38 +22,20 @@ import static org.awaitility.Awaitility.await;
  */
 class PeerInputTests {
 
-	/**
-	 * Lower than any node id, so that the node never tries to dial the test's peer
-	 * (the node with the higher id dials).
-	 */
-	private static final String PEER_ID = "000000000001";
-
 	private static final int LIMIT = 16 * 1024;
 
 	@RegisterExtension
-	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
-
-	private final EnvelopeCodec codec = new EnvelopeCodec();
-
-	private final PeerAuthenticator authenticator = new PeerAuthenticator(ClusterNodes.SECRET);
-
-	private ClusterNodes nodes;
+	static final PeerInputFixture fixture = new PeerInputFixture("socketbox.cluster.max-frame-size=" + LIMIT + "B",
+			"socketbox.max-text-message-size=" + LIMIT + "B");
 
 	private Node node;
 
 	private ConnectedClient browser;
 
 	@BeforeEach
-	void startNode(TestInfo testInfo) {
-		this.nodes = new ClusterNodes(redis.getPort(), testInfo.getTestMethod().orElseThrow().getName() + ":",
-				"socketbox.cluster.max-frame-size=" + LIMIT + "B", "socketbox.max-text-message-size=" + LIMIT + "B");
-		this.node = this.nodes.start();
+	void connectBrowser() {
+		this.node = fixture.node();
 		this.browser = this.node.connect(null);
-	}
-
-	@AfterEach
-	void stopNode() {
-		this.nodes.close();
 	}
 
 	@Test
@@ -173,23 +148,7 @@ class PeerInputTests {
 	 * traffic: a broadcast with the given sequence number reaches the browser.
 	 */
 	private TestClient authenticatedPeer(long sequence) {
-		TestClient peer = TestClient.connect("ws://127.0.0.1:" + this.node.port() + "/socketbox/cluster");
-		Envelope challenge = this.codec.read(peer.awaitMessageStartingWith("{"));
-		assertThat(challenge.type()).isEqualTo(Envelope.CHALLENGE);
-		String name = this.node.cluster().getNodeName();
-		String nonce = this.authenticator.newNonce();
-		peer.send(text(Envelope.hello(PEER_ID, "ws://127.0.0.1:1/test-peer", nonce,
-				this.authenticator.helloProof(challenge.nonce(), nonce, PEER_ID, this.node.id(), name), 0)));
-		Envelope welcome = this.codec.read(peer.awaitMessageStartingWith("{\"v\":" + Envelope.VERSION + ",\"type\":\"welcome\""));
-		assertThat(PeerAuthenticator.matches(
-				this.authenticator.welcomeProof(challenge.nonce(), nonce, PEER_ID, this.node.id(), name),
-				welcome.proof()))
-			.isTrue();
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.node.cluster()
-				.getMembers()
-				.stream()
-				.anyMatch((member) -> member.id().equals(PEER_ID) && member.link() == LinkState.UP));
+		TestClient peer = fixture.authenticatedPeer();
 		String valid = "valid-" + sequence;
 		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-1", valid).withSequence(sequence)));
 		this.browser.client().awaitMessageStartingWith(valid);
@@ -212,8 +171,8 @@ class PeerInputTests {
 		assertThat(this.browser.client().messages()).doesNotContain(injected);
 	}
 
-	private String text(Envelope envelope) {
-		return this.codec.write(envelope).getPayload();
+	private static String text(Envelope envelope) {
+		return fixture.text(envelope);
 	}
 
 }
