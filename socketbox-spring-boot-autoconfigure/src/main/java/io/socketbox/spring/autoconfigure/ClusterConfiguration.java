@@ -8,6 +8,9 @@ import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.DirectoryUpdates;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.MalformedQueryInterceptor;
+import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.SocketBoxDirectory;
+import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.cluster.NodeNameResolver;
 import io.socketbox.spring.internal.cluster.ClusterMembership;
@@ -58,9 +61,11 @@ class ClusterConfiguration {
 					"Cluster mode needs a shared cache, and '" + name + "' is not available: " + howToEnable(type)
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
-		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec,
+		ClusterNode node = new ClusterNode(localNode, connections,
+				SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache, new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec,
 				DirectorySettingsValidator.maxAttributesSize(properties), messageDispatcher.getIfAvailable());
+		node.setAutoStartup(properties.getCluster().isAutoStartup());
+		return node;
 	}
 
 	/**
@@ -93,28 +98,31 @@ class ClusterConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(SocketBoxMessaging.class)
 	ClusterMessaging socketBoxMessaging(ClusterNode node) {
 		return node.getMessaging();
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(SocketBoxDirectory.class)
 	ConnectionDirectory socketBoxDirectory(ClusterNode node) {
 		return node.getDirectory();
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	DirectoryUpdates socketBoxDirectoryUpdates(ClusterNode node) {
 		return node.getDirectoryUpdates();
 	}
 
 	@Bean
-	ClusterMembership socketBoxCluster(ClusterNode node, SocketBoxProperties properties) {
-		ClusterMembership membership = node.getMembership();
-		membership.setAutoStartup(properties.getCluster().isAutoStartup());
-		return membership;
+	@ConditionalOnMissingBean(SocketBoxCluster.class)
+	ClusterMembership socketBoxCluster(ClusterNode node) {
+		return node.getMembership();
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	ClusterStartupReport socketBoxClusterStartupReport(SocketBoxProperties properties, LocalNode localNode,
 			NodeNameResolver nodeNameResolver, CacheProvider cache) {
 		return new ClusterStartupReport(properties, localNode, nodeNameResolver, cache);

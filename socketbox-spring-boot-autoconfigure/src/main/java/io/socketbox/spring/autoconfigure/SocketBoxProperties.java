@@ -160,7 +160,7 @@ public class SocketBoxProperties {
 
 		/**
 		 * Whether to join the cluster when the application starts. When false, the
-		 * application starts the ClusterMembership lifecycle itself.
+		 * application starts the 'socketBoxClusterNode' lifecycle bean itself.
 		 */
 		private boolean autoStartup = true;
 

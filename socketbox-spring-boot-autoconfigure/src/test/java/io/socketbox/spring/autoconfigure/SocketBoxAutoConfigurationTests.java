@@ -1,5 +1,13 @@
 package io.socketbox.spring.autoconfigure;
 
+import tools.jackson.databind.json.JsonMapper;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.context.SmartLifecycle;
+import io.socketbox.spring.internal.cluster.RpcCodec;
+import io.socketbox.spring.internal.cluster.ClusterOperationRegistry;
+import io.socketbox.spring.internal.cluster.ClusterOperationInvoker;
+import io.socketbox.spring.internal.ConnectionDirectory;
+import io.socketbox.spring.SocketBoxDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -492,6 +500,64 @@ class SocketBoxAutoConfigurationTests {
 	}
 
 	@Test
+	void userSocketBoxClusterIsUsedInClusterModeAndTheNodeStillJoins() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues(clusterProperties())
+			.withBean("userCluster", SocketBoxCluster.class, UserCluster::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SocketBoxCluster.class)
+					.hasBean("userCluster")
+					.doesNotHaveBean(ClusterMembership.class)
+					.hasSingleBean(ClusterNode.class);
+				assertThat(context.getBean(ClusterNode.class).isAutoStartup()).isTrue();
+			});
+	}
+
+	@Test
+	void userSocketBoxMessagingIsUsedInClusterMode() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues(clusterProperties())
+			.withBean("userMessaging", SocketBoxMessaging.class, UserMessaging::new)
+			.run((context) -> assertThat(context).hasSingleBean(SocketBoxMessaging.class)
+				.hasBean("userMessaging")
+				.doesNotHaveBean(ClusterMessaging.class));
+	}
+
+	@Test
+	void userSocketBoxDirectoryIsUsedInClusterMode() {
+		SocketBoxDirectory directory = new ConnectionDirectory("user", 1024, (event) -> {
+		});
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues(clusterProperties())
+			.withBean("userDirectory", SocketBoxDirectory.class, () -> directory)
+			.run((context) -> assertThat(context).hasSingleBean(SocketBoxDirectory.class)
+				.hasBean("userDirectory"));
+	}
+
+	@Test
+	void userClusterNodeIsUsed() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues(clusterProperties())
+			.withBean("userClusterNode", ClusterNode.class,
+					() -> new ClusterNode(new LocalNode(() -> "ws://127.0.0.1:1/socketbox/cluster"),
+							new LocalConnections(), String::valueOf, new InMemoryCacheProvider(),
+							new StandardWebSocketClient(), (event) -> {
+							}, ClusterConfiguration.settings(userClusterProperties()),
+							new ClusterOperationInvoker(new ClusterOperationRegistry(), RPC_CODEC, Runnable::run),
+							RPC_CODEC, ClusterNode.DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE, null))
+			.run((context) -> assertThat(context).hasSingleBean(ClusterNode.class).hasBean("userClusterNode"));
+	}
+
+	@Test
+	void autoStartupFalseLeavesTheNodeToTheApplication() {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues(clusterProperties())
+			.withPropertyValues("socketbox.cluster.auto-startup=false")
+			.run((context) -> assertThat(context.getBean("socketBoxClusterNode", SmartLifecycle.class).isAutoStartup())
+				.isFalse());
+	}
+
+	@Test
 	void endpointCustomizersAreApplied() {
 		this.contextRunner.withUserConfiguration(HandlerConfiguration.class, CustomizerConfiguration.class)
 			.withPropertyValues("socketbox.allowed-origin-patterns=https://*.example.com")
@@ -569,6 +635,14 @@ class SocketBoxAutoConfigurationTests {
 			return (registration) -> this.calls.add("first");
 		}
 
+	}
+
+	private static final RpcCodec RPC_CODEC = new RpcCodec(JsonMapper.shared(), 8192);
+
+	private static SocketBoxProperties userClusterProperties() {
+		SocketBoxProperties properties = new SocketBoxProperties();
+		properties.getCluster().setSecretKey(SECRET);
+		return properties;
 	}
 
 	static class UserCluster implements SocketBoxCluster {

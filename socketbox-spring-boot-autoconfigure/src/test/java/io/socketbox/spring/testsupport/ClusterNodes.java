@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
-import io.socketbox.spring.internal.cluster.ClusterMembership;
+import io.socketbox.spring.internal.cluster.ClusterNode;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -91,7 +91,7 @@ public final class ClusterNodes implements AutoCloseable {
 		try {
 			List<CompletableFuture<Void>> joins = nodes.stream().map((node) -> CompletableFuture.runAsync(() -> {
 				awaitUninterruptibly(go);
-				node.context().getBean(ClusterMembership.class).start();
+				node.context().getBean(ClusterNode.class).start();
 			}, threads)).toList();
 			go.countDown();
 			joins.forEach(CompletableFuture::join);

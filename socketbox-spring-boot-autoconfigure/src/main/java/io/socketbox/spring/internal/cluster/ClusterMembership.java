@@ -16,13 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.ClusterManager;
 import io.socketbox.spring.ClusterMember;
-import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.cache.CacheContentException;
 import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.cluster.MemberTable.Registration;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.web.socket.CloseStatus;
 
 /**
@@ -44,7 +42,7 @@ import org.springframework.web.socket.CloseStatus;
  * its peers that it leaves after everything queued for them, waits up to the drain
  * timeout for them to confirm all of it, then closes the links.
  */
-public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle {
+public final class ClusterMembership implements SocketBoxCluster {
 
 	private static final Log logger = LogFactory.getLog(ClusterMembership.class);
 
@@ -88,8 +86,6 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	private boolean cacheFailing;
 
 	private volatile @Nullable Tasks tasks;
-
-	private volatile boolean autoStartup = true;
 
 	ClusterMembership(LocalNode localNode, MemberRegistry memberRegistry, MemberTable members, Dialer dialer,
 			Peers peers, ClusterMessaging messaging, ReplyTimeouts replyTimeouts, ScheduledExecutorService scheduler,
@@ -149,24 +145,8 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	}
 
 	/**
-	 * Set whether this node joins the cluster when the application context starts.
-	 * @param autoStartup {@code false} to join only when {@link #start()} is called
+	 * Join the cluster: register, discover and link, and start the heartbeats.
 	 */
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
-
-	@Override
-	public boolean isAutoStartup() {
-		return this.autoStartup;
-	}
-
-	@Override
-	public int getPhase() {
-		return LifecyclePhases.CLUSTER;
-	}
-
-	@Override
 	public synchronized void start() {
 		if (this.tasks != null) {
 			return;
@@ -189,17 +169,25 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 						sweepPeriod, TimeUnit.NANOSECONDS));
 	}
 
-	@Override
+	/**
+	 * Leave the cluster without blocking the caller.
+	 * @param callback run once the links are closed
+	 */
 	public void stop(Runnable callback) {
 		leave().whenComplete((result, ex) -> callback.run());
 	}
 
-	@Override
+	/**
+	 * Leave the cluster, and wait until the links are closed.
+	 */
 	public void stop() {
 		leave().join();
 	}
 
-	@Override
+	/**
+	 * Whether this node has joined the cluster and not left it.
+	 * @return whether it runs
+	 */
 	public boolean isRunning() {
 		return this.tasks != null;
 	}

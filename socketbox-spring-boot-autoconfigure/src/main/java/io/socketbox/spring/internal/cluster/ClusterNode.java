@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.ManagerChangedEvent;
 import io.socketbox.spring.MessagesDroppedEvent;
 import io.socketbox.spring.cache.CacheProvider;
@@ -23,6 +24,7 @@ import io.socketbox.spring.internal.LocalNode;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.client.WebSocketClient;
@@ -30,10 +32,11 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * The parts of a cluster node, wired together: its messaging, its membership and the
- * handler of its cluster endpoint. Creating a node starts nothing: its membership is the
- * lifecycle that joins the cluster and leaves it.
+ * handler of its cluster endpoint. Creating a node starts nothing: as a lifecycle, in
+ * the {@link LifecyclePhases#CLUSTER} phase, it joins the cluster when it starts and
+ * leaves it, without blocking the caller, when it stops.
  */
-public final class ClusterNode implements DisposableBean {
+public final class ClusterNode implements SmartLifecycle, DisposableBean {
 
 	/**
 	 * The shortest secret accepted.
@@ -52,6 +55,8 @@ public final class ClusterNode implements DisposableBean {
 	private final ScheduledExecutorService registry;
 
 	private final ExecutorService senders;
+
+	private volatile boolean autoStartup = true;
 
 	/**
 	 * The default of {@code socketbox.directory.max-attributes-size}, in bytes.
@@ -217,6 +222,44 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public HandshakeInterceptor getPeerHandshakeInterceptor() {
 		return this.peerHandshakeInterceptor;
+	}
+
+	/**
+	 * Set whether this node joins the cluster when the application context starts.
+	 * @param autoStartup {@code false} to join only when {@link #start()} is called
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	@Override
+	public int getPhase() {
+		return LifecyclePhases.CLUSTER;
+	}
+
+	@Override
+	public void start() {
+		this.membership.start();
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		this.membership.stop(callback);
+	}
+
+	@Override
+	public void stop() {
+		this.membership.stop();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.membership.isRunning();
 	}
 
 	@Override

@@ -66,10 +66,10 @@ class ClusterMembershipTests {
 
 	@Test
 	void stopsAfterTheBrowserEndpointAndBeforeTheLocalConnections() {
-		assertThat(this.membership.getPhase()).isEqualTo(LifecyclePhases.CLUSTER);
-		assertThat(this.membership.isAutoStartup()).isTrue();
-		this.membership.setAutoStartup(false);
-		assertThat(this.membership.isAutoStartup()).isFalse();
+		assertThat(this.node.getPhase()).isEqualTo(LifecyclePhases.CLUSTER);
+		assertThat(this.node.isAutoStartup()).isTrue();
+		this.node.setAutoStartup(false);
+		assertThat(this.node.isAutoStartup()).isFalse();
 	}
 
 	@Test

@@ -125,7 +125,7 @@ class PendingPeerHandshakeTests {
 				+ "not completed the peer handshake, the limit set by socketbox.cluster.max-pending-handshakes (3)");
 
 		// A real node is refused as well while the limit is taken...
-		joining.context().getBean(ClusterMembership.class).start();
+		joining.context().getBean(ClusterNode.class).start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> limit.getRefusedCount() >= 2);
 		assertThat(joining.isLinkedTo(node)).isFalse();
 		assertThat(output).containsOnlyOnce("Refused ");
