@@ -74,6 +74,8 @@ public final class ClusterNode implements DisposableBean {
 
 	private final HandshakeInterceptor peerHandshakeInterceptor;
 
+	private final Peers peers;
+
 	/**
 	 * Create a node.
 	 * @param localNode this node
@@ -109,6 +111,7 @@ public final class ClusterNode implements DisposableBean {
 						delivery.resendBufferSize(), Delivery.ACKNOWLEDGE_EVERY, links.batchLimitBytes(),
 						links.maxFrameSize()),
 				this.senders, this.scheduler, drops);
+		this.peers = peers;
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
 		// Presence listeners run on a thread of their own, never on one that reads a link
 		this.events = Executors.newSingleThreadExecutor(threadFactory("socketbox-events-"));
@@ -217,6 +220,16 @@ public final class ClusterNode implements DisposableBean {
 	 */
 	public HandshakeInterceptor getPeerHandshakeInterceptor() {
 		return this.peerHandshakeInterceptor;
+	}
+
+	/**
+	 * Set what is told of the round trips this node measures: heartbeats on each peer
+	 * link and direct sends that other nodes confirm.
+	 * @param listener the listener, called on the threads that read the links
+	 */
+	public void setRoundTripListener(RoundTripListener listener) {
+		this.peers.setRoundTripListener(listener);
+		this.messaging.setRoundTripListener(listener);
 	}
 
 	@Override

@@ -36,6 +36,8 @@ final class Peers {
 
 	private final Set<String> rejected = ConcurrentHashMap.newKeySet();
 
+	private volatile RoundTripListener roundTrips = RoundTripListener.NONE;
+
 	Peers(LocalNode localNode, EnvelopeCodec codec, PeerChannel.Settings settings, Executor executor,
 			ScheduledExecutorService scheduler, PeerDrops drops) {
 		this.localNode = localNode;
@@ -165,8 +167,26 @@ final class Peers {
 		return this.channels.values().stream().allMatch(PeerChannel::isConfirmed);
 	}
 
-	private TextMessage heartbeat(long acknowledged) {
-		return this.codec.write(Envelope.heartbeat(this.localNode.getId(), acknowledged));
+	private TextMessage heartbeat(long acknowledged, @Nullable Long ping, @Nullable Long pong) {
+		return this.codec.write(Envelope.heartbeat(this.localNode.getId(), acknowledged, ping, pong));
+	}
+
+	/**
+	 * Set what is told of each heartbeat round trip measured on a link.
+	 */
+	void setRoundTripListener(RoundTripListener listener) {
+		this.roundTrips = listener;
+	}
+
+	/**
+	 * A heartbeat from a peer arrived: answer its ping, and report the round trip that its
+	 * pong completes.
+	 */
+	void heartbeat(PeerChannel channel, @Nullable Long ping, @Nullable Long pong) {
+		long roundTrip = channel.heartbeatReceived(ping, pong, System.nanoTime());
+		if (roundTrip >= 0) {
+			this.roundTrips.heartbeat(channel.peerName(), roundTrip);
+		}
 	}
 
 }
