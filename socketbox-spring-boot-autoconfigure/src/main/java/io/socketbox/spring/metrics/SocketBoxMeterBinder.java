@@ -96,7 +96,6 @@ public class SocketBoxMeterBinder implements MeterBinder {
 				(messaging) -> messaging.getStatistics().droppedMessages())
 			.description("Messages for other nodes dropped: a link down for longer than the resend window, "
 					+ "or a resend buffer full")
-			.baseUnit(BaseUnits.MESSAGES)
 			.register(registry);
 		closed(registry, "slow", SocketBoxStatistics::slowClientsClosed);
 		closed(registry, "send-failed", SocketBoxStatistics::failedClientsClosed);
@@ -142,7 +141,6 @@ public class SocketBoxMeterBinder implements MeterBinder {
 		FunctionCounter.builder("socketbox.clients.closed", this.messaging,
 				(messaging) -> count.applyAsLong(messaging.getStatistics()))
 			.description("Browser connections closed by this node or the browser, by reason")
-			.baseUnit(BaseUnits.CONNECTIONS)
 			.tag("reason", reason)
 			.register(registry);
 	}
