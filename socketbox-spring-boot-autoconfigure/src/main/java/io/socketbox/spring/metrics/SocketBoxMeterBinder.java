@@ -26,7 +26,7 @@ import io.socketbox.spring.SocketBoxDirectory;
 import io.socketbox.spring.SocketBoxMessageCounts;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.SocketBoxStatistics;
-import io.socketbox.spring.internal.cluster.RoundTripListener;
+import io.socketbox.spring.RoundTripListener;
 
 /**
  * Binds the meters of a SocketBox node, all named {@code socketbox.*}: connections,

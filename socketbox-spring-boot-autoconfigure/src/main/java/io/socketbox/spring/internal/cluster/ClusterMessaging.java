@@ -15,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.RoundTripListener;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxMessaging;

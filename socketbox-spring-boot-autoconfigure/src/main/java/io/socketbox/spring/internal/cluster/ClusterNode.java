@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.ManagerChangedEvent;
 import io.socketbox.spring.MessagesDroppedEvent;
+import io.socketbox.spring.RoundTripListener;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.ConnectionLimitInterceptor;

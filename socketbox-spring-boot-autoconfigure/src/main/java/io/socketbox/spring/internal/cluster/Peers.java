@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.RoundTripListener;
 import io.socketbox.spring.internal.LocalNode;
 
 import org.springframework.web.socket.CloseStatus;

@@ -1,9 +1,9 @@
-package io.socketbox.spring.internal.cluster;
+package io.socketbox.spring;
 
 /**
- * Told of the round trips that a node measures: heartbeats on each peer link and direct
- * sends to connections of other nodes. Called on the threads that read the links, so it
- * must not block.
+ * Told of the round trips that a cluster node measures: the periodic heartbeats on each
+ * peer link and the direct sends that other nodes confirm. SocketBox's meters are one;
+ * called on the threads that read the links, so it must not block.
  */
 public interface RoundTripListener {
 
