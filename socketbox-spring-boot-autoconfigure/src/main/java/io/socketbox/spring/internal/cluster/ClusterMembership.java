@@ -84,7 +84,8 @@ public final class ClusterMembership implements SocketBoxCluster, SmartLifecycle
 	private long heartbeatCount;
 
 	/**
-	 * Whether the last refresh failed; on the registry thread only.
+	 * Whether the last refresh failed; written on the registry thread only, read by
+	 * {@link #isCacheReachable()}.
 	 */
 	private volatile boolean cacheFailing;
 
