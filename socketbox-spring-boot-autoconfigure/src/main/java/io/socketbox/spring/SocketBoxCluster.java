@@ -33,6 +33,18 @@ public interface SocketBoxCluster {
 	List<ClusterMember> getMembers();
 
 	/**
+	 * Return the other members this node knows, with figures of the link to each. The
+	 * default has the members of {@link #getMembers()}, without round-trip times and with
+	 * empty resend buffers.
+	 * @return the members and their figures, empty on a single node
+	 */
+	default List<ClusterMemberStatistics> getMemberStatistics() {
+		return getMembers().stream()
+			.map((member) -> new ClusterMemberStatistics(member.id(), member.name(), member.link(), null, 0))
+			.toList();
+	}
+
+	/**
 	 * Return whether this node is the manager now. With a cache that can compare-and-set
 	 * atomically, this turns {@code false} the moment this node's lease runs out, even
 	 * between two refreshes. The default compares {@link #getManager()} with this node.

@@ -60,4 +60,13 @@ public interface SocketBoxMessaging {
 	 */
 	SocketBoxStatistics getStatistics();
 
+	/**
+	 * Return how many messages this node sent and received since it started, by kind.
+	 * The default counts none.
+	 * @return the counts as they are now
+	 */
+	default SocketBoxMessageCounts getMessageCounts() {
+		return SocketBoxMessageCounts.NONE;
+	}
+
 }

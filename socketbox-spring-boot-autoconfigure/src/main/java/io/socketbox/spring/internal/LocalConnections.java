@@ -54,6 +54,10 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	private final AtomicLong failedClientsClosed = new AtomicLong();
 
+	private final AtomicLong tooBigClientsClosed = new AtomicLong();
+
+	private final AtomicLong protocolErrorClientsClosed = new AtomicLong();
+
 	private volatile boolean running;
 
 	private final ConnectionOutbox.Listener outboxListener = new ConnectionOutbox.Listener() {
@@ -147,7 +151,22 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @return the figures as they are now
 	 */
 	public SocketBoxStatistics statistics(long droppedMessages) {
-		return new SocketBoxStatistics(size(), droppedMessages, getSlowClientsClosed(), getFailedClientsClosed());
+		return new SocketBoxStatistics(size(), droppedMessages, getSlowClientsClosed(), getFailedClientsClosed(),
+				this.tooBigClientsClosed.get(), this.protocolErrorClientsClosed.get());
+	}
+
+	/**
+	 * Count a connection that closed with a status that tells of a message too big or a
+	 * protocol error, whichever side closed it.
+	 * @param status the close status
+	 */
+	void closedWith(CloseStatus status) {
+		switch (status.getCode()) {
+			case 1009 -> this.tooBigClientsClosed.incrementAndGet();
+			case 1002, 1003, 1007 -> this.protocolErrorClientsClosed.incrementAndGet();
+			default -> {
+			}
+		}
 	}
 
 	/**

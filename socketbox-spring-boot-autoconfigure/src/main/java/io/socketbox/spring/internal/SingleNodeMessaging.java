@@ -7,6 +7,7 @@ import java.util.function.Function;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxMessageCounts;
 import io.socketbox.spring.SocketBoxStatistics;
 
 /**
@@ -22,6 +23,8 @@ public final class SingleNodeMessaging implements SocketBoxMessaging {
 
 	private final Function<Object, String> payloadWriter;
 
+	private final MessageCounter counter = new MessageCounter();
+
 	/**
 	 * Create messaging for a single node.
 	 * @param connections the connections of this node
@@ -34,6 +37,7 @@ public final class SingleNodeMessaging implements SocketBoxMessaging {
 
 	@Override
 	public void broadcast(Object payload) {
+		this.counter.broadcastSent();
 		this.connections.broadcast(toMessage(payload));
 	}
 
@@ -47,6 +51,7 @@ public final class SingleNodeMessaging implements SocketBoxMessaging {
 	 */
 	@Override
 	public CompletableFuture<SendResult> send(String connectionId, Object payload) {
+		this.counter.directSent();
 		return result(this.connections.send(connectionId, toMessage(payload)));
 	}
 
@@ -57,6 +62,7 @@ public final class SingleNodeMessaging implements SocketBoxMessaging {
 
 	@Override
 	public CompletableFuture<Integer> sendToUser(String user, Object payload) {
+		this.counter.userSent();
 		return CompletableFuture.completedFuture(this.connections.sendToUser(user, toMessage(payload)));
 	}
 
@@ -68,6 +74,11 @@ public final class SingleNodeMessaging implements SocketBoxMessaging {
 	@Override
 	public SocketBoxStatistics getStatistics() {
 		return this.connections.statistics(0);
+	}
+
+	@Override
+	public SocketBoxMessageCounts getMessageCounts() {
+		return this.counter.counts();
 	}
 
 	private OutboundText toMessage(Object payload) {

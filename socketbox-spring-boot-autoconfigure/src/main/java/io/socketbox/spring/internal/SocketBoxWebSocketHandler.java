@@ -166,6 +166,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		LocalConnection connection = getConnection(session);
 		if (connection != null) {
+			this.connections.closedWith(status);
 			this.connections.remove(connection);
 			this.directory.closed(connection.getId());
 			connection.discard();

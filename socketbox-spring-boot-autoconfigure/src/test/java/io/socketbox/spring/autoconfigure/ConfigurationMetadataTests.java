@@ -36,6 +36,15 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void healthIndicatorSwitchIsListed() throws Exception {
+		try (InputStream input = ConfigurationMetadataTests.class.getClassLoader().getResourceAsStream(METADATA)) {
+			assertThat(JsonMapper.shared().readTree(input).path("properties").valueStream()
+				.map((property) -> property.path("name").asString()))
+				.contains("management.health.socketbox.enabled");
+		}
+	}
+
+	@Test
 	void everyPropertyHasADefaultOrSaysWhatUnsetMeans() throws Exception {
 		metadata().forEach((name, property) -> {
 			if (!property.has("defaultValue")) {
@@ -51,7 +60,10 @@ class ConfigurationMetadataTests {
 			assertThat(input).as(METADATA).isNotNull();
 			Map<String, JsonNode> properties = new HashMap<>();
 			for (JsonNode property : JsonMapper.shared().readTree(input).path("properties")) {
-				properties.put(property.path("name").asString(), property);
+				String name = property.path("name").asString();
+				if (name.startsWith("socketbox.")) {
+					properties.put(name, property);
+				}
 			}
 			return properties;
 		}

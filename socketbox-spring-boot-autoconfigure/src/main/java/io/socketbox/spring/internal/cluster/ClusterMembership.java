@@ -16,6 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.ClusterManager;
 import io.socketbox.spring.ClusterMember;
+<<<<<<< HEAD
+=======
+import io.socketbox.spring.ClusterMemberStatistics;
+import io.socketbox.spring.LifecyclePhases;
+>>>>>>> observability
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.cache.CacheContentException;
 import io.socketbox.spring.internal.LocalNode;
@@ -81,9 +86,10 @@ public final class ClusterMembership implements SocketBoxCluster {
 	private long heartbeatCount;
 
 	/**
-	 * Whether the last refresh failed; on the registry thread only.
+	 * Whether the last refresh failed; written on the registry thread only, read by
+	 * {@link #isCacheReachable()}.
 	 */
-	private boolean cacheFailing;
+	private volatile boolean cacheFailing;
 
 	private volatile @Nullable Tasks tasks;
 
@@ -135,6 +141,25 @@ public final class ClusterMembership implements SocketBoxCluster {
 	@Override
 	public Optional<ClusterManager> getManager() {
 		return this.election.manager();
+	}
+
+	@Override
+	public List<ClusterMemberStatistics> getMemberStatistics() {
+		return getMembers().stream().map((member) -> {
+			PeerChannel channel = this.peers.get(member.id());
+			long roundTrip = (channel != null) ? channel.lastRoundTripNanos() : -1;
+			return new ClusterMemberStatistics(member.id(), member.name(), member.link(),
+					(roundTrip >= 0) ? Duration.ofNanos(roundTrip) : null, (channel != null) ? channel.bufferedBytes() : 0);
+		}).toList();
+	}
+
+	/**
+	 * Return whether the last refresh of this node's registration reached the shared
+	 * cache.
+	 * @return {@code false} while refreshes fail
+	 */
+	public boolean isCacheReachable() {
+		return !this.cacheFailing;
 	}
 
 	private ClusterMember.LinkState linkState(String id) {

@@ -15,13 +15,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.RoundTripListener;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.SocketBoxMessageCounts;
 import io.socketbox.spring.SocketBoxStatistics;
 import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.LocalNode;
+import io.socketbox.spring.internal.MessageCounter;
 import io.socketbox.spring.internal.OutboundText;
 
 import org.springframework.web.socket.CloseStatus;
@@ -71,6 +74,10 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private final AtomicLong userRequestsReceived = new AtomicLong();
 
+	private final MessageCounter counter = new MessageCounter();
+
+	private volatile RoundTripListener roundTrips = RoundTripListener.NONE;
+
 	private final Map<String, PendingReply> pendingReplies = new ConcurrentHashMap<>();
 
 	ClusterMessaging(LocalNode localNode, LocalConnections connections, Function<Object, String> payloadWriter,
@@ -97,6 +104,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	@Override
 	public void broadcast(Object payload) {
+		this.counter.broadcastSent();
 		OutboundText message = toMessage(payload);
 		// Peers first: queueing for them does not wait, and their connections need not
 		// wait for every write to the connections of this node
@@ -108,6 +116,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	@Override
 	public CompletableFuture<SendResult> send(String connectionId, Object payload) {
+		this.counter.directSent();
 		String nodeId = LocalNode.nodeIdOf(connectionId);
 		if (nodeId == null) {
 			return CompletableFuture.completedFuture(SendResult.UNKNOWN_CONNECTION);
@@ -118,8 +127,15 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
 		}
 		String id = nextRequestId();
+		long start = System.nanoTime();
 		return request(nodeId, Envelope.send(this.localNode.getId(), id, connectionId, message.text()))
-			.thenApply(ClusterMessaging::toSendResult);
+			.thenApply((count) -> {
+				if (count >= 0) {
+					// Answered by the node that holds the connection
+					this.roundTrips.directSend(System.nanoTime() - start);
+				}
+				return toSendResult(count);
+			});
 	}
 
 	@Override
@@ -130,6 +146,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	@Override
 	public CompletableFuture<Integer> sendToUser(String user, Object payload) {
+		this.counter.userSent();
 		OutboundText message = toMessage(payload);
 		int local = this.connections.sendToUser(user, message);
 		List<CompletableFuture<Integer>> replies = new ArrayList<>();
@@ -152,6 +169,18 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	@Override
 	public SocketBoxStatistics getStatistics() {
 		return this.connections.statistics(getDroppedMessages());
+	}
+
+	@Override
+	public SocketBoxMessageCounts getMessageCounts() {
+		return this.counter.counts();
+	}
+
+	/**
+	 * Set what is told of the round trip of each direct send that another node confirms.
+	 */
+	void setRoundTripListener(RoundTripListener listener) {
+		this.roundTrips = listener;
 	}
 
 	/**
@@ -212,17 +241,20 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		}
 		switch (envelope.type()) {
 			case Envelope.BROADCAST -> {
+				this.counter.broadcastReceived();
 				if (envelope.payload() != null) {
 					this.connections.broadcast(OutboundText.of(envelope.payload()));
 				}
 			}
 			case Envelope.SEND -> {
+				this.counter.directReceived();
 				boolean sent = envelope.target() != null && envelope.payload() != null
 						&& this.connections.send(envelope.target(), OutboundText.of(envelope.payload()));
 				reply(link, envelope, sent ? 1 : 0);
 			}
 			case Envelope.USER -> {
 				this.userRequestsReceived.incrementAndGet();
+				this.counter.userReceived();
 				int count = (envelope.target() != null && envelope.payload() != null)
 						? this.connections.sendToUser(envelope.target(), OutboundText.of(envelope.payload())) : 0;
 				reply(link, envelope, count);

@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.ManagerChangedEvent;
 import io.socketbox.spring.MessagesDroppedEvent;
+import io.socketbox.spring.RoundTripListener;
 import io.socketbox.spring.cache.CacheProvider;
 import io.socketbox.spring.internal.ConnectionDirectory;
 import io.socketbox.spring.internal.ConnectionLimitInterceptor;
@@ -79,6 +80,8 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 
 	private final HandshakeInterceptor peerHandshakeInterceptor;
 
+	private final Peers peers;
+
 	/**
 	 * Create a node.
 	 * @param localNode this node
@@ -114,6 +117,7 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 						delivery.resendBufferSize(), Delivery.ACKNOWLEDGE_EVERY, links.batchLimitBytes(),
 						links.maxFrameSize()),
 				this.senders, this.scheduler, drops);
+		this.peers = peers;
 		ReplyTimeouts replyTimeouts = new ReplyTimeouts(delivery.replyTimeout(), this.senders);
 		// Presence listeners run on a thread of their own, never on one that reads a link
 		this.events = Executors.newSingleThreadExecutor(threadFactory("socketbox-events-"));
@@ -260,6 +264,16 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 	@Override
 	public boolean isRunning() {
 		return this.membership.isRunning();
+	}
+
+	/**
+	 * Set what is told of the round trips this node measures: heartbeats on each peer
+	 * link and direct sends that other nodes confirm.
+	 * @param listener the listener, called on the threads that read the links
+	 */
+	public void setRoundTripListener(RoundTripListener listener) {
+		this.peers.setRoundTripListener(listener);
+		this.messaging.setRoundTripListener(listener);
 	}
 
 	@Override

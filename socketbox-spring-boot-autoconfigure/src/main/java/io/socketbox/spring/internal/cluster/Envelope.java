@@ -21,12 +21,25 @@ import org.jspecify.annotations.Nullable;
  * @param s the sender's sequence number of a data frame, increasing per origin
  * @param ack the highest sequence number received from the other side, in a handshake
  * or heartbeat
+ * @param ping the sender's {@link System#nanoTime()} when it wrote a periodic heartbeat,
+ * which the other side echoes as {@code pong}; optional, nodes that do not know it ignore it
+ * @param pong the {@code ping} of the last periodic heartbeat received from the other
+ * side, in the heartbeat that answers it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable String id, @Nullable String target,
 		@Nullable String payload, @Nullable Integer count, @Nullable String name, @Nullable String nonce,
-		@Nullable String proof, @Nullable Long s, @Nullable Long ack) {
+		@Nullable String proof, @Nullable Long s, @Nullable Long ack, @Nullable Long ping, @Nullable Long pong) {
+
+	/**
+	 * An envelope without round-trip timestamps: every frame but a heartbeat.
+	 */
+	Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable String id, @Nullable String target,
+			@Nullable String payload, @Nullable Integer count, @Nullable String name, @Nullable String nonce,
+			@Nullable String proof, @Nullable Long s, @Nullable Long ack) {
+		this(v, type, origin, id, target, payload, count, name, nonce, proof, s, ack, null, null);
+	}
 
 	/**
 	 * The protocol version; 3 since links carry the connection directory, cluster
@@ -113,11 +126,19 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	}
 
 	/**
+	 * A heartbeat that may ask for, or answer, a measure of the round-trip time.
+	 */
+	static Envelope heartbeat(String origin, long ack, @Nullable Long ping, @Nullable Long pong) {
+		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack, ping,
+				pong);
+	}
+
+	/**
 	 * Return this envelope with a sequence number.
 	 */
 	Envelope withSequence(long sequence) {
 		return new Envelope(this.v, this.type, this.origin, this.id, this.target, this.payload, this.count, this.name,
-				this.nonce, this.proof, sequence, this.ack);
+				this.nonce, this.proof, sequence, this.ack, this.ping, this.pong);
 	}
 
 	static Envelope members(String origin, String members) {

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongFunction;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -74,7 +73,7 @@ final class PeerChannel {
 
 	private final PeerDrops drops;
 
-	private final LongFunction<TextMessage> heartbeats;
+	private final Heartbeats heartbeats;
 
 	private final Object lock = new Object();
 
@@ -99,6 +98,18 @@ final class PeerChannel {
 	private boolean draining;
 
 	private boolean heartbeatDue;
+
+	/**
+	 * Whether the next heartbeat asks the peer to echo its time of writing.
+	 */
+	private boolean pingDue;
+
+	/**
+	 * The peer's ping that the next heartbeat echoes, or {@code null}.
+	 */
+	private @Nullable Long pendingPong;
+
+	private volatile long lastRoundTripNanos = -1;
 
 	private long droppedInOutage;
 
@@ -134,7 +145,7 @@ final class PeerChannel {
 	 * @param heartbeats creates the heartbeat frame that acknowledges a sequence number
 	 */
 	PeerChannel(String peerId, String peerName, Settings settings, Executor executor, PeerDrops drops,
-			LongFunction<TextMessage> heartbeats) {
+			Heartbeats heartbeats) {
 		this.peerId = peerId;
 		this.peerName = peerName;
 		this.settings = settings;
@@ -438,7 +449,51 @@ final class PeerChannel {
 					+ this.settings.heartbeatTimeout()));
 		}
 		else {
+			synchronized (this.lock) {
+				this.pingDue = true;
+			}
 			requestHeartbeat();
+		}
+	}
+
+	/**
+	 * A heartbeat arrived from the peer: answer its ping with the next heartbeat, and
+	 * measure the round trip that its pong completes, on this node's clock only.
+	 * @param ping the peer's time of writing, to echo, or {@code null}
+	 * @param pong the echo of this node's time of writing, or {@code null}
+	 * @param now the time the heartbeat was read
+	 * @return the round trip in nanoseconds, or {@code -1} if the heartbeat completes none
+	 */
+	long heartbeatReceived(@Nullable Long ping, @Nullable Long pong, long now) {
+		if (ping != null) {
+			synchronized (this.lock) {
+				this.pendingPong = ping;
+			}
+			requestHeartbeat();
+		}
+		if (pong != null && now - pong >= 0) {
+			this.lastRoundTripNanos = now - pong;
+			return this.lastRoundTripNanos;
+		}
+		return -1;
+	}
+
+	/**
+	 * Return the round trip of the last periodic heartbeat that the peer answered.
+	 * @return the time in nanoseconds, or {@code -1} if none was answered yet
+	 */
+	long lastRoundTripNanos() {
+		return this.lastRoundTripNanos;
+	}
+
+	/**
+	 * Return how many bytes of frames wait for the peer: unsent, or sent and not yet
+	 * acknowledged.
+	 * @return the size of the resend buffer in bytes
+	 */
+	long bufferedBytes() {
+		synchronized (this.lock) {
+			return this.bufferedBytes;
 		}
 	}
 
@@ -552,7 +607,17 @@ final class PeerChannel {
 
 	private TextMessage heartbeat() {
 		this.receivedSinceAcknowledgement.set(0);
-		return this.heartbeats.apply(this.lastReceivedSequence);
+		Long ping = null;
+		Long pong;
+		synchronized (this.lock) {
+			if (this.pingDue) {
+				this.pingDue = false;
+				ping = System.nanoTime();
+			}
+			pong = this.pendingPong;
+			this.pendingPong = null;
+		}
+		return this.heartbeats.create(this.lastReceivedSequence, ping, pong);
 	}
 
 	private List<CompletableFuture<Integer>> removeRequests() {
@@ -595,6 +660,23 @@ final class PeerChannel {
 	@Override
 	public String toString() {
 		return this.peerName + " (" + this.peerId + ")";
+	}
+
+	/**
+	 * Creates the heartbeat frames of a channel.
+	 */
+	@FunctionalInterface
+	interface Heartbeats {
+
+		/**
+		 * Create a heartbeat.
+		 * @param acknowledged the highest sequence number received from the peer
+		 * @param ping this node's time of writing, for the peer to echo, or {@code null}
+		 * @param pong the peer's ping to echo, or {@code null}
+		 * @return the frame
+		 */
+		TextMessage create(long acknowledged, @Nullable Long ping, @Nullable Long pong);
+
 	}
 
 	/**

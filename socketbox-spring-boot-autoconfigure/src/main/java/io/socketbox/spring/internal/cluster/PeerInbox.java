@@ -88,6 +88,7 @@ final class PeerInbox {
 			if (envelope.ack() != null) {
 				channel.acknowledged(envelope.ack());
 			}
+			this.peers.heartbeat(channel, envelope.ping(), envelope.pong());
 			return null;
 		}
 		if (!envelope.isData()) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import io.socketbox.spring.RoundTripListener;
 import io.socketbox.spring.internal.LocalNode;
 
 import org.springframework.web.socket.CloseStatus;
@@ -35,6 +36,8 @@ final class Peers {
 	private final Map<String, PeerChannel> channels = new ConcurrentHashMap<>();
 
 	private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+
+	private volatile RoundTripListener roundTrips = RoundTripListener.NONE;
 
 	Peers(LocalNode localNode, EnvelopeCodec codec, PeerChannel.Settings settings, Executor executor,
 			ScheduledExecutorService scheduler, PeerDrops drops) {
@@ -165,8 +168,26 @@ final class Peers {
 		return this.channels.values().stream().allMatch(PeerChannel::isConfirmed);
 	}
 
-	private TextMessage heartbeat(long acknowledged) {
-		return this.codec.write(Envelope.heartbeat(this.localNode.getId(), acknowledged));
+	private TextMessage heartbeat(long acknowledged, @Nullable Long ping, @Nullable Long pong) {
+		return this.codec.write(Envelope.heartbeat(this.localNode.getId(), acknowledged, ping, pong));
+	}
+
+	/**
+	 * Set what is told of each heartbeat round trip measured on a link.
+	 */
+	void setRoundTripListener(RoundTripListener listener) {
+		this.roundTrips = listener;
+	}
+
+	/**
+	 * A heartbeat from a peer arrived: answer its ping, and report the round trip that its
+	 * pong completes.
+	 */
+	void heartbeat(PeerChannel channel, @Nullable Long ping, @Nullable Long pong) {
+		long roundTrip = channel.heartbeatReceived(ping, pong, System.nanoTime());
+		if (roundTrip >= 0) {
+			this.roundTrips.heartbeat(channel.peerName(), roundTrip);
+		}
 	}
 
 }

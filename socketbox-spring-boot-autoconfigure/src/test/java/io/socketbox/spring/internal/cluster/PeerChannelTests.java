@@ -264,7 +264,7 @@ class PeerChannelTests {
 	private PeerChannel channel(int batchLimitBytes) {
 		return new PeerChannel("peer", "ws://peer", new PeerChannel.Settings(Duration.ofSeconds(3),
 				Duration.ofSeconds(10), 1024 * 1024, 256, batchLimitBytes, 1024 * 1024), this.executor, this.drops,
-				(acknowledged) -> new TextMessage("hb " + acknowledged));
+				(acknowledged, ping, pong) -> new TextMessage("hb " + acknowledged));
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

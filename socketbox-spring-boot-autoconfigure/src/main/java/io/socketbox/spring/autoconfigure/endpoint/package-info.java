@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the {@code socketbox} Actuator endpoint.
+ */
+@NullMarked
+package io.socketbox.spring.autoconfigure.endpoint;
+
+import org.jspecify.annotations.NullMarked;
