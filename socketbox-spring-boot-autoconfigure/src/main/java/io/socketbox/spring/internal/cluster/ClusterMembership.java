@@ -16,11 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.ClusterManager;
 import io.socketbox.spring.ClusterMember;
-<<<<<<< HEAD
-=======
 import io.socketbox.spring.ClusterMemberStatistics;
-import io.socketbox.spring.LifecyclePhases;
->>>>>>> observability
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.cache.CacheContentException;
 import io.socketbox.spring.internal.LocalNode;
