@@ -18,6 +18,7 @@ import io.socketbox.spring.internal.LocalNode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -25,7 +26,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.client.WebSocketClient;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 
 /**
@@ -37,7 +38,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 		CacheProviderConfigurations.FileCacheProviderConfiguration.class,
 		CacheProviderConfigurations.MemoryCacheProviderConfiguration.class,
 		CacheProviderConfigurations.JdbcCacheProviderConfiguration.class,
-		CacheProviderConfigurations.SpringCacheProviderConfiguration.class })
+		CacheProviderConfigurations.SpringCacheProviderConfiguration.class, PeerClientConfiguration.class })
 class ClusterConfiguration {
 
 	@Bean
@@ -46,7 +47,8 @@ class ClusterConfiguration {
 			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
 			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
 			ClusterOperationInvoker operationInvoker, RpcCodec rpcCodec,
-			ObjectProvider<ClusterMessageDispatcher> messageDispatcher) {
+			ObjectProvider<ClusterMessageDispatcher> messageDispatcher,
+			@Qualifier(PeerClientConfiguration.BEAN_NAME) WebSocketClient peerClient) {
 		ClusterSettingsValidator.validate(properties);
 		CacheProvider cache = cacheProvider.getIfAvailable();
 		if (cache == null) {
@@ -57,7 +59,7 @@ class ClusterConfiguration {
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		return new ClusterNode(localNode, connections, SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache,
-				new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec,
+				peerClient, eventPublisher, settings(properties), operationInvoker, rpcCodec,
 				DirectorySettingsValidator.maxAttributesSize(properties), messageDispatcher.getIfAvailable());
 	}
 
@@ -76,7 +78,8 @@ class ClusterConfiguration {
 				(int) cluster.getSendBufferSizeLimit().toBytes());
 		ClusterNode.Delivery delivery = new ClusterNode.Delivery(cluster.getReplyTimeout(), cluster.getResendWindow(),
 				cluster.getResendBufferSize().toBytes());
-		return new ClusterNode.Settings(cluster.getSecretKey(), discovery, links, delivery, properties.isDebugMode());
+		return new ClusterNode.Settings(cluster.getSecretKey(), discovery, links, delivery, properties.isDebugMode(),
+				cluster.getPreviousSecretKeys());
 	}
 
 	private static String howToEnable(@Nullable CacheType type) {
