@@ -70,7 +70,9 @@ class SecretRotationTests {
 					int index = i;
 					// The node that restarts is never the sender, so the stream never stops
 					assertThat(sender.get()).isNotSameAs(cluster.get(i));
-					browsers.stream().filter((browser) -> browser.index == index && browser.last < 0).forEach((browser) -> browser.last = stream.sent());
+					browsers.stream()
+						.filter((browser) -> browser.index == index && browser.last < 0)
+						.forEach((browser) -> browser.last = stream.sent());
 					cluster.get(i).stop();
 					cluster.set(i, this.nodes.start(pass));
 					restarts++;
@@ -91,7 +93,8 @@ class SecretRotationTests {
 			await().atMost(Duration.ofSeconds(15))
 				.until(() -> browsers.stream()
 					.filter((browser) -> browser.client.client().isOpen())
-					.allMatch((browser) -> received(browser).containsAll(NumberedStream.range(browser.first, browser.last))));
+					.allMatch((browser) -> received(browser)
+						.containsAll(NumberedStream.range(browser.first, browser.last))));
 			System.out.printf("[secret rotation] %d restarts, %d numbered broadcasts, %d browsers%n", restarts, last,
 					browsers.size());
 			for (Browser browser : browsers) {
