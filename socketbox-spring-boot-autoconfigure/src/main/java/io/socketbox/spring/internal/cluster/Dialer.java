@@ -204,13 +204,13 @@ final class Dialer {
 	}
 
 	private static @Nullable SSLException tlsFailure(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+		Throwable cause = ex;
+		// Bounded, in case of a chain of causes that loops
+		for (int depth = 0; cause != null && depth < 16; depth++) {
 			if (cause instanceof SSLException ssl) {
 				return ssl;
 			}
-			if (cause.getCause() == cause) {
-				break;
-			}
+			cause = cause.getCause();
 		}
 		return null;
 	}
