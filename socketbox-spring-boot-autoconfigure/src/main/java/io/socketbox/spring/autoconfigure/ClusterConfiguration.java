@@ -23,6 +23,7 @@ import io.socketbox.spring.internal.LocalNode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -30,7 +31,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.client.WebSocketClient;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 
 /**
@@ -42,7 +43,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 		CacheProviderConfigurations.FileCacheProviderConfiguration.class,
 		CacheProviderConfigurations.MemoryCacheProviderConfiguration.class,
 		CacheProviderConfigurations.JdbcCacheProviderConfiguration.class,
-		CacheProviderConfigurations.SpringCacheProviderConfiguration.class })
+		CacheProviderConfigurations.SpringCacheProviderConfiguration.class, PeerClientConfiguration.class })
 class ClusterConfiguration {
 
 	@Bean
@@ -51,7 +52,8 @@ class ClusterConfiguration {
 			LocalConnections connections, ObjectProvider<CacheProvider> cacheProvider,
 			ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
 			ClusterOperationInvoker operationInvoker, RpcCodec rpcCodec,
-			ObjectProvider<ClusterMessageDispatcher> messageDispatcher) {
+			ObjectProvider<ClusterMessageDispatcher> messageDispatcher,
+			@Qualifier(PeerClientConfiguration.BEAN_NAME) WebSocketClient peerClient) {
 		ClusterSettingsValidator.validate(properties);
 		CacheProvider cache = cacheProvider.getIfAvailable();
 		if (cache == null) {
@@ -62,7 +64,8 @@ class ClusterConfiguration {
 							+ ", set socketbox.cache.type to 'file' or 'memory', or declare a CacheProvider bean");
 		}
 		ClusterNode node = new ClusterNode(localNode, connections,
-				SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache, new StandardWebSocketClient(), eventPublisher, settings(properties), operationInvoker, rpcCodec,
+				SocketBoxAutoConfiguration.payloadWriter(jsonMapper), cache, peerClient, eventPublisher,
+				settings(properties), operationInvoker, rpcCodec,
 				DirectorySettingsValidator.maxAttributesSize(properties), messageDispatcher.getIfAvailable());
 		node.setAutoStartup(properties.getCluster().isAutoStartup());
 		return node;
@@ -83,7 +86,8 @@ class ClusterConfiguration {
 				(int) cluster.getSendBufferSizeLimit().toBytes());
 		ClusterNode.Delivery delivery = new ClusterNode.Delivery(cluster.getReplyTimeout(), cluster.getResendWindow(),
 				cluster.getResendBufferSize().toBytes());
-		return new ClusterNode.Settings(cluster.getSecretKey(), discovery, links, delivery, properties.isDebugMode());
+		return new ClusterNode.Settings(cluster.getSecretKey(), discovery, links, delivery, properties.isDebugMode(),
+				cluster.getPreviousSecretKeys());
 	}
 
 	private static String howToEnable(@Nullable CacheType type) {

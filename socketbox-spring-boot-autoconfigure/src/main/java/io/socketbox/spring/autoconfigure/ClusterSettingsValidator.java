@@ -1,6 +1,7 @@
 package io.socketbox.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.socketbox.spring.internal.cluster.ClusterNode;
 import org.apache.commons.logging.Log;
@@ -32,6 +33,7 @@ final class ClusterSettingsValidator {
 	static void validate(SocketBoxProperties properties) {
 		SocketBoxProperties.Cluster cluster = properties.getCluster();
 		validateSecret(cluster.getSecretKey());
+		validatePreviousSecrets(cluster.getPreviousSecretKeys());
 		if (cluster.getName() != null && !cluster.getName().isBlank()) {
 			NodeNameSupplier.validate(cluster.getName().trim());
 		}
@@ -52,6 +54,21 @@ final class ClusterSettingsValidator {
 					"<" + secret.length() + " characters>",
 					"The secret must have at least " + ClusterNode.MIN_SECRET_LENGTH
 							+ " characters: set socketbox.cluster.secret-key to a longer random string");
+		}
+	}
+
+	private static void validatePreviousSecrets(List<String> previousSecrets) {
+		for (int i = 0; i < previousSecrets.size(); i++) {
+			String previous = previousSecrets.get(i);
+			int length = (previous != null) ? previous.length() : 0;
+			if (previous == null || previous.isBlank() || length < ClusterNode.MIN_SECRET_LENGTH) {
+				// The value is never shown: it is a secret that some node may still use
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "previous-secret-keys[" + i + "]",
+						"<" + length + " characters>",
+						"Each previous secret must have at least " + ClusterNode.MIN_SECRET_LENGTH
+								+ " characters, as the secret itself: remove it from "
+								+ "socketbox.cluster.previous-secret-keys or give the full secret");
+			}
 		}
 	}
 

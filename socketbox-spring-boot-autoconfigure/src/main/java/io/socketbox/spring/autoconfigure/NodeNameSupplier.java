@@ -12,7 +12,8 @@ import io.socketbox.spring.cluster.NodeNameResolver;
 /**
  * Supplies the node name once the web server knows its port: the
  * {@code socketbox.cluster.name} property when set, else what the
- * {@link NodeNameResolver} computes.
+ * {@link NodeNameResolver} computes, with {@code wss://} when the web server serves
+ * TLS.
  */
 final class NodeNameSupplier implements Supplier<String> {
 
@@ -41,7 +42,25 @@ final class NodeNameSupplier implements Supplier<String> {
 			throw new NodeNameResolutionException("Could not resolve the node name: set " + NAME_PROPERTY
 					+ " or socketbox.cluster.host, or declare a NodeNameResolver bean");
 		}
-		return resolved;
+		return serverSslEnabled() ? secure(resolved) : resolved;
+	}
+
+	/**
+	 * Whether the web server serves TLS ({@code server.ssl}), so that the cluster
+	 * endpoint is reached with {@code wss://}.
+	 */
+	private boolean serverSslEnabled() {
+		if (!this.environment.getProperty("server.ssl.enabled", Boolean.class, true)) {
+			return false;
+		}
+		return this.environment.containsProperty("server.ssl.bundle")
+				|| this.environment.containsProperty("server.ssl.key-store")
+				|| this.environment.containsProperty("server.ssl.certificate");
+	}
+
+	private static String secure(String name) {
+		// A server that serves TLS cannot be dialed with ws://
+		return name.startsWith("ws://") ? "wss://" + name.substring("ws://".length()) : name;
 	}
 
 	private int serverPort() {

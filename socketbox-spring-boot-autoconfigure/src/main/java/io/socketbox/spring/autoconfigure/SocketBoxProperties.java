@@ -171,6 +171,18 @@ public class SocketBoxProperties {
 		private @Nullable String secretKey;
 
 		/**
+		 * Other secrets accepted when a peer proves itself, never used to prove this node,
+		 * each at least as long as the secret; for a rolling change of the secret.
+		 */
+		private List<String> previousSecretKeys = new ArrayList<>();
+
+		/**
+		 * TLS of the links this node dials; the cluster endpoint itself is served with the
+		 * application's 'server.ssl'.
+		 */
+		private final Ssl ssl = new Ssl();
+
+		/**
 		 * URL at which every other node reaches this one, for example
 		 * 'ws://10.0.0.7:8080/socketbox/cluster'. When unset, the name resolver computes
 		 * it.
@@ -317,6 +329,18 @@ public class SocketBoxProperties {
 
 		public void setSecretKey(@Nullable String secretKey) {
 			this.secretKey = secretKey;
+		}
+
+		public List<String> getPreviousSecretKeys() {
+			return this.previousSecretKeys;
+		}
+
+		public void setPreviousSecretKeys(List<String> previousSecretKeys) {
+			this.previousSecretKeys = previousSecretKeys;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
 		}
 
 		public @Nullable String getName() {
@@ -501,6 +525,28 @@ public class SocketBoxProperties {
 
 		public void setRpcTimeout(Duration rpcTimeout) {
 			this.rpcTimeout = rpcTimeout;
+		}
+
+		/**
+		 * TLS of the links a node dials.
+		 */
+		public static class Ssl {
+
+			/**
+			 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material checks the
+			 * certificates of the other nodes, and whose key, when it has one, is this
+			 * node's client certificate for mutual TLS.
+			 */
+			private @Nullable String bundle;
+
+			public @Nullable String getBundle() {
+				return this.bundle;
+			}
+
+			public void setBundle(@Nullable String bundle) {
+				this.bundle = bundle;
+			}
+
 		}
 
 	}

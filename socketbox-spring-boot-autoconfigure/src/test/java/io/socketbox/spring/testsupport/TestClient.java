@@ -63,7 +63,14 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 		return connect(new StandardWebSocketClient(container), uri);
 	}
 
-	private static TestClient connect(StandardWebSocketClient client, String uri) {
+	/**
+	 * Connect to a URI with the given client, for example one with an SSL context for a
+	 * {@code wss://} URI.
+	 * @param client the client
+	 * @param uri the URI
+	 * @return the connected client
+	 */
+	public static TestClient connect(StandardWebSocketClient client, String uri) {
 		try {
 			return new TestClient(client, URI.create(uri));
 		}

@@ -1,6 +1,7 @@
 package io.socketbox.spring.internal.cluster;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,7 +132,7 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 		MemberTable members = new MemberTable(localNode.getId(), discovery.memberTimeout(),
 				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
-				new PeerAuthenticator(settings.secretKey()), codec, peers,
+				new PeerAuthenticator(settings.secretKey(), settings.previousSecretKeys()), codec, peers,
 				new PeerInbox(peers, members, this.messaging, this.rpcTransport, this.directoryReplication,
 						messages),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
@@ -292,8 +293,34 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 	 * @param links the links between nodes
 	 * @param delivery how messages for peers wait and are confirmed
 	 * @param debug whether to log cluster traffic at INFO level
+	 * @param previousSecretKeys other secrets accepted from peers, never used to prove
+	 * this node
 	 */
-	public record Settings(String secretKey, Discovery discovery, Links links, Delivery delivery, boolean debug) {
+	public record Settings(String secretKey, Discovery discovery, Links links, Delivery delivery, boolean debug,
+			List<String> previousSecretKeys) {
+
+		/**
+		 * Settings without previous secrets.
+		 * @param secretKey the secret that all nodes share
+		 * @param discovery how the node registers and finds the others
+		 * @param links the links between nodes
+		 * @param delivery how messages for peers wait and are confirmed
+		 * @param debug whether to log cluster traffic at INFO level
+		 */
+		public Settings(String secretKey, Discovery discovery, Links links, Delivery delivery, boolean debug) {
+			this(secretKey, discovery, links, delivery, debug, List.of());
+		}
+
+		public Settings {
+			previousSecretKeys = List.copyOf(previousSecretKeys);
+		}
+
+		@Override
+		public String toString() {
+			// Never show a key
+			return "Settings[discovery=" + this.discovery + ", links=" + this.links + ", delivery=" + this.delivery
+					+ ", debug=" + this.debug + ", previousSecretKeys=" + this.previousSecretKeys.size() + "]";
+		}
 
 	}
 

@@ -15,6 +15,8 @@ import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLException;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -173,17 +175,50 @@ final class Dialer {
 		dial.closed().thenAccept((wasLinked) -> closed(dial, wasLinked));
 		this.client.execute(this.handlers.apply(dial), new WebSocketHttpHeaders(), uri).whenComplete((session, ex) -> {
 			if (ex != null) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Could not reach " + member.name() + ": " + ex.getMessage());
-				}
+				failed(dial, ex);
 				dial.closed().complete(false);
 			}
 		});
 	}
 
+	/**
+	 * Log a dial that could not open a link: a TLS failure at WARN level once per member
+	 * until a link to it comes up, since it will not mend by itself; anything else at
+	 * DEBUG level, as a member that is starting or stopping is expected to be unreachable
+	 * for a while.
+	 */
+	private synchronized void failed(Dial dial, Throwable ex) {
+		SSLException tlsFailure = tlsFailure(ex);
+		DialState state = this.states.get(dial.id());
+		if (tlsFailure != null && state != null && !state.tlsFailureLogged) {
+			state.tlsFailureLogged = true;
+			logger.warn("Could not open a TLS link to " + dial.name() + " (" + dial.id() + "): "
+					+ tlsFailure.getMessage() + ". Check that socketbox.cluster.ssl.bundle on this node trusts "
+					+ "that node's server certificate and, where that node requires client certificates "
+					+ "(server.ssl.client-auth), that the bundle has a key it trusts. Retrying with backoff; "
+					+ "further failures are logged at DEBUG level");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Could not reach " + dial.name() + ": " + ex.getMessage());
+		}
+	}
+
+	private static @Nullable SSLException tlsFailure(Throwable ex) {
+		Throwable cause = ex;
+		// Bounded, in case of a chain of causes that loops
+		for (int depth = 0; cause != null && depth < 16; depth++) {
+			if (cause instanceof SSLException ssl) {
+				return ssl;
+			}
+			cause = cause.getCause();
+		}
+		return null;
+	}
+
 	private synchronized void linked(Dial dial) {
 		DialState state = this.states.get(dial.id());
 		if (state != null) {
+			state.tlsFailureLogged = false;
 			state.attempts = 0;
 			state.nextAt = this.nanoClock.getAsLong();
 		}
@@ -237,6 +272,8 @@ final class Dialer {
 		private long startedAt;
 
 		private @Nullable Dial current;
+
+		private boolean tlsFailureLogged;
 
 		DialState(Member member, long now) {
 			this.member = member;

@@ -5,6 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -15,7 +17,9 @@ import org.springframework.util.Assert;
  * Mutual HMAC-SHA256 challenge-response between two nodes that share a secret. Each
  * side proves that it knows the secret by a MAC over both sides' fresh nonces, both
  * node ids and the dialed URL, so that the secret never crosses the wire, a recorded
- * handshake cannot be replayed and a relay to another node fails.
+ * handshake cannot be replayed and a relay to another node fails. A node proves itself
+ * with its current secret only, and accepts a peer's proof made with the current secret
+ * or with any of the previous ones, so that the secret can change node by node.
  */
 final class PeerAuthenticator {
 
@@ -23,12 +27,33 @@ final class PeerAuthenticator {
 
 	private final SecretKeySpec key;
 
+	/**
+	 * The keys whose proofs are accepted: the current one first.
+	 */
+	private final List<SecretKeySpec> acceptedKeys;
+
 	private final SecureRandom random = new SecureRandom();
 
 	PeerAuthenticator(String secret) {
+		this(secret, List.of());
+	}
+
+	/**
+	 * Create an authenticator.
+	 * @param secret the secret this node proves itself with
+	 * @param previousSecrets other secrets accepted from peers, never used to prove this
+	 * node
+	 */
+	PeerAuthenticator(String secret, List<String> previousSecrets) {
+		this.key = key(secret);
+		this.acceptedKeys = Stream.concat(Stream.of(this.key), previousSecrets.stream().map(PeerAuthenticator::key))
+			.toList();
+	}
+
+	private static SecretKeySpec key(String secret) {
 		Assert.isTrue(secret.length() >= ClusterNode.MIN_SECRET_LENGTH,
 				() -> "Secret must have at least " + ClusterNode.MIN_SECRET_LENGTH + " characters");
-		this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+		return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
 	}
 
 	String newNonce() {
@@ -38,19 +63,45 @@ final class PeerAuthenticator {
 	}
 
 	/**
-	 * Compute the dialing node's proof.
+	 * Compute the dialing node's proof, with the current secret.
 	 */
 	String helloProof(String acceptorNonce, String dialerNonce, String dialerId, String acceptorId,
 			String acceptorName) {
-		return mac("hello", acceptorNonce, dialerNonce, dialerId, acceptorId, acceptorName);
+		return mac(this.key, "hello", acceptorNonce, dialerNonce, dialerId, acceptorId, acceptorName);
 	}
 
 	/**
-	 * Compute the accepting node's proof.
+	 * Compute the accepting node's proof, with the current secret.
 	 */
 	String welcomeProof(String acceptorNonce, String dialerNonce, String dialerId, String acceptorId,
 			String acceptorName) {
-		return mac("welcome", acceptorNonce, dialerNonce, dialerId, acceptorId, acceptorName);
+		return mac(this.key, "welcome", acceptorNonce, dialerNonce, dialerId, acceptorId, acceptorName);
+	}
+
+	/**
+	 * Whether a dialing node's proof was made with the current secret or a previous one.
+	 */
+	boolean acceptsHello(String proof, String acceptorNonce, String dialerNonce, String dialerId, String acceptorId,
+			String acceptorName) {
+		return accepts(proof, "hello", acceptorNonce, dialerNonce, dialerId, acceptorId, acceptorName);
+	}
+
+	/**
+	 * Whether an accepting node's proof was made with the current secret or a previous
+	 * one.
+	 */
+	boolean acceptsWelcome(String proof, String acceptorNonce, String dialerNonce, String dialerId,
+			String acceptorId, String acceptorName) {
+		return accepts(proof, "welcome", acceptorNonce, dialerNonce, dialerId, acceptorId, acceptorName);
+	}
+
+	private boolean accepts(String proof, String... parts) {
+		boolean accepted = false;
+		// Every key is tried, so that the time taken does not tell which one matched
+		for (SecretKeySpec candidate : this.acceptedKeys) {
+			accepted |= matches(mac(candidate, parts), proof);
+		}
+		return accepted;
 	}
 
 	/**
@@ -61,10 +112,10 @@ final class PeerAuthenticator {
 				actual.getBytes(StandardCharsets.US_ASCII));
 	}
 
-	private String mac(String... parts) {
+	private static String mac(SecretKeySpec key, String... parts) {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(this.key);
+			mac.init(key);
 			for (String part : parts) {
 				byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
 				// Length-prefix each part so that no two sequences of parts collide

@@ -170,9 +170,8 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		}
 		else if (Envelope.WELCOME.equals(envelope.type()) && state.peerNonce != null && envelope.proof() != null
 				&& envelope.origin().equals(state.peerId)) {
-			String expectedProof = authenticator.welcomeProof(state.peerNonce, state.localNonce, local.getId(),
-					state.peerId, expected.name());
-			if (!PeerAuthenticator.matches(expectedProof, envelope.proof())) {
+			if (!authenticator.acceptsWelcome(envelope.proof(), state.peerNonce, state.localNonce, local.getId(),
+					state.peerId, expected.name())) {
 				rejectOnce(state, "Node at " + expected.name() + " failed to prove that it knows the secret",
 						"secret-of:" + expected.name());
 				return;
@@ -192,9 +191,8 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			reject(state, "Unexpected " + envelope.type() + " frame during handshake");
 			return;
 		}
-		String expectedProof = authenticator.helloProof(state.localNonce, envelope.nonce(), envelope.origin(),
-				local.getId(), local.getName());
-		if (!PeerAuthenticator.matches(expectedProof, envelope.proof())) {
+		if (!authenticator.acceptsHello(envelope.proof(), state.localNonce, envelope.nonce(), envelope.origin(),
+				local.getId(), local.getName())) {
 			rejectOnce(state, "Node " + envelope.origin() + " (" + envelope.name()
 					+ ") failed to prove that it knows the secret", "secret-from:" + envelope.name());
 			return;

@@ -13,13 +13,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.ArgumentCaptor;
 
 import io.socketbox.spring.internal.cluster.MemberTable.Member;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
@@ -38,6 +44,7 @@ import static org.mockito.Mockito.never;
  * Tests for {@link Dialer}, on a clock that moves only when told, with a client that
  * connects nowhere and a scheduler whose tasks the tests run.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DialerTests {
 
 	private static final Duration INITIAL = Duration.ofMillis(100);
@@ -146,6 +153,49 @@ class DialerTests {
 		dialer.dial(MEMBERS);
 		assertThat(this.client.dialed).hasSize(5);
 		scheduledRetry(INITIAL);
+	}
+
+	@Test
+	void tlsFailureIsLoggedAtWarnOncePerMemberUntilALinkComesUp(CapturedOutput output) {
+		Dialer dialer = dialer("m", (bound) -> bound - 1);
+		this.client.outcome = CompletableFuture.failedFuture(tlsFailure());
+		for (Duration delay : List.of(INITIAL, INITIAL.multipliedBy(2), INITIAL.multipliedBy(4))) {
+			dialer.dial(MEMBERS);
+			scheduledRetry(delay);
+			advance(delay);
+		}
+		assertThat(this.client.dialed).hasSize(3);
+		assertThat(tlsWarnings(output)).isEqualTo(1);
+		this.client.outcome = null;
+		dialer.dial(MEMBERS);
+		Dialer.Dial linked = this.dials.get(this.dials.size() - 1);
+		this.links.add("a");
+		linked.linked().complete(null);
+		this.links.remove("a");
+		linked.closed().complete(true);
+		scheduledRetry(INITIAL);
+		this.client.outcome = CompletableFuture.failedFuture(tlsFailure());
+		advance(INITIAL);
+		dialer.dial(MEMBERS);
+		assertThat(tlsWarnings(output)).isEqualTo(2);
+	}
+
+	@Test
+	void failureOtherThanTlsIsNotLoggedAtWarn(CapturedOutput output) {
+		Dialer dialer = dialer("m", (bound) -> bound - 1);
+		dialer.dial(MEMBERS);
+		assertThat(this.client.dialed).hasSize(1);
+		assertThat(output.getOut()).doesNotContain("WARN");
+	}
+
+	private static Exception tlsFailure() {
+		return new IllegalStateException("The HTTP request to initiate the WebSocket connection failed",
+				new SSLHandshakeException("PKIX path building failed"));
+	}
+
+	private static int tlsWarnings(CapturedOutput output) {
+		String warning = "Could not open a TLS link to ws://a/cluster (a): PKIX path building failed";
+		return output.getOut().split(Pattern.quote(warning), -1).length - 1;
 	}
 
 	@Test
