@@ -535,7 +535,8 @@ public class SocketBoxProperties {
 			/**
 			 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material checks the
 			 * certificates of the other nodes, and whose key, when it has one, is this
-			 * node's client certificate for mutual TLS.
+			 * node's client certificate for mutual TLS. When unset, links use the JVM's
+			 * default trust store and no client certificate.
 			 */
 			private @Nullable String bundle;
 
