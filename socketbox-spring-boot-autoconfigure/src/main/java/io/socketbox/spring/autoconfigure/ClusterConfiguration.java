@@ -133,6 +133,7 @@ class ClusterConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean(name = "socketBoxClusterEndpointConfigurer")
 	WebSocketConfigurer socketBoxClusterEndpointConfigurer(ClusterNode node, SocketBoxProperties properties) {
 		return (registry) -> registry.addHandler(node.getPeerHandler(), properties.getCluster().getPath())
 			.addInterceptors(new MalformedQueryInterceptor(), new SerializedOriginInterceptor(),

@@ -116,6 +116,7 @@ public final class SocketBoxAutoConfiguration {
 	static class EndpointConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "socketBoxWebSocketConfigurer")
 		WebSocketConfigurer socketBoxWebSocketConfigurer(SocketBoxWebSocketHandler handler,
 				SocketBoxProperties properties, ObjectProvider<SocketBoxEndpointCustomizer> customizers) {
 			return (registry) -> {
@@ -137,6 +138,7 @@ public final class SocketBoxAutoConfiguration {
 	static class ConnectionLimitConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "socketBoxConnectionLimit")
 		SocketBoxEndpointCustomizer socketBoxConnectionLimit(SocketBoxProperties properties,
 				LocalConnections connections) {
 			Integer max = properties.getMaxConnections();
@@ -176,6 +178,7 @@ public final class SocketBoxAutoConfiguration {
 		}
 
 		@Bean
+		@ConditionalOnMissingBean
 		DirectoryUpdates socketBoxDirectoryUpdates(ObjectProvider<ConnectionDirectory> directory) {
 			ConnectionDirectory local = directory.getIfAvailable();
 			return (local != null) ? local.localUpdates() : DirectoryUpdates.NONE;

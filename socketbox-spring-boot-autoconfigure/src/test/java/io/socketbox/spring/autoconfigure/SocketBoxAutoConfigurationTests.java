@@ -1,5 +1,6 @@
 package io.socketbox.spring.autoconfigure;
 
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.context.SmartLifecycle;
@@ -546,6 +547,17 @@ class SocketBoxAutoConfigurationTests {
 							new ClusterOperationInvoker(new ClusterOperationRegistry(), RPC_CODEC, Runnable::run),
 							RPC_CODEC, ClusterNode.DEFAULT_MAX_PUBLISHED_ATTRIBUTES_SIZE, null))
 			.run((context) -> assertThat(context).hasSingleBean(ClusterNode.class).hasBean("userClusterNode"));
+	}
+
+	@Test
+	void userEndpointConfigurersReplaceOursByName() {
+		WebSocketConfigurer nothing = (registry) -> {
+		};
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues(clusterProperties())
+			.withBean("socketBoxWebSocketConfigurer", WebSocketConfigurer.class, () -> nothing)
+			.withBean("socketBoxClusterEndpointConfigurer", WebSocketConfigurer.class, () -> nothing)
+			.run((context) -> assertThat(handlerPaths(context)).isEmpty());
 	}
 
 	@Test
