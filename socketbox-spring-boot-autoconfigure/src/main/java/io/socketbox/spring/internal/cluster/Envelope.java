@@ -68,6 +68,17 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	/** An application message published to other nodes; the target is its type name. */
 	static final String MESSAGE = "msg";
 
+	/**
+	 * A message for the STOMP broker of the peer; the target is its destination.
+	 */
+	static final String STOMP = "stomp";
+
+	/**
+	 * A change or snapshot part of the destinations the sender's STOMP clients subscribe
+	 * to.
+	 */
+	static final String STOMP_INTEREST = "stomp-sub";
+
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
 	}
@@ -108,6 +119,14 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return new Envelope(VERSION, MESSAGE, origin, null, typeName, json, null, null, null, null, null, null);
 	}
 
+	static Envelope stomp(String origin, String destination, String payload) {
+		return new Envelope(VERSION, STOMP, origin, null, destination, payload, null, null, null, null, null, null);
+	}
+
+	static Envelope stompInterest(String origin, String payload) {
+		return new Envelope(VERSION, STOMP_INTEREST, origin, null, null, payload, null, null, null, null, null, null);
+	}
+
 	static Envelope heartbeat(String origin, long ack) {
 		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack);
 	}
@@ -140,7 +159,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
 				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type)
-				|| MESSAGE.equals(this.type);
+				|| MESSAGE.equals(this.type) || STOMP.equals(this.type) || STOMP_INTEREST.equals(this.type);
 	}
 
 	boolean isHandshake() {
