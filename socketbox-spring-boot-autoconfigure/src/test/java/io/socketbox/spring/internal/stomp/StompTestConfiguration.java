@@ -58,13 +58,9 @@ public class StompTestConfiguration implements WebSocketMessageBrokerConfigurer 
 		return this.guard;
 	}
 
-	@Bean
-	ShoutController shoutController() {
-		return new ShoutController();
-	}
-
 	/**
-	 * Answers {@code /app/shout} on {@code /topic/shout}, in capitals.
+	 * Answers {@code /app/shout} on {@code /topic/shout}, in capitals; registered as a
+	 * member class of this configuration.
 	 */
 	@Controller
 	static class ShoutController {
