@@ -141,6 +141,15 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 	}
 
 	/**
+	 * Return how many distinct destinations (plain or patterns) this node's clients
+	 * subscribe to, as announced to the peers.
+	 * @return the number of destinations
+	 */
+	public int getLocalDestinationCount() {
+		return this.localInterest.size();
+	}
+
+	/**
 	 * Return the destinations a peer's clients subscribe to, as this node knows them.
 	 * @param peerId the peer
 	 * @return the destinations and patterns

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * A real STOMP client over a plain WebSocket, as a browser library would be, that
  * collects what its subscriptions receive and the ERROR frames of its session.
  */
-final class StompTestClient implements AutoCloseable {
+public final class StompTestClient implements AutoCloseable {
 
 	private final WebSocketStompClient client;
 
@@ -62,7 +62,7 @@ final class StompTestClient implements AutoCloseable {
 		}
 	}
 
-	static StompTestClient connect(int port) {
+	public static StompTestClient connect(int port) {
 		return new StompTestClient(port);
 	}
 
@@ -70,7 +70,7 @@ final class StompTestClient implements AutoCloseable {
 	 * Subscribe; Spring's simple broker sends no receipt for a subscription, so callers
 	 * wait for the peers to know of it.
 	 */
-	Subscription subscribe(String destination) {
+	public Subscription subscribe(String destination) {
 		Subscription subscription = new Subscription();
 		subscription.handle = this.session.subscribe(destination, subscription);
 		return subscription;
@@ -99,7 +99,7 @@ final class StompTestClient implements AutoCloseable {
 	/**
 	 * What one subscription received, in order.
 	 */
-	static final class Subscription implements StompFrameHandler {
+	public static final class Subscription implements StompFrameHandler {
 
 		private final List<String> messages = new CopyOnWriteArrayList<>();
 
@@ -118,7 +118,7 @@ final class StompTestClient implements AutoCloseable {
 			this.messages.add(String.valueOf(payload));
 		}
 
-		List<String> messages() {
+		public List<String> messages() {
 			return this.messages;
 		}
 
@@ -126,7 +126,7 @@ final class StompTestClient implements AutoCloseable {
 			return this.headers;
 		}
 
-		void awaitMessages(int count) {
+		public void awaitMessages(int count) {
 			await().atMost(Duration.ofSeconds(15))
 				.pollInterval(Duration.ofMillis(5))
 				.until(() -> this.messages.size() >= count);
