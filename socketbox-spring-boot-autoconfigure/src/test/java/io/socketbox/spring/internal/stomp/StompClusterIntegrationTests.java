@@ -170,6 +170,29 @@ class StompClusterIntegrationTests {
 	}
 
 	@Test
+	void aNodeThatStartsLaterLearnsTheSubscriptionsFromASnapshotInParts() {
+		// The smallest frames the links accept, so that the snapshot takes several parts
+		String smallFrames = "socketbox.cluster.max-frame-size=8KB";
+		Node first = this.nodes.start(smallFrames);
+		StompTestClient client = connect(first);
+		List<String> destinations = IntStream.range(0, 300)
+			.mapToObj((i) -> "/topic/many/" + i + "-" + "x".repeat(40))
+			.toList();
+		List<Subscription> subscriptions = destinations.stream().map(client::subscribe).toList();
+		ClusterStompBroker firstBroker = broker(first);
+		await().atMost(Duration.ofSeconds(10)).until(() -> firstBroker.getLocalDestinationCount() == 300);
+		Node second = this.nodes.start(smallFrames);
+		await().atMost(Duration.ofSeconds(15)).until(() -> Node.allLinked(List.of(first, second)));
+		ClusterStompBroker secondBroker = broker(second);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> secondBroker.getPeerSubscriptions(first.id()).size() == 300);
+		assertThat(secondBroker.getPeerSubscriptions(first.id())).containsExactlyInAnyOrderElementsOf(destinations);
+		second.context().getBean(SimpMessagingTemplate.class).convertAndSend(destinations.get(299), "last");
+		subscriptions.get(299).awaitMessages(1);
+		assertThat(subscriptions.get(299).messages()).containsExactly("last");
+	}
+
+	@Test
 	void unsubscribeAndDisconnectClearRemoteInterest() {
 		List<Node> cluster = start(2);
 		Node publisher = cluster.get(0);
