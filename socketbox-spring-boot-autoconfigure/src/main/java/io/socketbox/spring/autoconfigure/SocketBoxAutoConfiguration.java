@@ -48,7 +48,9 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
 /**
  * Auto-configuration for SocketBox: registers the
  * application's {@link SocketBoxHandler} bean at {@code socketbox.path} and, in cluster
- * mode, joins the cluster.
+ * mode, joins the cluster; an application with a STOMP message broker
+ * ({@code @EnableWebSocketMessageBroker}) and no handler joins it too, for
+ * {@link SocketBoxStompAutoConfiguration}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param type the frame type
  * @param origin the id of the node that sent the frame
  * @param id the message id, or the id of the message an acknowledgement answers
- * @param target the connection id or user name that a direct message is for, or the
- * type name of a published application message
+ * @param target the connection id or user name that a direct message is for, the
+ * type name of a published application message, or the destination of a STOMP message
  * @param payload the application message, already serialized
  * @param count the number of connections reached, in an acknowledgement
  * @param name the name of the sender, in a handshake

@@ -3,6 +3,7 @@ package io.socketbox.spring.internal.stomp;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -55,6 +56,10 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 	private final RemoteInterest remoteInterest;
 
 	private final Collection<String> prefixes;
+
+	private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
 	private final AtomicLong forwarded = new AtomicLong();
 
@@ -184,10 +189,19 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 				(contentType != null) ? contentType.toString() : null, body));
 		this.links.forward(peers, destination, payload);
 		this.forwarded.incrementAndGet();
-		for (String peerId : peers) {
-			if (!this.links.isKnown(peerId)) {
-				this.remoteInterest.forget(peerId);
-			}
+		sweepNowAndThen();
+	}
+
+	/**
+	 * Forget, at most once per {@link #SWEEP_INTERVAL_NANOS}, the subscriptions of peers
+	 * this node has no channel for any more; done here, on a thread that forwards, since
+	 * only forwarding reads them.
+	 */
+	private void sweepNowAndThen() {
+		long now = System.nanoTime();
+		long last = this.lastSweep.get();
+		if (now - last > SWEEP_INTERVAL_NANOS && this.lastSweep.compareAndSet(last, now)) {
+			this.remoteInterest.sweep(this.links::isKnown, SWEEP_INTERVAL_NANOS);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -63,6 +64,20 @@ final class RemoteInterest {
 	}
 
 	/**
+	 * Forget the destinations of peers that this node no longer has a channel for (given
+	 * up on, expired, left) and that sent nothing for a while, so that a peer linking
+	 * again, whose snapshot may be arriving right now, keeps what it sends.
+	 * @param isKnown whether this node still has a channel for a peer
+	 * @param quietNanos how long a peer must have sent nothing to be forgotten
+	 */
+	void sweep(Predicate<String> isKnown, long quietNanos) {
+		long now = System.nanoTime();
+		this.peers.entrySet()
+			.removeIf((entry) -> !isKnown.test(entry.getKey())
+					&& now - entry.getValue().lastChange > quietNanos);
+	}
+
+	/**
 	 * Apply a subscription frame of a peer.
 	 * @return why the link must be closed, or {@code null}
 	 */
@@ -77,6 +92,7 @@ final class RemoteInterest {
 			}
 		}
 		PeerInterest interest = this.peers.computeIfAbsent(peerId, (id) -> new PeerInterest());
+		interest.lastChange = System.nanoTime();
 		switch (frame.k()) {
 			case StompPeerCodec.InterestFrame.ADD -> frame.d().forEach((d) -> interest.current.add(d, this.pathMatcher));
 			case StompPeerCodec.InterestFrame.REMOVE -> frame.d().forEach(interest.current::remove);
@@ -114,6 +130,8 @@ final class RemoteInterest {
 	private static final class PeerInterest {
 
 		volatile Entries current = new Entries();
+
+		volatile long lastChange = System.nanoTime();
 
 		@Nullable Entries pending;
 
@@ -169,7 +187,7 @@ final class RemoteInterest {
 		}
 
 		Set<String> all() {
-			Set<String> all = new java.util.TreeSet<>(this.plain);
+			Set<String> all = new TreeSet<>(this.plain);
 			all.addAll(this.patterns);
 			if (this.any) {
 				all.add(LocalInterest.ANY);

@@ -148,6 +148,26 @@ class StompClusterIntegrationTests {
 	}
 
 	@Test
+	void selectorsAreEvaluatedByTheReceivingNode() {
+		List<Node> cluster = start(2);
+		Node publisher = cluster.get(0);
+		Node subscriber = cluster.get(1);
+		Subscription onlyA = connect(subscriber).subscribe("/topic/selected", "headers.kind == 'a'");
+		Subscription all = connect(subscriber).subscribe("/topic/selected");
+		awaitInterest(publisher, subscriber, "/topic/selected");
+		SimpMessagingTemplate template = publisher.context().getBean(SimpMessagingTemplate.class);
+		template.convertAndSend("/topic/selected", "first a", java.util.Map.of("kind", "a"));
+		template.convertAndSend("/topic/selected", "b", java.util.Map.of("kind", "b"));
+		template.convertAndSend("/topic/selected", "second a", java.util.Map.of("kind", "a"));
+		all.awaitMessages(3);
+		onlyA.awaitMessages(2);
+		assertThat(all.messages()).containsExactly("first a", "b", "second a");
+		assertThat(onlyA.messages()).containsExactly("first a", "second a");
+		assertThat(onlyA.headers()).allSatisfy((headers) -> assertThat(headers.getFirst("kind")).isEqualTo("a"));
+		assertThat(broker(subscriber).getReceivedMessages()).isEqualTo(3);
+	}
+
+	@Test
 	void aNodeWithoutSubscribersForATopicReceivesNoPeerFrameForIt() {
 		List<Node> cluster = start(3);
 		Node publisher = cluster.get(0);

@@ -76,6 +76,19 @@ public final class StompTestClient implements AutoCloseable {
 		return subscription;
 	}
 
+	/**
+	 * Subscribe with a selector, which Spring's simple broker evaluates against each
+	 * message's headers.
+	 */
+	public Subscription subscribe(String destination, String selector) {
+		Subscription subscription = new Subscription();
+		StompHeaders headers = new StompHeaders();
+		headers.setDestination(destination);
+		headers.set("selector", selector);
+		subscription.handle = this.session.subscribe(headers, subscription);
+		return subscription;
+	}
+
 	void send(String destination, String text) {
 		this.session.send(destination, text);
 	}

@@ -43,7 +43,7 @@ public class StompTestConfiguration implements WebSocketMessageBrokerConfigurer 
 
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
-		registry.enableSimpleBroker("/topic", "/queue");
+		registry.enableSimpleBroker("/topic", "/queue").setSelectorHeaderName("selector");
 		registry.setApplicationDestinationPrefixes("/app");
 		registry.setPreservePublishOrder(true);
 	}
