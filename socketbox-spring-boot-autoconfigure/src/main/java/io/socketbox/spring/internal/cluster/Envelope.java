@@ -30,8 +30,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	/**
 	 * The protocol version; 3 since links carry the connection directory, cluster
-	 * operations and application messages ({@code dir}, {@code rpc}, {@code rpc-reply}
-	 * and {@code msg} frames), 2 since they
+	 * operations, application messages and STOMP ({@code dir}, {@code rpc},
+	 * {@code rpc-reply}, {@code msg}, {@code stomp} and {@code stomp-sub} frames), 2 since they
 	 * carry several envelopes per frame and the node with the higher id dials. Nodes of
 	 * other versions are refused at the handshake, before any frame of a kind they do not
 	 * know could close a link.
