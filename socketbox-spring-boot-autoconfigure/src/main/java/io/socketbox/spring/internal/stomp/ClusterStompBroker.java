@@ -146,6 +146,14 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 	}
 
 	/**
+	 * Return how many subscriptions this node's clients hold.
+	 * @return the number of subscriptions
+	 */
+	public int getLocalSubscriptionCount() {
+		return this.localInterest.subscriptionCount();
+	}
+
+	/**
 	 * Return how many distinct destinations (plain or patterns) this node's clients
 	 * subscribe to, as announced to the peers.
 	 * @return the number of destinations

@@ -106,6 +106,15 @@ final class LocalInterest {
 	}
 
 	/**
+	 * Return how many subscriptions this node's clients hold.
+	 */
+	int subscriptionCount() {
+		synchronized (this.lock) {
+			return this.sessions.values().stream().mapToInt(Map::size).sum();
+		}
+	}
+
+	/**
 	 * Return how many distinct destinations this node announces.
 	 */
 	int size() {

@@ -56,9 +56,9 @@ class StompClusterIntegrationTests {
 	void sendOnOneNodeReachesSubscribersOnTwoOtherNodesExactlyOnceInOrder() {
 		List<Node> cluster = start(3);
 		Node first = cluster.get(0);
-		Subscription local = connect(first).subscribe("/topic/chat");
-		Subscription second = connect(cluster.get(1)).subscribe("/topic/chat");
-		Subscription third = connect(cluster.get(2)).subscribe("/topic/chat");
+		Subscription local = subscribe(first, "/topic/chat");
+		Subscription second = subscribe(cluster.get(1), "/topic/chat");
+		Subscription third = subscribe(cluster.get(2), "/topic/chat");
 		awaitInterest(first, cluster.get(1), "/topic/chat");
 		awaitInterest(first, cluster.get(2), "/topic/chat");
 		StompTestClient sender = connect(first);
@@ -81,7 +81,7 @@ class StompClusterIntegrationTests {
 	@Test
 	void sendOnOneNodeReachesASubscriberOnTheOtherOfTwoWithItsHeaders() {
 		List<Node> cluster = start(2);
-		Subscription remote = connect(cluster.get(1)).subscribe("/topic/chat");
+		Subscription remote = subscribe(cluster.get(1), "/topic/chat");
 		awaitInterest(cluster.get(0), cluster.get(1), "/topic/chat");
 		connect(cluster.get(0)).send("/topic/chat", "hello");
 		remote.awaitMessages(1);
@@ -93,8 +93,8 @@ class StompClusterIntegrationTests {
 	@Test
 	void messageMappingReturnValueReachesSubscribersOnEveryNode() {
 		List<Node> cluster = start(2);
-		Subscription local = connect(cluster.get(0)).subscribe("/topic/shout");
-		Subscription remote = connect(cluster.get(1)).subscribe("/topic/shout");
+		Subscription local = subscribe(cluster.get(0), "/topic/shout");
+		Subscription remote = subscribe(cluster.get(1), "/topic/shout");
 		awaitInterest(cluster.get(0), cluster.get(1), "/topic/shout");
 		connect(cluster.get(0)).send("/app/shout", "hello");
 		local.awaitMessages(1);
@@ -107,7 +107,7 @@ class StompClusterIntegrationTests {
 	void messagingTemplateOnTheSecondNodeReachesEveryNodeInOrder() {
 		List<Node> cluster = start(3);
 		Node second = cluster.get(1);
-		List<Subscription> subscriptions = cluster.stream().map((node) -> connect(node).subscribe("/topic/news"))
+		List<Subscription> subscriptions = cluster.stream().map((node) -> subscribe(node, "/topic/news"))
 			.toList();
 		awaitInterest(second, cluster.get(0), "/topic/news");
 		awaitInterest(second, cluster.get(2), "/topic/news");
@@ -127,8 +127,8 @@ class StompClusterIntegrationTests {
 		Node publisher = cluster.get(0);
 		Node subscriber = cluster.get(1);
 		StompTestClient client = connect(subscriber);
-		Subscription prices = client.subscribe("/topic/prices/**");
-		Subscription alerts = client.subscribe("/topic/*/alerts");
+		Subscription prices = subscribe(subscriber, client, "/topic/prices/**");
+		Subscription alerts = subscribe(subscriber, client, "/topic/*/alerts");
 		awaitInterest(publisher, subscriber, "/topic/prices/**");
 		awaitInterest(publisher, subscriber, "/topic/*/alerts");
 		SimpMessagingTemplate template = publisher.context().getBean(SimpMessagingTemplate.class);
@@ -152,8 +152,8 @@ class StompClusterIntegrationTests {
 		List<Node> cluster = start(2);
 		Node publisher = cluster.get(0);
 		Node subscriber = cluster.get(1);
-		Subscription onlyA = connect(subscriber).subscribe("/topic/selected", "headers.kind == 'a'");
-		Subscription all = connect(subscriber).subscribe("/topic/selected");
+		Subscription onlyA = subscribe(subscriber, "/topic/selected", "headers.kind == 'a'");
+		Subscription all = subscribe(subscriber, "/topic/selected");
 		awaitInterest(publisher, subscriber, "/topic/selected");
 		SimpMessagingTemplate template = publisher.context().getBean(SimpMessagingTemplate.class);
 		template.convertAndSend("/topic/selected", "first a", java.util.Map.of("kind", "a"));
@@ -171,9 +171,9 @@ class StompClusterIntegrationTests {
 	void aNodeWithoutSubscribersForATopicReceivesNoPeerFrameForIt() {
 		List<Node> cluster = start(3);
 		Node publisher = cluster.get(0);
-		Subscription interested = connect(cluster.get(1)).subscribe("/topic/only-second");
+		Subscription interested = subscribe(cluster.get(1), "/topic/only-second");
 		// The third node has clients too, on another topic
-		Subscription elsewhere = connect(cluster.get(2)).subscribe("/topic/elsewhere");
+		Subscription elsewhere = subscribe(cluster.get(2), "/topic/elsewhere");
 		awaitInterest(publisher, cluster.get(1), "/topic/only-second");
 		awaitInterest(publisher, cluster.get(2), "/topic/elsewhere");
 		SimpMessagingTemplate template = publisher.context().getBean(SimpMessagingTemplate.class);
@@ -217,16 +217,18 @@ class StompClusterIntegrationTests {
 		List<Node> cluster = start(2);
 		Node publisher = cluster.get(0);
 		Node subscriber = cluster.get(1);
-		Subscription first = connect(subscriber).subscribe("/topic/a");
-		Subscription second = connect(subscriber).subscribe("/topic/a");
+		Subscription first = subscribe(subscriber, "/topic/a");
+		Subscription second = subscribe(subscriber, "/topic/a");
 		StompTestClient leaving = connect(subscriber);
-		leaving.subscribe("/topic/b");
-		Subscription probe = connect(subscriber).subscribe("/topic/probe");
+		subscribe(subscriber, leaving, "/topic/b");
+		Subscription probe = subscribe(subscriber, "/topic/probe");
 		awaitInterest(publisher, subscriber, "/topic/a");
 		awaitInterest(publisher, subscriber, "/topic/b");
 		awaitInterest(publisher, subscriber, "/topic/probe");
 		ClusterStompBroker publisherBroker = broker(publisher);
+		int held = broker(subscriber).getLocalSubscriptionCount();
 		first.unsubscribe();
+		await().atMost(Duration.ofSeconds(10)).until(() -> broker(subscriber).getLocalSubscriptionCount() == held - 1);
 		// Another subscription to /topic/a remains: the interest stays
 		SimpMessagingTemplate template = publisher.context().getBean(SimpMessagingTemplate.class);
 		template.convertAndSend("/topic/a", "still");
@@ -258,7 +260,7 @@ class StompClusterIntegrationTests {
 		StompTestClient denied = connect(subscriber);
 		Subscription secret = denied.subscribe("/topic/secret/plans");
 		await().alias("the subscription denied").atMost(Duration.ofSeconds(10)).until(() -> guard.denied() >= 1);
-		Subscription probe = connect(subscriber).subscribe("/topic/probe");
+		Subscription probe = subscribe(subscriber, "/topic/probe");
 		awaitInterest(publisher, subscriber, "/topic/probe");
 		assertThat(broker(publisher).getPeerSubscriptions(subscriber.id())).containsExactly("/topic/probe");
 		// A client on the publishing node may not send there either
@@ -279,7 +281,7 @@ class StompClusterIntegrationTests {
 	@Test
 	void aMalformedClientFrameGetsAnErrorFrameAndClosesOnlyThatSession() throws IOException {
 		List<Node> cluster = start(2);
-		Subscription bystander = connect(cluster.get(0)).subscribe("/topic/ok");
+		Subscription bystander = subscribe(cluster.get(0), "/topic/ok");
 		awaitInterest(cluster.get(1), cluster.get(0), "/topic/ok");
 		try (RawWebSocket raw = RawWebSocket.open(cluster.get(0).port(), "/stomp")) {
 			raw.sendText("CONNECT\naccept-version:1.2\nhost:127.0.0.1\n\n\0");
@@ -299,6 +301,32 @@ class StompClusterIntegrationTests {
 		List<Node> started = IntStream.range(0, count).mapToObj((i) -> this.nodes.start()).toList();
 		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10)).until(() -> Node.allLinked(started));
 		return started;
+	}
+
+	/**
+	 * Subscribe a new client and wait until the node's broker holds the subscription:
+	 * Spring's simple broker confirms none.
+	 */
+	private Subscription subscribe(Node node, String destination) {
+		return subscribe(node, connect(node), destination);
+	}
+
+	private Subscription subscribe(Node node, String destination, String selector) {
+		return awaitRegistered(node, () -> connect(node).subscribe(destination, selector));
+	}
+
+	private Subscription subscribe(Node node, StompTestClient client, String destination) {
+		return awaitRegistered(node, () -> client.subscribe(destination));
+	}
+
+	private static Subscription awaitRegistered(Node node, java.util.function.Supplier<Subscription> subscribe) {
+		ClusterStompBroker broker = broker(node);
+		int before = broker.getLocalSubscriptionCount();
+		Subscription subscription = subscribe.get();
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(2))
+			.until(() -> broker.getLocalSubscriptionCount() > before);
+		return subscription;
 	}
 
 	private StompTestClient connect(Node node) {
