@@ -27,6 +27,7 @@ import io.socketbox.spring.cluster.NodeNameResolver;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -36,6 +37,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -47,7 +49,9 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
 /**
  * Auto-configuration for SocketBox: registers the
  * application's {@link SocketBoxHandler} bean at {@code socketbox.path} and, in cluster
- * mode, joins the cluster.
+ * mode, joins the cluster; an application with a STOMP message broker
+ * ({@code @EnableWebSocketMessageBroker}) and no handler joins it too, for
+ * {@link SocketBoxStompAutoConfiguration}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
@@ -56,7 +60,7 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
 		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(WebSocketConfigurer.class)
-@ConditionalOnBean(SocketBoxHandler.class)
+@Conditional(SocketBoxAutoConfiguration.OnHandlerOrMessageBroker.class)
 @EnableConfigurationProperties(SocketBoxProperties.class)
 @Import({ ClusterConfiguration.class, ClusterOperationsConfiguration.class, ClusterMessagesConfiguration.class })
 public final class SocketBoxAutoConfiguration {
@@ -97,6 +101,7 @@ public final class SocketBoxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(SocketBoxHandler.class)
 	SocketBoxWebSocketHandler socketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
 			LocalConnections connections, SocketBoxProperties properties, ObjectProvider<DirectoryUpdates> directory) {
 		SocketBoxWebSocketHandler.Limits limits = new SocketBoxWebSocketHandler.Limits(
@@ -112,6 +117,7 @@ public final class SocketBoxAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(SocketBoxHandler.class)
 	@EnableWebSocket
 	static class EndpointConfiguration {
 
@@ -182,6 +188,28 @@ public final class SocketBoxAutoConfiguration {
 		DirectoryUpdates socketBoxDirectoryUpdates(ObjectProvider<ConnectionDirectory> directory) {
 			ConnectionDirectory local = directory.getIfAvailable();
 			return (local != null) ? local.localUpdates() : DirectoryUpdates.NONE;
+		}
+
+	}
+
+	/**
+	 * The application has a {@link SocketBoxHandler}, or a STOMP message broker
+	 * ({@code @EnableWebSocketMessageBroker}) that a cluster node can carry without one.
+	 */
+	static class OnHandlerOrMessageBroker extends AnyNestedCondition {
+
+		OnHandlerOrMessageBroker() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(SocketBoxHandler.class)
+		static class HandlerPresent {
+
+		}
+
+		@ConditionalOnBean(type = "org.springframework.messaging.simp.config.AbstractMessageBrokerConfiguration")
+		static class MessageBrokerPresent {
+
 		}
 
 	}

@@ -59,6 +59,8 @@ public class SocketBoxProperties {
 
 	private final Directory directory = new Directory();
 
+	private final Stomp stomp = new Stomp();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -125,6 +127,31 @@ public class SocketBoxProperties {
 
 	public Directory getDirectory() {
 		return this.directory;
+	}
+
+	public Stomp getStomp() {
+		return this.stomp;
+	}
+
+	/**
+	 * Spring's simple STOMP broker in cluster mode.
+	 */
+	public static class Stomp {
+
+		/**
+		 * Whether the application's simple broker (@EnableWebSocketMessageBroker) shares
+		 * its subscriptions and messages with the other nodes in cluster mode.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

@@ -338,6 +338,32 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	/**
+	 * Number a frame once and queue it for some peers, as a broadcast is for each: a
+	 * channel that is down keeps it for the resend window, one that has given up counts
+	 * it as dropped. A frame larger than peers accept is counted as dropped and queued
+	 * for nobody.
+	 * @param peerIds the peers
+	 * @param envelope the frame
+	 * @return how many of the peers have a channel that took it
+	 */
+	int queueForEach(Collection<String> peerIds, Envelope envelope) {
+		synchronized (this.sequenceLock) {
+			PeerChannel.Outbound outbound = number(envelope, null);
+			if (outbound == null) {
+				return 0;
+			}
+			int queued = 0;
+			for (String peerId : peerIds) {
+				PeerChannel channel = this.peers.get(peerId);
+				if (channel != null && channel.enqueue(outbound)) {
+					queued++;
+				}
+			}
+			return queued;
+		}
+	}
+
+	/**
 	 * Number a frame and queue it for one peer, as a broadcast is for each, but refuse
 	 * it if it is larger than peers accept.
 	 * @param peerId the peer

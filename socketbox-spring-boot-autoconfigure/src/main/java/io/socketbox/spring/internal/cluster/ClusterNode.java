@@ -75,6 +75,8 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 
 	private final PeerRpcTransport rpcTransport;
 
+	private final StompPeerLinks stompLinks;
+
 	private final ClusterMembership membership;
 
 	private final PeerProtocolHandler peerHandler;
@@ -129,12 +131,13 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
 				this.scheduler, links.heartbeatInterval(), links.maxFrameSize());
 		this.rpcTransport = new PeerRpcTransport(localNode.getId(), this.messaging, operations, rpcCodec);
+		this.stompLinks = new StompPeerLinks(localNode.getId(), this.messaging, peers, links.maxFrameSize());
 		MemberTable members = new MemberTable(localNode.getId(), discovery.memberTimeout(),
 				discovery.departedMemory(), System::nanoTime);
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey(), settings.previousSecretKeys()), codec, peers,
 				new PeerInbox(peers, members, this.messaging, this.rpcTransport, this.directoryReplication,
-						messages),
+						messages, this.stompLinks),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());
@@ -201,6 +204,15 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 	 */
 	public RpcTransport getRpcTransport() {
 		return this.rpcTransport;
+	}
+
+	/**
+	 * Return what carries STOMP broker messages and subscriptions between this node and
+	 * its peers.
+	 * @return the STOMP links
+	 */
+	public StompPeerLinks getStompLinks() {
+		return this.stompLinks;
 	}
 
 	/**

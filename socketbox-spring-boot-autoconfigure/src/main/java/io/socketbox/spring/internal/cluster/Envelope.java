@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param type the frame type
  * @param origin the id of the node that sent the frame
  * @param id the message id, or the id of the message an acknowledgement answers
- * @param target the connection id or user name that a direct message is for, or the
- * type name of a published application message
+ * @param target the connection id or user name that a direct message is for, the
+ * type name of a published application message, or the destination of a STOMP message
  * @param payload the application message, already serialized
  * @param count the number of connections reached, in an acknowledgement
  * @param name the name of the sender, in a handshake
@@ -43,8 +43,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	/**
 	 * The protocol version; 3 since links carry the connection directory, cluster
-	 * operations and application messages ({@code dir}, {@code rpc}, {@code rpc-reply}
-	 * and {@code msg} frames), 2 since they
+	 * operations, application messages and STOMP ({@code dir}, {@code rpc},
+	 * {@code rpc-reply}, {@code msg}, {@code stomp} and {@code stomp-sub} frames), 2 since they
 	 * carry several envelopes per frame and the node with the higher id dials. Nodes of
 	 * other versions are refused at the handshake, before any frame of a kind they do not
 	 * know could close a link.
@@ -80,6 +80,17 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	/** An application message published to other nodes; the target is its type name. */
 	static final String MESSAGE = "msg";
+
+	/**
+	 * A message for the STOMP broker of the peer; the target is its destination.
+	 */
+	static final String STOMP = "stomp";
+
+	/**
+	 * A change or snapshot part of the destinations the sender's STOMP clients subscribe
+	 * to.
+	 */
+	static final String STOMP_INTEREST = "stomp-sub";
 
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
@@ -119,6 +130,14 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	static Envelope message(String origin, String typeName, String json) {
 		return new Envelope(VERSION, MESSAGE, origin, null, typeName, json, null, null, null, null, null, null);
+	}
+
+	static Envelope stomp(String origin, String destination, String payload) {
+		return new Envelope(VERSION, STOMP, origin, null, destination, payload, null, null, null, null, null, null);
+	}
+
+	static Envelope stompInterest(String origin, String payload) {
+		return new Envelope(VERSION, STOMP_INTEREST, origin, null, null, payload, null, null, null, null, null, null);
 	}
 
 	static Envelope heartbeat(String origin, long ack) {
@@ -161,7 +180,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
 				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type)
-				|| MESSAGE.equals(this.type);
+				|| MESSAGE.equals(this.type) || STOMP.equals(this.type) || STOMP_INTEREST.equals(this.type);
 	}
 
 	boolean isHandshake() {

@@ -12,7 +12,8 @@ import org.springframework.web.socket.CloseStatus;
  * and hands on in the order the peer sent them: acknowledgements to the channel, data
  * frames to {@link ClusterMessaging}, cluster operation requests and replies to the
  * {@link PeerRpcTransport}, published application messages to the
- * {@link ClusterMessageDispatcher}, and a leave notice or gossip to the {@link MemberTable}. Runs on the threads that read the links.
+ * {@link ClusterMessageDispatcher}, STOMP messages and subscriptions to the
+ * {@link StompPeerLinks}, and a leave notice or gossip to the {@link MemberTable}. Runs on the threads that read the links.
  */
 final class PeerInbox {
 
@@ -30,13 +31,17 @@ final class PeerInbox {
 
 	private final @Nullable ClusterMessageDispatcher messages;
 
+	private final @Nullable StompPeerLinks stomp;
+
 	/**
 	 * Create an inbox; without a dispatcher, published application messages are
 	 * ignored.
 	 */
 	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
-			@Nullable DirectoryReplication directory, @Nullable ClusterMessageDispatcher messages) {
+			@Nullable DirectoryReplication directory, @Nullable ClusterMessageDispatcher messages,
+			@Nullable StompPeerLinks stomp) {
 		this.messages = messages;
+		this.stomp = stomp;
 		this.peers = peers;
 		this.members = members;
 		this.messaging = messaging;
@@ -56,6 +61,9 @@ final class PeerInbox {
 		logger.info("Linked with " + link.peerName() + " (" + link.peerId() + ")");
 		if (this.directory != null) {
 			this.directory.linkUp(link.peerId());
+		}
+		if (this.stomp != null) {
+			this.stomp.linkUp(link.peerId());
 		}
 	}
 
@@ -116,6 +124,9 @@ final class PeerInbox {
 				if (this.directory != null) {
 					this.directory.left(peerId);
 				}
+				if (this.stomp != null) {
+					this.stomp.left(peerId);
+				}
 			}
 			case Envelope.MEMBERS -> {
 				if (envelope.payload() != null) {
@@ -134,6 +145,13 @@ final class PeerInbox {
 			case Envelope.MESSAGE -> {
 				if (this.messages != null) {
 					this.messages.receive(peerId, envelope.target(), envelope.payload());
+				}
+			}
+			case Envelope.STOMP, Envelope.STOMP_INTEREST -> {
+				String violation = (this.stomp != null) ? this.stomp.receive(peerId, envelope) : null;
+				if (violation != null) {
+					logger.warn("Closing the link with " + link.peerName() + ": " + violation);
+					link.close(CloseStatus.POLICY_VIOLATION.withReason("Bad STOMP frame"));
 				}
 			}
 			default -> this.messaging.onEnvelope(link, envelope);
