@@ -25,8 +25,8 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
  * Unlike {@link StompTestConfiguration} it does not preserve the publish order: with
  * that on, Spring Framework 7.0.8's {@code UserDestinationMessageHandler} fails to send
  * what {@code SimpMessagingTemplate.convertAndSendToUser} sends ("Expected mutable
- * SimpMessageHeaderAccessor" in {@code OrderedMessageChannelDecorator}), on one node as
- * on several.
+ * SimpMessageHeaderAccessor" in {@code OrderedMessageChannelDecorator}), in Spring's
+ * code before any SocketBox code is reached (not checked on a node without SocketBox).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocketMessageBroker
