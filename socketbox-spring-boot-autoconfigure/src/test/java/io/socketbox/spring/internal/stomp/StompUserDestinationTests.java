@@ -1,9 +1,12 @@
 package io.socketbox.spring.internal.stomp;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -18,6 +21,7 @@ import io.socketbox.spring.internal.stomp.StompTestClient.Subscription;
 import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
+import io.socketbox.spring.testsupport.NodeProcess;
 
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.user.SimpSession;
@@ -44,13 +48,15 @@ class StompUserDestinationTests {
 
 	private ClusterNodes nodes;
 
+	private String cachePrefix;
+
 	private final List<StompTestClient> clients = new ArrayList<>();
 
 	@BeforeEach
 	void createNodes(TestInfo testInfo) {
-		this.nodes = new ClusterNodes(redis.getPort(),
-				"stomp-users-" + testInfo.getTestMethod().orElseThrow().getName() + ":", "spring.main.sources="
-						+ StompUserTestConfiguration.class.getName());
+		this.cachePrefix = "stomp-users-" + testInfo.getTestMethod().orElseThrow().getName() + ":";
+		this.nodes = new ClusterNodes(redis.getPort(), this.cachePrefix,
+				"spring.main.sources=" + StompUserTestConfiguration.class.getName());
 	}
 
 	@AfterEach
@@ -204,6 +210,47 @@ class StompUserDestinationTests {
 		second.context().getBean(SimpMessagingTemplate.class).convertAndSendToUser("alice", "/queue/direct", "hello");
 		alice.subscription().awaitMessages(1);
 		assertThat(alice.subscription().messages()).containsExactly("hello");
+	}
+
+	@Test
+	void theUsersOfAKilledNodeVanishOnceItIsDetectedDown() throws Exception {
+		String[] fastExpiry = { "socketbox.cluster.refresh-interval=200ms", "socketbox.cluster.member-timeout=2s" };
+		Node local = this.nodes.start(fastExpiry);
+		Joined bob = join(List.of(local), local, "bob");
+		Path logs = Files.createDirectories(Path.of("target", "process-logs"));
+		try (NodeProcess process = NodeProcess.start(logs.resolve("stomp-users-killed.log"), Map.of(),
+				List.of("socketbox.cluster.enabled=true", "socketbox.cluster.secret-key=" + ClusterNodes.SECRET,
+						"socketbox.cluster.host=127.0.0.1", "socketbox.cluster.cache-prefix=" + this.cachePrefix,
+						fastExpiry[0], fastExpiry[1], "socketbox.cache.type=redis", "spring.data.redis.host=127.0.0.1",
+						"spring.data.redis.port=" + redis.getPort(),
+						"spring.main.sources=" + StompUserTestConfiguration.class.getName()))) {
+			StompTestClient alice = StompTestClient.connect(process.port(), "alice");
+			this.clients.add(alice);
+			Subscription direct = alice.subscribe(DIRECT);
+			SimpUserRegistry registry = registry(local);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> registry.getUser("alice") != null && registry.getUser("alice")
+					.getSessions()
+					.stream()
+					.anyMatch((session) -> !session.getSubscriptions().isEmpty()));
+			String aliceSession = registry.getUser("alice").getSessions().iterator().next().getId();
+			String peerId = local.memberIds().stream().filter((id) -> !id.equals(local.id())).findFirst().orElseThrow();
+			ClusterStompBroker broker = StompClusterIntegrationTests.broker(local);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> broker.getPeerSubscriptions(peerId).contains("/queue/direct-user" + aliceSession));
+			local.context().getBean(SimpMessagingTemplate.class).convertAndSendToUser("alice", "/queue/direct", "before");
+			direct.awaitMessages(1);
+			assertThat(names(registry)).containsExactlyInAnyOrder("alice", "bob");
+			process.kill();
+			long killedAt = System.nanoTime();
+			await().atMost(Duration.ofSeconds(15)).until(() -> names(registry).equals(Set.of("bob")));
+			System.out.printf("[stomp users] a killed node's users left the registry %d ms after the kill "
+					+ "(member-timeout 2 s)%n", Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+			assertThat(registry.getUserCount()).isEqualTo(1);
+			assertThat(registry.getUser("alice")).isNull();
+			assertThat(registry.getUser("bob").getSessions()).extracting(SimpSession::getId)
+				.containsExactly(bob.sessionId());
+		}
 	}
 
 	private List<Node> start(int count) {
