@@ -7,6 +7,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.internal.cluster.ClusterNode;
+import io.socketbox.spring.internal.stomp.ClusterSimpUserRegistry;
 import io.socketbox.spring.internal.stomp.ClusterStompBroker;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -48,8 +49,13 @@ final class StompClusterInstaller implements SmartInitializingSingleton {
 					+ ", where the cluster links carry the messages of one");
 			return;
 		}
-		this.broker = ClusterStompBroker.install(brokers.values().iterator().next(), this.node.getStompLinks());
-		logger.info("STOMP simple broker clustered: messages reach the subscribers of every node");
+		Map<String, ClusterSimpUserRegistry> registries = this.beanFactory
+			.getBeansOfType(ClusterSimpUserRegistry.class);
+		ClusterSimpUserRegistry users = (registries.size() == 1) ? registries.values().iterator().next() : null;
+		this.broker = ClusterStompBroker.install(brokers.values().iterator().next(), this.node.getStompLinks(),
+				users);
+		logger.info("STOMP simple broker clustered: messages reach the subscribers of every node"
+				+ ((users != null) ? ", user destinations the sessions of every node" : ""));
 	}
 
 	/**

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import io.socketbox.spring.internal.SocketBoxWebSocketHandler;
 import io.socketbox.spring.internal.cluster.ClusterNode;
+import io.socketbox.spring.internal.stomp.ClusterSimpUserRegistry;
 import io.socketbox.spring.internal.stomp.ClusterStompBroker;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -13,9 +14,12 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.messaging.simp.user.DefaultUserDestinationResolver;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.messaging.DefaultSimpUserRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +75,32 @@ class SocketBoxStompAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(ClusterNode.class)
 				.doesNotHaveBean(StompClusterInstaller.class));
+	}
+
+	@Test
+	void userRegistryAnswersForTheClusterInClusterMode() {
+		this.contextRunner.withUserConfiguration(SimpleBrokerApplication.class)
+			.withPropertyValues("socketbox.cluster.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(SimpUserRegistry.class)).isInstanceOf(ClusterSimpUserRegistry.class);
+				assertThat(((ClusterSimpUserRegistry) context.getBean(SimpUserRegistry.class)).getLocalRegistry())
+					.isInstanceOf(DefaultSimpUserRegistry.class);
+				// The resolver reads the cluster-wide registry
+				assertThat(context.getBean(DefaultUserDestinationResolver.class).getSimpUserRegistry())
+					.isSameAs(context.getBean(SimpUserRegistry.class));
+			});
+	}
+
+	@Test
+	void userRegistryIsLeftAloneWhenStompIsDisabledOrOnASingleNode() {
+		this.contextRunner.withUserConfiguration(SimpleBrokerApplication.class)
+			.withPropertyValues("socketbox.cluster.enabled=true", "socketbox.stomp.enabled=false")
+			.run((context) -> assertThat(context.getBean(SimpUserRegistry.class))
+				.isInstanceOf(DefaultSimpUserRegistry.class));
+		this.contextRunner.withUserConfiguration(SimpleBrokerApplication.class)
+			.run((context) -> assertThat(context.getBean(SimpUserRegistry.class))
+				.isInstanceOf(DefaultSimpUserRegistry.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -44,7 +44,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	/**
 	 * The protocol version; 3 since links carry the connection directory, cluster
 	 * operations, application messages and STOMP ({@code dir}, {@code rpc},
-	 * {@code rpc-reply}, {@code msg}, {@code stomp} and {@code stomp-sub} frames), 2 since they
+	 * {@code rpc-reply}, {@code msg}, {@code stomp}, {@code stomp-sub} and {@code stomp-user} frames), 2 since they
 	 * carry several envelopes per frame and the node with the higher id dials. Nodes of
 	 * other versions are refused at the handshake, before any frame of a kind they do not
 	 * know could close a link.
@@ -91,6 +91,11 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	 * to.
 	 */
 	static final String STOMP_INTEREST = "stomp-sub";
+
+	/**
+	 * A change or snapshot part of the STOMP users and sessions of the sender's clients.
+	 */
+	static final String STOMP_USERS = "stomp-user";
 
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
@@ -140,6 +145,10 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return new Envelope(VERSION, STOMP_INTEREST, origin, null, null, payload, null, null, null, null, null, null);
 	}
 
+	static Envelope stompUsers(String origin, String payload) {
+		return new Envelope(VERSION, STOMP_USERS, origin, null, null, payload, null, null, null, null, null, null);
+	}
+
 	static Envelope heartbeat(String origin, long ack) {
 		return new Envelope(VERSION, HEARTBEAT, origin, null, null, null, null, null, null, null, null, ack);
 	}
@@ -180,7 +189,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 		return BROADCAST.equals(this.type) || SEND.equals(this.type) || USER.equals(this.type)
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
 				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type)
-				|| MESSAGE.equals(this.type) || STOMP.equals(this.type) || STOMP_INTEREST.equals(this.type);
+				|| MESSAGE.equals(this.type) || STOMP.equals(this.type) || STOMP_INTEREST.equals(this.type)
+				|| STOMP_USERS.equals(this.type);
 	}
 
 	boolean isHandshake() {

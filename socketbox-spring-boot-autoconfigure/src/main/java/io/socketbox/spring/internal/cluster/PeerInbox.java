@@ -147,7 +147,7 @@ final class PeerInbox {
 					this.messages.receive(peerId, envelope.target(), envelope.payload());
 				}
 			}
-			case Envelope.STOMP, Envelope.STOMP_INTEREST -> {
+			case Envelope.STOMP, Envelope.STOMP_INTEREST, Envelope.STOMP_USERS -> {
 				String violation = (this.stomp != null) ? this.stomp.receive(peerId, envelope) : null;
 				if (violation != null) {
 					logger.warn("Closing the link with " + link.peerName() + ": " + violation);

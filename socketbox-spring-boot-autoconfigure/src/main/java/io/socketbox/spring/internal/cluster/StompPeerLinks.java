@@ -72,6 +72,26 @@ public final class StompPeerLinks {
 	}
 
 	/**
+	 * Number a change of this node's STOMP users and sessions and queue it for every
+	 * peer, in the order of the calls.
+	 * @param payload the change
+	 */
+	public void replicateUsers(String payload) {
+		this.messaging.replicate(Envelope.stompUsers(this.localNodeId, payload));
+	}
+
+	/**
+	 * Number a snapshot part of this node's STOMP users and sessions and queue it for one
+	 * peer.
+	 * @param peerId the peer
+	 * @param payload the snapshot part
+	 * @return whether it was queued
+	 */
+	public boolean sendUsers(String peerId, String payload) {
+		return this.messaging.replicateTo(peerId, Envelope.stompUsers(this.localNodeId, payload));
+	}
+
+	/**
 	 * Number a message for the brokers of some peers once and queue it for each, as a
 	 * broadcast is: a peer whose link is down gets it when the link comes back within the
 	 * resend window; after that it is counted as dropped.
@@ -120,6 +140,9 @@ public final class StompPeerLinks {
 		if (Envelope.STOMP.equals(envelope.type())) {
 			return listener.receiveMessage(peerId, envelope.target(), envelope.payload());
 		}
+		if (Envelope.STOMP_USERS.equals(envelope.type())) {
+			return listener.receiveUsers(peerId, envelope.payload());
+		}
 		return listener.receiveInterest(peerId, envelope.payload());
 	}
 
@@ -158,6 +181,14 @@ public final class StompPeerLinks {
 		 * @return why the link must be closed, or {@code null}
 		 */
 		@Nullable String receiveMessage(String peerId, @Nullable String destination, @Nullable String payload);
+
+		/**
+		 * Apply a change or snapshot part of a peer's STOMP users and sessions.
+		 * @param peerId the peer
+		 * @param payload the frame's payload
+		 * @return why the link must be closed, or {@code null}
+		 */
+		@Nullable String receiveUsers(String peerId, @Nullable String payload);
 
 	}
 

@@ -57,6 +57,8 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 
 	private final Collection<String> prefixes;
 
+	private final @Nullable ClusterSimpUserRegistry users;
+
 	private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
@@ -67,9 +69,11 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 
 	private final AtomicLong unforwardable = new AtomicLong();
 
-	private ClusterStompBroker(SimpleBrokerMessageHandler broker, StompPeerLinks links) {
+	private ClusterStompBroker(SimpleBrokerMessageHandler broker, StompPeerLinks links,
+			@Nullable ClusterSimpUserRegistry users) {
 		this.broker = broker;
 		this.links = links;
+		this.users = users;
 		this.prefixes = List.copyOf(broker.getDestinationPrefixes());
 		this.localInterest = new LocalInterest(links, this.codec, links.maxInterestPayloadSize());
 		this.remoteInterest = new RemoteInterest(pathMatcher(broker.getSubscriptionRegistry()),
@@ -84,7 +88,25 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 	 * @return the clustered broker
 	 */
 	public static ClusterStompBroker install(SimpleBrokerMessageHandler broker, StompPeerLinks links) {
-		ClusterStompBroker clustered = new ClusterStompBroker(broker, links);
+		return install(broker, links, null);
+	}
+
+	/**
+	 * Cluster a simple broker and the registry of the users: decorate the broker's
+	 * subscription registry, replicate the users of this node and bind to the peer links.
+	 * Call before the broker and the links start.
+	 * @param broker the application's simple broker
+	 * @param links the STOMP links of this node
+	 * @param users the cluster-wide user registry that Spring's user destination resolver
+	 * reads, or {@code null} if the application has none
+	 * @return the clustered broker
+	 */
+	public static ClusterStompBroker install(SimpleBrokerMessageHandler broker, StompPeerLinks links,
+			@Nullable ClusterSimpUserRegistry users) {
+		ClusterStompBroker clustered = new ClusterStompBroker(broker, links, users);
+		if (users != null) {
+			users.bind(links);
+		}
 		broker.setSubscriptionRegistry(new ClusterSubscriptionRegistry(broker.getSubscriptionRegistry(), clustered));
 		links.bind(clustered);
 		return clustered;
@@ -210,6 +232,9 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 		long last = this.lastSweep.get();
 		if (now - last > SWEEP_INTERVAL_NANOS && this.lastSweep.compareAndSet(last, now)) {
 			this.remoteInterest.sweep(this.links::isKnown, SWEEP_INTERVAL_NANOS);
+			if (this.users != null) {
+				this.users.sweep(this.links::isKnown, SWEEP_INTERVAL_NANOS);
+			}
 		}
 	}
 
@@ -222,11 +247,23 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 	@Override
 	public void linkUp(String peerId) {
 		this.localInterest.sendSnapshot(peerId);
+		if (this.users != null) {
+			this.users.sendSnapshot(peerId);
+		}
 	}
 
 	@Override
 	public void left(String peerId) {
 		this.remoteInterest.forget(peerId);
+		if (this.users != null) {
+			this.users.forget(peerId);
+		}
+	}
+
+	@Override
+	public @Nullable String receiveUsers(String peerId, @Nullable String payload) {
+		// A node whose application keeps its own user registry ignores the peers' users
+		return (this.users != null) ? this.users.receive(peerId, payload) : null;
 	}
 
 	@Override

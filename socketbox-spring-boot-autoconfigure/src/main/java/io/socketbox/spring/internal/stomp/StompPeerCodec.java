@@ -32,6 +32,25 @@ final class StompPeerCodec {
 		return this.mapper.writeValueAsString(frame);
 	}
 
+	String write(UsersFrame frame) {
+		return this.mapper.writeValueAsString(frame);
+	}
+
+	/**
+	 * Return the length of a session entry written as JSON.
+	 */
+	int encodedLength(SessionEntry entry) {
+		return this.mapper.writeValueAsString(entry).length();
+	}
+
+	/**
+	 * Read a users frame.
+	 * @throws IllegalArgumentException if it is unreadable
+	 */
+	UsersFrame readUsers(String payload) {
+		return read(payload, UsersFrame.class);
+	}
+
 	/**
 	 * Read a broker message.
 	 * @throws IllegalArgumentException if it is unreadable
@@ -71,6 +90,53 @@ final class StompPeerCodec {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	record PeerMessage(@Nullable Map<String, List<String>> h, @Nullable String c, byte @Nullable [] b) {
+
+	}
+
+	/**
+	 * A change of the STOMP sessions of a node's users, or a part of a snapshot of them.
+	 *
+	 * @param k the kind: {@code set} (the sessions are as given), {@code remove} (the
+	 * sessions, named by id, are gone) or {@code snap}
+	 * @param s the sessions
+	 * @param part the number of a snapshot part, from 0
+	 * @param last whether it is the last snapshot part
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record UsersFrame(@Nullable String k, @Nullable List<SessionEntry> s, @Nullable Integer part,
+			@Nullable Boolean last) {
+
+		static final String SET = "set";
+
+		static final String REMOVE = "remove";
+
+		static final String SNAPSHOT = "snap";
+
+	}
+
+	/**
+	 * A STOMP session of a user.
+	 *
+	 * @param i the session id
+	 * @param u the user's name
+	 * @param b its subscriptions
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record SessionEntry(@Nullable String i, @Nullable String u, @Nullable List<SubscriptionEntry> b) {
+
+	}
+
+	/**
+	 * A subscription of a session.
+	 *
+	 * @param i the subscription id
+	 * @param d the destination, as the client subscribed
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record SubscriptionEntry(@Nullable String i, @Nullable String d) {
 
 	}
 

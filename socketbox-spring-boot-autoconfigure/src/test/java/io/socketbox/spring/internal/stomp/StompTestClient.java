@@ -14,6 +14,7 @@ import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
@@ -33,11 +34,16 @@ public final class StompTestClient implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private StompTestClient(int port) {
+	private StompTestClient(int port, @Nullable String login) {
 		this.client = new WebSocketStompClient(new StandardWebSocketClient());
 		this.client.setMessageConverter(new StringMessageConverter());
+		StompHeaders connectHeaders = new StompHeaders();
+		if (login != null) {
+			connectHeaders.setLogin(login);
+		}
 		try {
-			this.session = this.client.connectAsync("ws://127.0.0.1:" + port + "/stomp", new StompSessionHandlerAdapter() {
+			this.session = this.client.connectAsync("ws://127.0.0.1:" + port + "/stomp", new WebSocketHttpHeaders(),
+					connectHeaders, new StompSessionHandlerAdapter() {
 
 				@Override
 				public void handleFrame(StompHeaders headers, @Nullable Object payload) {
@@ -63,7 +69,15 @@ public final class StompTestClient implements AutoCloseable {
 	}
 
 	public static StompTestClient connect(int port) {
-		return new StompTestClient(port);
+		return new StompTestClient(port, null);
+	}
+
+	/**
+	 * Connect with a {@code login} header, which {@link StompUserTestConfiguration} takes
+	 * as the session's user.
+	 */
+	public static StompTestClient connect(int port, String login) {
+		return new StompTestClient(port, login);
 	}
 
 	/**
