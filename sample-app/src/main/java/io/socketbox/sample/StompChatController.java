@@ -35,8 +35,9 @@ class StompChatController {
 
 	@MessageMapping("/chat")
 	@SendTo("/topic/chat")
-	StompChatMessage chat(@Payload String text, SimpMessageHeaderAccessor headers) {
-		return new StompChatMessage(sender(headers), this.cluster.getNodeName(), text);
+	StompChatMessage chat(@Payload(required = false) @Nullable String text, SimpMessageHeaderAccessor headers) {
+		// Not required: an empty body is an empty text, not an error
+		return new StompChatMessage(sender(headers), this.cluster.getNodeName(), (text != null) ? text : "");
 	}
 
 	@MessageMapping("/direct")

@@ -20,7 +20,8 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
  * {@code /stomp} (plain WebSocket, no SockJS), with the same demo principal from
  * {@code ?user=NAME} and the same allowed origins as {@code /ws}; {@code /app} goes to
  * {@link StompChatController}, {@code /topic} and {@code /queue} to the broker,
- * {@code /user} to user destinations.
+ * {@code /user} to user destinations. Each session's frames are handled, and its
+ * messages sent, in order.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocketMessageBroker
@@ -41,6 +42,9 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void registerStompEndpoints(StompEndpointRegistry registry) {
+		// A chat shows each sender's messages in the order sent: without this, Spring
+		// handles a session's frames on several threads at once
+		registry.setPreserveReceiveOrder(true);
 		StompWebSocketEndpointRegistration endpoint = registry.addEndpoint("/stomp")
 			.addInterceptors(new DemoUserConfiguration.DemoUserInterceptor())
 			.setHandshakeHandler(new DemoUserConfiguration.DemoUserHandshakeHandler());
@@ -52,6 +56,7 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
 		registry.enableSimpleBroker("/topic", "/queue");
+		registry.setPreservePublishOrder(true);
 		registry.setApplicationDestinationPrefixes("/app");
 		registry.setUserDestinationPrefix("/user");
 	}
