@@ -161,6 +161,26 @@ class StompChatTests {
 
 	@Test
 	void aMalformedFrameGetsAnErrorFrameAndClosesOnlyThatSession() throws Exception {
+		assertClosesOnlyThatSession("NOT-A-COMMAND\ndestination:/app/chat\n\nbody\0", CloseStatus.PROTOCOL_ERROR);
+	}
+
+	@Test
+	void aFrameOverTheLimitInBytesGetsAnErrorFrameAndCloses1002() throws Exception {
+		String body = "é".repeat(StompConfiguration.MESSAGE_SIZE_LIMIT / 2 + 1);
+		assertClosesOnlyThatSession("SEND\ndestination:/app/chat\n\n" + body + "\0", CloseStatus.PROTOCOL_ERROR);
+	}
+
+	@Test
+	void aMessageOverTheContainerBufferIsClosedWith1009() throws Exception {
+		String body = "a".repeat(StompConfiguration.MESSAGE_SIZE_LIMIT + 1);
+		assertClosesOnlyThatSession("SEND\ndestination:/app/chat\n\n" + body + "\0", CloseStatus.TOO_BIG_TO_PROCESS);
+	}
+
+	/**
+	 * Send a frame after CONNECT on a raw WebSocket, expect the close code and at most
+	 * Spring's ERROR frame before it, and a bystander that still chats.
+	 */
+	private void assertClosesOnlyThatSession(String frame, CloseStatus expected) throws Exception {
 		try (StompChatClient bystander = StompChatClient.connect(this.port, "bystander2")) {
 			StompChatClient.Subscription chat = StompNodes.subscribe(this.node, bystander, "/topic/chat");
 			List<String> received = new CopyOnWriteArrayList<>();
@@ -181,10 +201,10 @@ class StompChatTests {
 			raw.sendMessage(new TextMessage("CONNECT\naccept-version:1.2\nhost:127.0.0.1\n\n\0"));
 			await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
 			assertThat(received.get(0)).startsWith("CONNECTED");
-			raw.sendMessage(new TextMessage("NOT-A-COMMAND\ndestination:/app/chat\n\nbody\0"));
-			assertThat(closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(CloseStatus.PROTOCOL_ERROR.getCode());
-			// Spring sends ERROR before it closes; see StompClusterIntegrationTests for a run
-			// where the close came without it
+			raw.sendMessage(new TextMessage(frame));
+			assertThat(closed.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(expected.getCode());
+			// Spring sends ERROR before it closes with 1002; see StompClusterIntegrationTests
+			// for a run where the close came without it
 			assertThat(received.subList(1, received.size())).hasSizeLessThanOrEqualTo(1)
 				.allSatisfy((text) -> assertThat(text).startsWith("ERROR"));
 			bystander.send("/app/chat", "after");

@@ -77,6 +77,11 @@ class StompPageBrowserTests {
 		StompNodes.awaitInterest(first, second, "/topic/chat");
 		String firstNode = StompNodes.cluster(first).getNodeName();
 		assertThat(alice.findElement(By.id("node")).getText()).isEqualTo(firstNode);
+		Object resources = ((JavascriptExecutor) alice)
+			.executeScript("return performance.getEntriesByType('resource').map((e) => e.name);");
+		assertThat((List<?>) resources).as("everything from the node itself, nothing from a CDN")
+			.isNotEmpty()
+			.allSatisfy((url) -> assertThat(url.toString()).startsWith("http://127.0.0.1:" + StompNodes.port(first) + "/"));
 
 		String chat = "say \"hi\" to <b>bob</b> & ü";
 		send(alice, chat, "");
