@@ -41,10 +41,11 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void registerStompEndpoints(StompEndpointRegistry registry) {
-		// Not setPreserveReceiveOrder(true): with it, Spring 7.0.8 fails every
-		// convertAndSendToUser made while handling a client's frame ("Expected mutable
-		// SimpMessageHeaderAccessor" in OrderedMessageChannelDecorator), so frames that one
-		// session sends quickly one after another may be handled out of order
+		// Not setPreserveReceiveOrder(true): with it, Spring 7.0.8 delivers a
+		// convertAndSendToUser made while handling a client's frame to one session of a
+		// user with several ("Expected mutable SimpMessageHeaderAccessor" in
+		// OrderedMessageChannelDecorator for the next; so without SocketBox too). The cost:
+		// frames that one session sends quickly one after another may be handled out of order
 		StompWebSocketEndpointRegistration endpoint = registry.addEndpoint("/stomp")
 			.addInterceptors(new DemoUserConfiguration.DemoUserInterceptor())
 			.setHandshakeHandler(new DemoUserConfiguration.DemoUserHandshakeHandler());
