@@ -40,7 +40,7 @@ class DemoUserConfiguration {
 			.setHandshakeHandler(new DemoUserHandshakeHandler());
 	}
 
-	private static final class DemoUserInterceptor implements HandshakeInterceptor {
+	static final class DemoUserInterceptor implements HandshakeInterceptor {
 
 		private static final Log logger = LogFactory.getLog(DemoUserInterceptor.class);
 
@@ -82,7 +82,7 @@ class DemoUserConfiguration {
 
 	}
 
-	private static final class DemoUserHandshakeHandler extends DefaultHandshakeHandler {
+	static final class DemoUserHandshakeHandler extends DefaultHandshakeHandler {
 
 		@Override
 		protected @Nullable Principal determineUser(ServerHttpRequest request, WebSocketHandler wsHandler,
