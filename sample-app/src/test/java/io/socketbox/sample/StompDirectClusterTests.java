@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -16,11 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code SEND /app/direct} on one node reaching every session of the user on every node:
- * {@code convertAndSendToUser} across nodes, which needs the cluster-wide user registry
- * and user destinations being built on branch {@code stomp-users}. Until that lands,
- * Spring resolves a user's sessions from the sending node's registry only.
+ * {@code convertAndSendToUser} across nodes, through the cluster-wide user registry.
  */
-@Disabled("Needs cluster-wide user destinations (issue 14, item 3; branch stomp-users)")
 class StompDirectClusterTests {
 
 	@TempDir
