@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
  * a real headless Chromium, driven by Selenium through Debian's {@code chromium} and
  * {@code chromium-driver} ({@code .ci/run} installs them): two nodes, alice on the first,
  * bob on the second and on the first. A chat typed by alice shows on every page with her
- * name and node; a direct message to bob shows on his page on alice's node (his page on
- * the other node needs cluster-wide user destinations: {@link StompDirectClusterTests}).
+ * name and node; a direct message to bob shows on both his pages, on alice's node and
+ * on the other.
  */
 class StompPageBrowserTests {
 
@@ -102,6 +102,8 @@ class StompPageBrowserTests {
 		WebElement direct = awaitItem(bobHere, "direct", 1).get(0);
 		assertThat(direct.findElement(By.className("meta")).getText().strip()).isEqualTo("direct from alice @ " + firstNode);
 		assertThat(direct.findElement(By.className("text")).getText()).isEqualTo("for bob only");
+		assertThat(awaitItem(bobThere, "direct", 1).get(0).findElement(By.className("text")).getText())
+			.isEqualTo("for bob only");
 		assertThat(alice.findElements(By.cssSelector("#messages li.direct.system .text")))
 			.extracting(WebElement::getText).containsExactly("for bob only");
 
