@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.socket.client.WebSocketClient;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 
 /**
@@ -39,6 +40,9 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("socketbox.cluster.enabled")
+// The cluster endpoint must be mapped even in an application without a SocketBoxHandler
+// (one that only clusters its STOMP broker)
+@EnableWebSocket
 @Import({ CacheProviderConfigurations.RedisCacheProviderConfiguration.class,
 		CacheProviderConfigurations.FileCacheProviderConfiguration.class,
 		CacheProviderConfigurations.MemoryCacheProviderConfiguration.class,

@@ -1,5 +1,6 @@
 package io.socketbox.spring.autoconfigure;
 
+import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
 import org.junit.jupiter.api.Test;
 
 import io.socketbox.spring.internal.SocketBoxWebSocketHandler;
@@ -46,6 +47,11 @@ class SocketBoxStompAutoConfigurationTests {
 				assertThat(context).hasNotFailed().hasSingleBean(ClusterNode.class)
 					.doesNotHaveBean(SocketBoxWebSocketHandler.class);
 				assertThat(ClusterStompBroker.of(context.getBean(SimpleBrokerMessageHandler.class))).isNotNull();
+				// Other nodes must be able to dial this one
+				assertThat(context.getBeansOfType(AbstractUrlHandlerMapping.class)
+					.values()
+					.stream()
+					.flatMap((mapping) -> mapping.getHandlerMap().keySet().stream())).contains("/socketbox/cluster");
 			});
 	}
 
