@@ -176,6 +176,7 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 	 * destination.
 	 */
 	void forward(Message<?> message) {
+		sweepNowAndThen();
 		MessageHeaders headers = message.getHeaders();
 		String destination = SimpMessageHeaderAccessor.getDestination(headers);
 		if (destination == null) {
@@ -197,13 +198,12 @@ public final class ClusterStompBroker implements StompPeerLinks.Listener {
 				(contentType != null) ? contentType.toString() : null, body));
 		this.links.forward(peers, destination, payload);
 		this.forwarded.incrementAndGet();
-		sweepNowAndThen();
 	}
 
 	/**
 	 * Forget, at most once per {@link #SWEEP_INTERVAL_NANOS}, the subscriptions of peers
-	 * this node has no channel for any more; done here, on a thread that forwards, since
-	 * only forwarding reads them.
+	 * this node has no channel for any more; done here, on a thread that publishes, since
+	 * only publishing reads them.
 	 */
 	private void sweepNowAndThen() {
 		long now = System.nanoTime();

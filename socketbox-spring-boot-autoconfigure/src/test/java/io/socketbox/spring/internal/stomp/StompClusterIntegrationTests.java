@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -156,9 +159,9 @@ class StompClusterIntegrationTests {
 		Subscription all = subscribe(subscriber, "/topic/selected");
 		awaitInterest(publisher, subscriber, "/topic/selected");
 		SimpMessagingTemplate template = publisher.context().getBean(SimpMessagingTemplate.class);
-		template.convertAndSend("/topic/selected", "first a", java.util.Map.of("kind", "a"));
-		template.convertAndSend("/topic/selected", "b", java.util.Map.of("kind", "b"));
-		template.convertAndSend("/topic/selected", "second a", java.util.Map.of("kind", "a"));
+		template.convertAndSend("/topic/selected", "first a", Map.of("kind", "a"));
+		template.convertAndSend("/topic/selected", "b", Map.of("kind", "b"));
+		template.convertAndSend("/topic/selected", "second a", Map.of("kind", "a"));
 		all.awaitMessages(3);
 		onlyA.awaitMessages(2);
 		assertThat(all.messages()).containsExactly("first a", "b", "second a");
@@ -239,7 +242,7 @@ class StompClusterIntegrationTests {
 		this.clients.remove(leaving);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> publisherBroker.getPeerSubscriptions(subscriber.id()), (destinations) -> destinations
-				.equals(java.util.Set.of("/topic/probe")));
+				.equals(Set.of("/topic/probe")));
 		long received = broker(subscriber).getReceivedMessages();
 		template.convertAndSend("/topic/a", "gone");
 		template.convertAndSend("/topic/b", "gone");
@@ -329,7 +332,7 @@ class StompClusterIntegrationTests {
 		return awaitRegistered(node, () -> client.subscribe(destination));
 	}
 
-	private static Subscription awaitRegistered(Node node, java.util.function.Supplier<Subscription> subscribe) {
+	private static Subscription awaitRegistered(Node node, Supplier<Subscription> subscribe) {
 		ClusterStompBroker broker = broker(node);
 		int before = broker.getLocalSubscriptionCount();
 		Subscription subscription = subscribe.get();
