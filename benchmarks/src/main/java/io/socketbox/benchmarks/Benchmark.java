@@ -18,7 +18,8 @@ import redis.embedded.RedisServer;
 /**
  * Runs the scenarios of the benchmark against the SocketBox sample cluster (A) and
  * Socket.IO 4 with its Redis adapter (B), alternating A and B, and prints a Markdown
- * table. See {@link Options#USAGE}.
+ * table; scenario 10 compares three STOMP systems instead ({@link StompScenario}). See
+ * {@link Options#USAGE}.
  */
 public final class Benchmark {
 
@@ -119,7 +120,7 @@ public final class Benchmark {
 			this.aTuned.stopAll();
 			this.b.stopAll();
 		}
-		String markdown = header() + this.report.toMarkdown() + this.stompMarkdown;
+		String markdown = header() + (onlyStomp ? "" : this.report.toMarkdown()) + this.stompMarkdown;
 		Files.createDirectories(this.options.output().getParent());
 		Files.writeString(this.options.output(), markdown);
 		System.out.println();

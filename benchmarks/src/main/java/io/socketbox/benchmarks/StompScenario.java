@@ -77,6 +77,15 @@ final class StompScenario {
 	 */
 	StompResults run() throws Exception {
 		StompResults results = new StompResults();
+		RabbitMq[] started = new RabbitMq[1];
+		// Interrupted with Ctrl-C, the run leaves no node and no RabbitMQ behind
+		Thread cleanup = new Thread(() -> {
+			stopAll();
+			if (started[0] != null) {
+				started[0].stop();
+			}
+		});
+		Runtime.getRuntime().addShutdownHook(cleanup);
 		RabbitMq rabbit = null;
 		Path script = RabbitMq.script();
 		if (script == null) {
@@ -90,6 +99,7 @@ final class StompScenario {
 			Benchmark.log("Starting RabbitMQ with its STOMP plugin (" + script + ", files in " + directory + ")");
 			try {
 				rabbit = RabbitMq.start(script, directory);
+				started[0] = rabbit;
 				this.relayPort = rabbit.stompPort();
 				Benchmark.log("RabbitMQ STOMP on 127.0.0.1:" + this.relayPort);
 			}
@@ -134,6 +144,7 @@ final class StompScenario {
 			if (rabbit != null) {
 				rabbit.stop();
 			}
+			Runtime.getRuntime().removeShutdownHook(cleanup);
 		}
 		return results;
 	}
@@ -295,9 +306,11 @@ final class StompScenario {
 		};
 		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		for (Node node : nodes) {
-			while (!ready.equals(ready(node))) {
+			String answer;
+			while (!ready.equals(answer = ready(node))) {
 				if (!node.isAlive() || System.nanoTime() > deadline) {
-					throw new IllegalStateException(system.name() + ": " + node + " not ready (see " + this.logs + ")");
+					throw new IllegalStateException(system.name() + ": " + node + " not ready, GET /ready answers "
+							+ answer + " (see " + this.logs + ")");
 				}
 				Thread.sleep(100);
 			}
