@@ -5,8 +5,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +25,17 @@ final class RabbitMq {
 
 	private final Process process;
 
+	private final Instant startedAt = Instant.now().minusSeconds(1);
+
 	private final int stompPort;
 
-	private RabbitMq(Process process, int stompPort) {
+	/** Whether an Erlang port mapper ran before this RabbitMQ started one. */
+	private final boolean epmdWasRunning;
+
+	private RabbitMq(Process process, int stompPort, boolean epmdWasRunning) {
 		this.process = process;
 		this.stompPort = stompPort;
+		this.epmdWasRunning = epmdWasRunning;
 	}
 
 	/**
@@ -63,8 +71,9 @@ final class RabbitMq {
 		env.put("RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString());
 		env.put("RABBITMQ_LOG_BASE", directory.resolve("log").toString());
 		env.put("RABBITMQ_PID_FILE", directory.resolve("rabbitmq.pid").toString());
+		boolean epmdWasRunning = epmd().findAny().isPresent();
 		Process process = builder.start();
-		RabbitMq rabbit = new RabbitMq(process, stompPort);
+		RabbitMq rabbit = new RabbitMq(process, stompPort, epmdWasRunning);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
 		while (!accepts(stompPort)) {
 			if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -106,11 +115,23 @@ final class RabbitMq {
 			Thread.currentThread().interrupt();
 			this.process.destroyForcibly();
 		}
-		// epmd detaches from the script and is shared by every Erlang node: left alone
 		descendants.stream()
 			.filter(ProcessHandle::isAlive)
-			.filter((handle) -> !handle.info().command().orElse("").endsWith("epmd"))
+			.filter((handle) -> !isEpmd(handle))
 			.forEach(ProcessHandle::destroyForcibly);
+		// epmd detaches from the script, so it is no descendant; stopped only when this run started it
+		if (!this.epmdWasRunning) {
+			epmd().filter((handle) -> handle.info().startInstant().map((at) -> !at.isBefore(this.startedAt)).orElse(false))
+				.forEach(ProcessHandle::destroy);
+		}
+	}
+
+	private static Stream<ProcessHandle> epmd() {
+		return ProcessHandle.allProcesses().filter(RabbitMq::isEpmd);
+	}
+
+	private static boolean isEpmd(ProcessHandle handle) {
+		return handle.info().command().orElse("").endsWith("/epmd");
 	}
 
 }
