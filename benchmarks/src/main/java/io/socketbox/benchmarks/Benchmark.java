@@ -18,7 +18,8 @@ import redis.embedded.RedisServer;
 /**
  * Runs the scenarios of the benchmark against the SocketBox sample cluster (A) and
  * Socket.IO 4 with its Redis adapter (B), alternating A and B, and prints a Markdown
- * table. See {@link Options#USAGE}.
+ * table; scenario 10 compares three STOMP systems instead ({@link StompScenario}). See
+ * {@link Options#USAGE}.
  */
 public final class Benchmark {
 
@@ -37,6 +38,8 @@ public final class Benchmark {
 	private final Report report = new Report();
 
 	private final Map<String, Map<String, Double>> results = new HashMap<>();
+
+	private String stompMarkdown = "";
 
 	private Target a;
 
@@ -64,9 +67,12 @@ public final class Benchmark {
 	}
 
 	private void run() throws Exception {
-		check(Files.isRegularFile(this.options.sampleJar()), "No sample jar at " + this.options.sampleJar()
-				+ ": build it with ./mvnw -q -pl sample-app -am -DskipTests package");
-		npmInstall(this.options.socketIoDirectory());
+		boolean onlyStomp = this.options.scenarios().equals(List.of(10));
+		if (!onlyStomp) {
+			check(Files.isRegularFile(this.options.sampleJar()), "No sample jar at " + this.options.sampleJar()
+					+ ": build it with ./mvnw -q -pl sample-app -am -DskipTests package");
+			npmInstall(this.options.socketIoDirectory());
+		}
 		Path logs = this.options.output().getParent().resolve("bench-logs");
 		int redisPort = Target.freePort();
 		RedisServer redis = RedisServer.newRedisServer()
@@ -104,6 +110,7 @@ public final class Benchmark {
 					case 6 -> joinAndFailover();
 					case 7 -> growth();
 					case 9 -> clusterView();
+					case 10 -> stomp(redisPort, logs);
 					default -> throw new IllegalStateException("No scenario " + scenario);
 				}
 			}
@@ -113,7 +120,7 @@ public final class Benchmark {
 			this.aTuned.stopAll();
 			this.b.stopAll();
 		}
-		String markdown = header() + this.report.toMarkdown();
+		String markdown = header() + (onlyStomp ? "" : this.report.toMarkdown()) + this.stompMarkdown;
 		Files.createDirectories(this.options.output().getParent());
 		Files.writeString(this.options.output(), markdown);
 		System.out.println();
@@ -255,6 +262,21 @@ public final class Benchmark {
 		row(t, "allFailed", "GET /api/nodes answers without 3 OK", Unit.COUNT, p, "", null);
 	}
 
+	/**
+	 * Scenario 10, STOMP, on three systems: its own table and chart, since the report's
+	 * table has two columns.
+	 */
+	private void stomp(int redisPort, Path logs) throws Exception {
+		StompResults results = new StompScenario(this.options, redisPort, logs).run();
+		this.stompMarkdown = "\n" + results.toMarkdown();
+		Path chart = this.options.stompChart();
+		Files.createDirectories(chart.getParent());
+		Files.writeString(chart, results.toSvg(String.format(Locale.ROOT, "%s, %s mode, %d round(s), %d cores",
+				Instant.now().toString().substring(0, 10), this.options.quick() ? "quick" : "full",
+				this.options.repeat(), Runtime.getRuntime().availableProcessors())));
+		log("STOMP chart written to " + chart);
+	}
+
 	private void row(String scenario, String key, String metric, Unit unit, Pair pair, String target,
 			Predicate<Pair> met) {
 		Boolean verdict = (met != null) ? met.test(pair) : null;
@@ -304,7 +326,7 @@ public final class Benchmark {
 		return figures;
 	}
 
-	private static Map<String, Double> median(List<Map<String, Double>> runs) {
+	static Map<String, Double> median(List<Map<String, Double>> runs) {
 		Map<String, List<Double>> values = new LinkedHashMap<>();
 		runs.forEach((figures) -> figures.forEach((key, value) -> values.computeIfAbsent(key, (k) -> new ArrayList<>())
 			.add(value)));

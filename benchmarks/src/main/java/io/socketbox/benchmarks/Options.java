@@ -16,30 +16,33 @@ import java.util.TreeSet;
  * @param sampleJar the sample application's executable jar
  * @param socketIoDirectory the directory of the Socket.IO server script
  * @param output where to write the Markdown report, besides standard output
- * @param nodeJvmArguments JVM arguments of every SocketBox node
+ * @param nodeJvmArguments JVM arguments of every SocketBox node (and STOMP server)
+ * @param stompChart where scenario 10 writes its SVG chart
  */
 record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJar, Path socketIoDirectory,
-		Path output, List<String> nodeJvmArguments) {
+		Path output, List<String> nodeJvmArguments, Path stompChart) {
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/benchmarks.jar [options]
 			  --quick                 every scenario shortened to a few seconds
-			  --scenarios 1,2,...     run only these (1-7 and 9; default all)
+			  --scenarios 1,2,...     run only these (1-7, 9 and 10 (STOMP); default all)
 			  --repeat N              run each scenario N times per system, order alternating (default 1)
 			  --sample-jar PATH       default sample-app/target/sample-app.jar
 			  --socketio-dir PATH     default benchmarks/socketio
 			  --output PATH           default benchmarks/target/benchmark-results.md
 			  --node-jvm-args "ARGS"  JVM arguments of each SocketBox node (default "-Xmx1g")
+			  --stomp-chart PATH      scenario 10's SVG chart, default docs/benchmarks-stomp.svg
 			""";
 
 	static Options parse(String... args) {
-		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7, 9);
+		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7, 9, 10);
 		boolean quick = false;
 		int repeat = 1;
 		Path sampleJar = Path.of("sample-app/target/sample-app.jar");
 		Path socketIo = Path.of("benchmarks/socketio");
 		Path output = Path.of("benchmarks/target/benchmark-results.md");
 		List<String> jvm = List.of("-Xmx1g");
+		Path stompChart = Path.of("docs/benchmarks-stomp.svg");
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			switch (arg) {
@@ -50,6 +53,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 				case "--socketio-dir" -> socketIo = Path.of(value(args, ++i, arg));
 				case "--output" -> output = Path.of(value(args, ++i, arg));
 				case "--node-jvm-args" -> jvm = Arrays.asList(value(args, ++i, arg).trim().split("\\s+"));
+				case "--stomp-chart" -> stompChart = Path.of(value(args, ++i, arg));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
@@ -57,15 +61,15 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			throw new IllegalArgumentException("--repeat needs a positive number");
 		}
 		return new Options(scenarios, quick, repeat, sampleJar.toAbsolutePath(), socketIo.toAbsolutePath(),
-				output.toAbsolutePath(), jvm);
+				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath());
 	}
 
 	private static List<Integer> scenarios(String value) {
 		TreeSet<Integer> scenarios = new TreeSet<>();
 		for (String part : value.split(",")) {
 			int scenario = Integer.parseInt(part.trim());
-			if (scenario < 1 || scenario > 9 || scenario == 8) {
-				throw new IllegalArgumentException("Scenarios are numbered 1 to 7 and 9, not " + scenario);
+			if (scenario < 1 || scenario > 10 || scenario == 8) {
+				throw new IllegalArgumentException("Scenarios are numbered 1 to 7, 9 and 10, not " + scenario);
 			}
 			scenarios.add(scenario);
 		}

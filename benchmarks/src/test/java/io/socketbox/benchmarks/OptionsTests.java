@@ -15,7 +15,7 @@ class OptionsTests {
 	@Test
 	void defaultsRunEverythingInFull() {
 		Options options = Options.parse();
-		assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7, 9);
+		assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7, 9, 10);
 		assertThat(options.quick()).isFalse();
 		assertThat(options.idleConnections()).isEqualTo(10_000);
 		assertThat(options.growthSizes()).containsExactly(2, 3, 4, 5);
@@ -42,9 +42,18 @@ class OptionsTests {
 	}
 
 	@Test
+	void stompScenarioIsTenWithItsChartInDocs() {
+		Options options = Options.parse("--quick", "--scenarios", "10");
+		assertThat(options.scenarios()).containsExactly(10);
+		assertThat(options.stompChart()).isAbsolute();
+		assertThat(options.stompChart().toString()).endsWith("docs/benchmarks-stomp.svg");
+		assertThat(Options.parse("--stomp-chart", "/tmp/chart.svg").stompChart()).hasToString("/tmp/chart.svg");
+	}
+
+	@Test
 	void rejectsUnknownScenarioAndOption() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "8"));
-		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "10"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "11"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--fast"));
 	}
 
