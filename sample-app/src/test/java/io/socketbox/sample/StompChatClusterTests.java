@@ -1,5 +1,6 @@
 package io.socketbox.sample;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample's STOMP chat on two nodes: {@code SEND /app/chat} on one node reaches the
  * subscribers of {@code /topic/chat} on both, once each, named with the node it came in
- * on.
+ * on; {@code SEND /app/direct} reaches every session of the user on every node.
  */
 class StompChatClusterTests {
 
@@ -59,6 +60,28 @@ class StompChatClusterTests {
 					.containsExactly("from the first node", "from the second node");
 				assertThat(messages.get(1).path("node").asString())
 					.isEqualTo(StompNodes.cluster(second).getNodeName());
+			}
+		}
+	}
+
+	@Test
+	void directReachesEverySessionOfTheUserOnEveryNode() {
+		this.nodes = new StompNodes(this.cacheDirectory);
+		List<ConfigurableApplicationContext> cluster = this.nodes.start(2);
+		ConfigurableApplicationContext first = cluster.get(0);
+		ConfigurableApplicationContext second = cluster.get(1);
+		try (StompChatClient sender = StompChatClient.connect(StompNodes.port(first), "sender");
+				StompChatClient carolHere = StompChatClient.connect(StompNodes.port(first), "carol");
+				StompChatClient carolThere = StompChatClient.connect(StompNodes.port(second), "carol")) {
+			StompChatClient.Subscription here = StompNodes.subscribe(first, carolHere, "/user/queue/direct");
+			StompChatClient.Subscription there = StompNodes.subscribe(second, carolThere, "/user/queue/direct");
+			sender.send("/app/direct", "{\"to\":\"carol\",\"text\":\"hello\"}".getBytes(StandardCharsets.UTF_8),
+					"application/json");
+			for (StompChatClient.Subscription subscription : List.of(here, there)) {
+				JsonNode message = subscription.awaitJson(1).get(0);
+				assertThat(message.path("from").asString()).isEqualTo("sender");
+				assertThat(message.path("node").asString()).isEqualTo(StompNodes.cluster(first).getNodeName());
+				assertThat(message.path("text").asString()).isEqualTo("hello");
 			}
 		}
 	}
