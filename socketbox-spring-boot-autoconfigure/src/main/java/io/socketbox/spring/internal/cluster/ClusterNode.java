@@ -311,18 +311,6 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 	public record Settings(String secretKey, Discovery discovery, Links links, Delivery delivery, boolean debug,
 			List<String> previousSecretKeys) {
 
-		/**
-		 * Settings without previous secrets.
-		 * @param secretKey the secret that all nodes share
-		 * @param discovery how the node registers and finds the others
-		 * @param links the links between nodes
-		 * @param delivery how messages for peers wait and are confirmed
-		 * @param debug whether to log cluster traffic at INFO level
-		 */
-		public Settings(String secretKey, Discovery discovery, Links links, Delivery delivery, boolean debug) {
-			this(secretKey, discovery, links, delivery, debug, List.of());
-		}
-
 		public Settings {
 			previousSecretKeys = List.copyOf(previousSecretKeys);
 		}

@@ -141,7 +141,7 @@ class ClusterMembershipTests {
 				new ClusterNode.Discovery("", Duration.ofSeconds(2), Duration.ofSeconds(5)),
 				new ClusterNode.Links(Duration.ofSeconds(1), 4, Duration.ofMillis(100), Duration.ofSeconds(1),
 						Duration.ofMillis(100), Duration.ofSeconds(1), 1024 * 1024, Duration.ofSeconds(1), 1024 * 1024),
-				new ClusterNode.Delivery(Duration.ofSeconds(1), Duration.ofSeconds(2), 1024 * 1024), false);
+				new ClusterNode.Delivery(Duration.ofSeconds(1), Duration.ofSeconds(2), 1024 * 1024), false, List.of());
 	}
 
 	/**
