@@ -109,6 +109,9 @@ final class PeerChannel {
 	 */
 	private @Nullable Long pendingPong;
 
+	/** Guarded by {@link #lock}: the last ping sent, until its pong arrives. */
+	private @Nullable Long outstandingPing;
+
 	private volatile long lastRoundTripNanos = -1;
 
 	private long droppedInOutage;
@@ -460,7 +463,8 @@ final class PeerChannel {
 	 * A heartbeat arrived from the peer: answer its ping with the next heartbeat, and
 	 * measure the round trip that its pong completes, on this node's clock only.
 	 * @param ping the peer's time of writing, to echo, or {@code null}
-	 * @param pong the echo of this node's time of writing, or {@code null}
+	 * @param pong the echo of this node's time of writing, or {@code null}; anything but
+	 * the echo of this node's last ping is ignored
 	 * @param now the time the heartbeat was read
 	 * @return the round trip in nanoseconds, or {@code -1} if the heartbeat completes none
 	 */
@@ -471,11 +475,18 @@ final class PeerChannel {
 			}
 			requestHeartbeat();
 		}
-		if (pong != null && now - pong >= 0) {
-			this.lastRoundTripNanos = now - pong;
-			return this.lastRoundTripNanos;
+		if (pong == null) {
+			return -1;
 		}
-		return -1;
+		synchronized (this.lock) {
+			// Only the echo of this node's own last ping, once: a peer cannot make up a time
+			if (!pong.equals(this.outstandingPing)) {
+				return -1;
+			}
+			this.outstandingPing = null;
+		}
+		this.lastRoundTripNanos = now - pong;
+		return this.lastRoundTripNanos;
 	}
 
 	/**
@@ -613,6 +624,7 @@ final class PeerChannel {
 			if (this.pingDue) {
 				this.pingDue = false;
 				ping = System.nanoTime();
+				this.outstandingPing = ping;
 			}
 			pong = this.pendingPong;
 			this.pendingPong = null;

@@ -68,6 +68,20 @@ class HeartbeatRoundTripTests {
 		assertThat(channel.lastRoundTripNanos()).isEqualTo(-1);
 	}
 
+	@Test
+	void pongThatIsNotThisNodesLastPingIsIgnoredAndAPongCountsOnce() {
+		PeerChannel channel = linkedChannel();
+		channel.tick(System.nanoTime());
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.written.isEmpty());
+		long ping = Long.parseLong(this.written.get(0).split(" ")[2]);
+		assertThat(channel.heartbeatReceived(null, 0L, ping + 1_000)).as("made-up time").isEqualTo(-1);
+		assertThat(channel.heartbeatReceived(null, ping - 1, ping + 1_000)).as("not our ping").isEqualTo(-1);
+		assertThat(channel.lastRoundTripNanos()).isEqualTo(-1);
+		assertThat(channel.heartbeatReceived(null, ping, ping + 1_000)).isEqualTo(1_000);
+		assertThat(channel.heartbeatReceived(null, ping, ping + 9_000)).as("echoed again").isEqualTo(-1);
+		assertThat(channel.lastRoundTripNanos()).isEqualTo(1_000);
+	}
+
 	private PeerChannel linkedChannel() {
 		WebSocketSession session = mock(WebSocketSession.class);
 		try {
