@@ -153,7 +153,8 @@ final class CdsArchive {
 		long start = System.nanoTime();
 		deleteRecursively(this.directory);
 		Files.createDirectories(this.directory);
-		run(extractCommand(), this.directory.resolve("extract.log"));
+		// Its log beside the directory: extract wants an empty one
+		run(extractCommand(), this.directory.resolveSibling(this.directory.getFileName() + "-extract.log"));
 		run(trainingCommand(), this.directory.resolve("training.log"));
 		if (!Files.isRegularFile(archive())) {
 			throw new IOException("the training run wrote no " + archive());
