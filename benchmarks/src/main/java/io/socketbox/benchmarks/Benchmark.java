@@ -351,7 +351,8 @@ public final class Benchmark {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
 				System.getProperty("os.name"), System.getProperty("os.arch"),
 				String.join(" ", this.options.nodeJvmArguments()),
-				this.options.cds() ? ", from the extracted jar with a CDS archive" : ", java -jar (--no-cds)");
+				CdsArchive.isUsed(this.options.sampleJar()) ? ", from the extracted jar with a CDS archive"
+						: ", java -jar");
 	}
 
 	private static void npmInstall(Path directory) throws IOException, InterruptedException {

@@ -85,6 +85,14 @@ final class CdsArchive {
 		});
 	}
 
+	/**
+	 * Return whether nodes of the given jar start with an archive in this run.
+	 */
+	static synchronized boolean isUsed(Path jar) {
+		List<String> launch = launches.get(jar.toAbsolutePath());
+		return launch != null && launch.get(0).startsWith("-XX:SharedArchiveFile=");
+	}
+
 	static List<String> plainLaunch(Path jar) {
 		return List.of("-jar", jar.toString());
 	}

@@ -63,6 +63,7 @@ class CdsArchiveTests {
 		CdsArchive.useDirectory(null);
 		assertThat(CdsArchive.launch(Path.of("/apps/target/sample-app.jar"))).containsExactly("-jar",
 				"/apps/target/sample-app.jar");
+		assertThat(CdsArchive.isUsed(Path.of("/apps/target/sample-app.jar"))).isFalse();
 	}
 
 }
