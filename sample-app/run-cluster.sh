@@ -2,8 +2,11 @@
 # Runs a local cluster of the sample chat: N nodes on ports 8081, 8082, ... that find
 # each other through a shared cache directory. Ctrl-C stops them all.
 #
-#   sample-app/run-cluster.sh [--nodes N]
+#   sample-app/run-cluster.sh [--nodes N] [--no-cds]
 #
+# Nodes start from the extracted jar with a CDS archive (README, "Fast start"), prepared
+# in target/cds/ by a training run the first time and whenever the jar, the JVM or the
+# extra arguments change. --no-cds starts them with java -jar sample-app.jar instead.
 # Extra Spring Boot arguments go to every node after '--', for example
 #   sample-app/run-cluster.sh --nodes 3 -- --socketbox.debug-mode=true
 set -euo pipefail
@@ -14,8 +17,10 @@ TARGET_DIR="$SAMPLE_DIR/target"
 JAR="$TARGET_DIR/sample-app.jar"
 FIRST_PORT=8081
 START_TIMEOUT_SECONDS=60
+CDS_DIR="$TARGET_DIR/cds"
 
 nodes=2
+cds=true
 extra_args=()
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -24,13 +29,17 @@ while [[ $# -gt 0 ]]; do
 			nodes="$2"
 			shift 2
 			;;
+		--no-cds)
+			cds=false
+			shift
+			;;
 		--)
 			shift
 			extra_args=("$@")
 			break
 			;;
 		-h|--help)
-			sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+			sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 			exit 0
 			;;
 		*)
@@ -43,6 +52,44 @@ done
 if [[ ! -f "$JAR" ]]; then
 	echo "Building $JAR ..."
 	(cd "$ROOT_DIR" && ./mvnw -q -DskipTests package -pl sample-app -am)
+fi
+
+# Prints what the archive in $CDS_DIR was made from: the jar, the JVM and the arguments
+cds_stamp() {
+	echo "jar: $(cksum <"$JAR")"
+	echo "java: $(command -v java) $(java -version 2>&1 | head -n 2 | tr '\n' ' ')"
+	echo "arguments: ${extra_args[*]+${extra_args[*]}}"
+}
+
+# Extracts the jar into $CDS_DIR and makes app.jsa there with a training run that stops
+# as soon as the application context is refreshed (-Dspring.context.exit=onRefresh).
+prepare_cds() {
+	local stamp
+	stamp="$(cds_stamp)"
+	if [[ -f "$CDS_DIR/app.jsa" && "$(cat "$CDS_DIR/stamp" 2>/dev/null)" == "$stamp" ]]; then
+		return 0
+	fi
+	echo "Preparing the CDS archive in $CDS_DIR (once per build of the jar) ..."
+	rm -rf "$CDS_DIR"
+	java -Djarmode=tools -jar "$JAR" extract --destination "$CDS_DIR" >/dev/null || return 1
+	# The archive records the class path as given: every node names the jar exactly so.
+	# -Xlog:cds=off: the training run lists every class it cannot archive, harmless here.
+	java -XX:ArchiveClassesAtExit="$CDS_DIR/app.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+		-Dspring.context.exit=onRefresh -jar "$CDS_DIR/$(basename "$JAR")" --server.port=0 \
+		--socketbox.cache.file.directory="$CDS_DIR/training-cache" \
+		${extra_args[@]+"${extra_args[@]}"} >"$CDS_DIR/training.log" 2>&1 || return 1
+	[[ -f "$CDS_DIR/app.jsa" ]] || return 1
+	rm -rf "$CDS_DIR/training-cache"
+	echo "$stamp" >"$CDS_DIR/stamp"
+}
+
+launch=(-jar "$JAR")
+if [[ "$cds" == true ]]; then
+	if prepare_cds; then
+		launch=(-XX:SharedArchiveFile="$CDS_DIR/app.jsa" -jar "$CDS_DIR/$(basename "$JAR")")
+	else
+		echo "Could not prepare the CDS archive (see $CDS_DIR/training.log): starting without it" >&2
+	fi
 fi
 
 # A fresh directory for each run, so that members of an earlier run do not linger
@@ -68,7 +115,7 @@ ports=()
 for ((i = 0; i < nodes; i++)); do
 	port=$((FIRST_PORT + i))
 	log="$TARGET_DIR/node-$port.log"
-	java -jar "$JAR" --server.port="$port" --socketbox.cache.file.directory="$cache_dir" \
+	java "${launch[@]}" --server.port="$port" --socketbox.cache.file.directory="$cache_dir" \
 		${extra_args[@]+"${extra_args[@]}"} >"$log" 2>&1 &
 	pids+=($!)
 	ports+=("$port")

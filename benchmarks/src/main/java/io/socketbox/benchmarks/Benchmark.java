@@ -86,6 +86,11 @@ public final class Benchmark {
 			})
 			.build();
 		redis.start();
+		if (this.options.cds() && !onlyStomp) {
+			// Prepared here, once, so that no scenario's start figure includes the training run
+			CdsArchive.useDirectory(this.options.output().getParent().resolve("cds"));
+			CdsArchive.launch(this.options.sampleJar());
+		}
 		SocketBoxTarget socketBox = new SocketBoxTarget(this.options.sampleJar(), redisPort,
 				this.options.nodeJvmArguments(), logs);
 		this.a = socketBox;
@@ -341,11 +346,13 @@ public final class Benchmark {
 
 	private String header() {
 		return String.format(Locale.ROOT,
-				"Run %s, %s mode, %d round(s); %d cores, Java %s, %s %s; SocketBox node JVM args: %s%n%n",
+				"Run %s, %s mode, %d round(s); %d cores, Java %s, %s %s; SocketBox node JVM args: %s%s%n%n",
 				Instant.now(), this.options.quick() ? "quick" : "full", this.options.repeat(),
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
 				System.getProperty("os.name"), System.getProperty("os.arch"),
-				String.join(" ", this.options.nodeJvmArguments()));
+				String.join(" ", this.options.nodeJvmArguments()),
+				CdsArchive.isUsed(this.options.sampleJar()) ? ", from the extracted jar with a CDS archive"
+						: ", java -jar");
 	}
 
 	private static void npmInstall(Path directory) throws IOException, InterruptedException {

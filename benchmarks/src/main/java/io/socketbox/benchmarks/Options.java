@@ -18,9 +18,10 @@ import java.util.TreeSet;
  * @param output where to write the Markdown report, besides standard output
  * @param nodeJvmArguments JVM arguments of every SocketBox node (and STOMP server)
  * @param stompChart where scenario 10 writes its SVG chart
+ * @param cds whether SocketBox nodes start from the extracted jar with a CDS archive
  */
 record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJar, Path socketIoDirectory,
-		Path output, List<String> nodeJvmArguments, Path stompChart) {
+		Path output, List<String> nodeJvmArguments, Path stompChart, boolean cds) {
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/benchmarks.jar [options]
@@ -32,6 +33,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			  --output PATH           default benchmarks/target/benchmark-results.md
 			  --node-jvm-args "ARGS"  JVM arguments of each SocketBox node (default "-Xmx1g")
 			  --stomp-chart PATH      scenario 10's SVG chart, default docs/benchmarks-stomp.svg
+			  --no-cds                SocketBox nodes start with java -jar, not with a CDS archive
 			""";
 
 	static Options parse(String... args) {
@@ -43,6 +45,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		Path output = Path.of("benchmarks/target/benchmark-results.md");
 		List<String> jvm = List.of("-Xmx1g");
 		Path stompChart = Path.of("docs/benchmarks-stomp.svg");
+		boolean cds = true;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			switch (arg) {
@@ -54,6 +57,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 				case "--output" -> output = Path.of(value(args, ++i, arg));
 				case "--node-jvm-args" -> jvm = Arrays.asList(value(args, ++i, arg).trim().split("\\s+"));
 				case "--stomp-chart" -> stompChart = Path.of(value(args, ++i, arg));
+				case "--no-cds" -> cds = false;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
@@ -61,7 +65,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			throw new IllegalArgumentException("--repeat needs a positive number");
 		}
 		return new Options(scenarios, quick, repeat, sampleJar.toAbsolutePath(), socketIo.toAbsolutePath(),
-				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath());
+				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds);
 	}
 
 	private static List<Integer> scenarios(String value) {

@@ -77,7 +77,9 @@ final class SocketBoxTarget extends Target {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(this.jvmArguments);
-		command.addAll(List.of("-jar", this.jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
+		// From the extracted jar with its CDS archive, as run-cluster.sh starts the sample
+		command.addAll(CdsArchive.launch(this.jar));
+		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--socketbox.cache.type=redis", "--spring.data.redis.host=127.0.0.1",
 				"--spring.data.redis.port=" + this.redisPort,
 				// A fresh namespace per cluster, so that members of an earlier one never show up

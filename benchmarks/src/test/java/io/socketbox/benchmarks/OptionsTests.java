@@ -57,4 +57,10 @@ class OptionsTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--fast"));
 	}
 
+	@Test
+	void nodesStartWithTheCdsArchiveUnlessTurnedOff() {
+		assertThat(Options.parse().cds()).isTrue();
+		assertThat(Options.parse("--quick", "--no-cds").cds()).isFalse();
+	}
+
 }

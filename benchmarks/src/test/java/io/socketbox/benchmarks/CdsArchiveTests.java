@@ -1,0 +1,69 @@
+package io.socketbox.benchmarks;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link CdsArchive}'s command lines and bookkeeping (no process is started).
+ */
+class CdsArchiveTests {
+
+	private final CdsArchive archive = new CdsArchive(Path.of("/apps/target/sample-app-jetty.jar"),
+			Path.of("/runs/cds/sample-app-jetty"), Path.of("/jdk/bin/java"));
+
+	@AfterEach
+	void plainLaunchAgain() {
+		CdsArchive.useDirectory(null);
+	}
+
+	@Test
+	void extractsWithBootsToolsJarModeIntoItsDirectory() {
+		assertThat(this.archive.extractCommand()).containsExactly("/jdk/bin/java", "-Djarmode=tools", "-jar",
+				"/apps/target/sample-app-jetty.jar", "extract", "--destination", "/runs/cds/sample-app-jetty");
+		assertThat(this.archive.extractedJar()).hasToString("/runs/cds/sample-app-jetty/sample-app-jetty.jar");
+	}
+
+	@Test
+	void trainingRunArchivesAtExitAfterTheRefreshAndNamesTheJarAsEveryStartDoes() {
+		List<String> training = this.archive.trainingCommand();
+		assertThat(training).startsWith("/jdk/bin/java",
+				"-XX:ArchiveClassesAtExit=/runs/cds/sample-app-jetty/app.jsa");
+		assertThat(training).contains("-Dspring.context.exit=onRefresh", "--server.port=0");
+		List<String> launch = this.archive.launchArguments();
+		assertThat(launch).containsExactly("-XX:SharedArchiveFile=/runs/cds/sample-app-jetty/app.jsa", "-jar",
+				"/runs/cds/sample-app-jetty/sample-app-jetty.jar");
+		// The archive holds the class path as given at training: the same absolute jar path
+		assertThat(training.get(training.indexOf("-jar") + 1)).isEqualTo(launch.get(2));
+	}
+
+	@Test
+	void eachJarHasADirectoryNamedAfterIt() {
+		assertThat(CdsArchive.directoryName(Path.of("/a/sample-app.jar"))).isEqualTo("sample-app");
+		assertThat(CdsArchive.directoryName(Path.of("/a/sample-app-jetty.jar"))).isEqualTo("sample-app-jetty");
+		assertThat(CdsArchive.directoryName(Path.of("/a/app.war"))).isEqualTo("app.war");
+	}
+
+	@Test
+	void stampChangesWithTheJarOrTheJvm() {
+		String stamp = CdsArchive.stamp(1000, 5, "/jdk17", "17.0.15+6");
+		assertThat(CdsArchive.stamp(1000, 5, "/jdk17", "17.0.15+6")).isEqualTo(stamp);
+		assertThat(CdsArchive.stamp(1001, 5, "/jdk17", "17.0.15+6")).isNotEqualTo(stamp);
+		assertThat(CdsArchive.stamp(1000, 6, "/jdk17", "17.0.15+6")).isNotEqualTo(stamp);
+		assertThat(CdsArchive.stamp(1000, 5, "/jdk25", "17.0.15+6")).isNotEqualTo(stamp);
+		assertThat(CdsArchive.stamp(1000, 5, "/jdk17", "17.0.16+8")).isNotEqualTo(stamp);
+	}
+
+	@Test
+	void withoutADirectoryNodesStartWithPlainJar() {
+		CdsArchive.useDirectory(null);
+		assertThat(CdsArchive.launch(Path.of("/apps/target/sample-app.jar"))).containsExactly("-jar",
+				"/apps/target/sample-app.jar");
+		assertThat(CdsArchive.isUsed(Path.of("/apps/target/sample-app.jar"))).isFalse();
+	}
+
+}
