@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
@@ -52,43 +49,22 @@ final class Scenarios {
 		List<Client> connections = new ArrayList<>();
 		try {
 			connections.addAll(connect(http, target, nodes, clients));
-			Client sender = connections.get(0);
+			Client sending = connections.get(0);
 			Client probe = connections.get(connections.size() - 1);
 			Semaphore window = new Semaphore(WINDOW);
 			probe.onMessage((sentAt) -> window.release());
-			AtomicBoolean running = new AtomicBoolean(true);
-			AtomicLong sent = new AtomicLong();
-			AtomicLong stalls = new AtomicLong();
-			Thread thread = new Thread(() -> {
-				long start = System.nanoTime();
-				for (long k = 0; running.get(); k++) {
-					long sendAt;
-					if (rate > 0) {
-						sendAt = start + (long) (k * 1e9 / rate);
-						parkUntil(sendAt);
-					}
-					else {
-						if (!tryAcquire(window)) {
-							// The probe missed a message: go on rather than wait forever
-							stalls.incrementAndGet();
-						}
-						sendAt = System.nanoTime();
-					}
-					sender.chat(Payload.create(sendAt, k));
-					sent.incrementAndGet();
-				}
-			}, "sender");
-			thread.start();
+			PacedSender sender = new PacedSender(rate, window, Duration.ofSeconds(1),
+					(k, sendAt) -> sending.chat(Payload.create(sendAt, k)))
+				.start("sender");
 			Measured measured = measure(connections, connections);
-			running.set(false);
-			thread.join();
-			long expected = sent.get() * connections.size();
+			sender.stop();
+			long expected = sender.sent() * connections.size();
 			long received = drain(connections, expected);
 			Map<String, Double> figures = latencies(measured.histogram());
 			figures.put("deliveries", measured.deliveriesPerSecond());
-			figures.put("sent", measured.seconds() > 0 ? sent.get() / (double) measured.totalSeconds() : 0);
+			figures.put("sent", measured.seconds() > 0 ? sender.sent() / measured.totalSeconds() : 0);
 			figures.put("loss", 100.0 * (expected - received) / Math.max(1, expected));
-			figures.put("stalls", (double) stalls.get());
+			figures.put("stalls", (double) sender.stalls());
 			return figures;
 		}
 		finally {
@@ -109,26 +85,16 @@ final class Scenarios {
 		try {
 			senders.addAll(connect(http, target, nodes.subList(0, 1), pairs));
 			receivers.addAll(connect(http, target, nodes.subList(1, 2), pairs));
-			AtomicBoolean running = new AtomicBoolean(true);
-			AtomicLong sent = new AtomicLong();
-			Thread thread = new Thread(() -> {
-				long start = System.nanoTime();
-				for (long k = 0; running.get(); k++) {
-					long sendAt = start + (long) (k * 1e9 / rate);
-					parkUntil(sendAt);
-					int pair = (int) (k % pairs);
-					senders.get(pair).direct(receivers.get(pair).id(), Payload.create(sendAt, k));
-					sent.incrementAndGet();
-				}
-			}, "sender");
-			thread.start();
+			PacedSender sender = PacedSender.atRate(rate, (k, sendAt) -> {
+				int pair = (int) (k % pairs);
+				senders.get(pair).direct(receivers.get(pair).id(), Payload.create(sendAt, k));
+			}).start("sender");
 			Measured measured = measure(receivers, receivers);
-			running.set(false);
-			thread.join();
-			long received = drain(receivers, sent.get());
+			sender.stop();
+			long received = drain(receivers, sender.sent());
 			Map<String, Double> figures = latencies(measured.histogram());
 			figures.put("deliveries", measured.deliveriesPerSecond());
-			figures.put("loss", 100.0 * (sent.get() - received) / Math.max(1, sent.get()));
+			figures.put("loss", 100.0 * (sender.sent() - received) / Math.max(1, sender.sent()));
 			figures.put("errors", (double) senders.stream().mapToLong(Client::errors).sum());
 			return figures;
 		}
@@ -556,22 +522,6 @@ final class Scenarios {
 			total += client.received();
 		}
 		return total;
-	}
-
-	private static void parkUntil(long nanoTime) {
-		for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
-			LockSupport.parkNanos(wait);
-		}
-	}
-
-	private static boolean tryAcquire(Semaphore semaphore) {
-		try {
-			return semaphore.tryAcquire(1, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
 	}
 
 	private static void check(long deadline, boolean alive, String failure) {
