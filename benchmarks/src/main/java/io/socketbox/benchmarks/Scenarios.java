@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 
@@ -44,6 +45,24 @@ final class Scenarios {
 	 * bound).
 	 */
 	Map<String, Double> broadcast(Target target, int nodeCount, int clients, double rate) throws Exception {
+		return broadcast(target, nodeCount, clients, rate, WINDOW, this.options.warmup(), this.options.measure(), 1);
+	}
+
+	/**
+	 * {@link #broadcast(Target, int, int, double)} for scenario 7's growth: the window
+	 * scaled to keep {@code WINDOW x 200} deliveries in flight (at least 10 messages),
+	 * its own warm-up and measuring times, and latencies recorded on every
+	 * {@code clients / 200}-th receiver (the clients' latency recorders take about
+	 * 280 KB each: 10,000 of them would not fit this JVM's heap).
+	 */
+	Map<String, Double> growth(Target target, int nodeCount, int clients, double rate) throws Exception {
+		int window = Math.max(10, (int) ((long) WINDOW * 200 / clients));
+		return broadcast(target, nodeCount, clients, rate, window, this.options.growthWarmup(),
+				this.options.growthMeasure(), Math.max(1, clients / 200));
+	}
+
+	private Map<String, Double> broadcast(Target target, int nodeCount, int clients, double rate, int windowSize,
+			Duration warmup, Duration measuring, int recordEvery) throws Exception {
 		List<Node> nodes = target.startCluster(nodeCount);
 		HttpClient http = HttpClient.newHttpClient();
 		List<Client> connections = new ArrayList<>();
@@ -51,12 +70,16 @@ final class Scenarios {
 			connections.addAll(connect(http, target, nodes, clients));
 			Client sending = connections.get(0);
 			Client probe = connections.get(connections.size() - 1);
-			Semaphore window = new Semaphore(WINDOW);
+			Semaphore window = new Semaphore(windowSize);
 			probe.onMessage((sentAt) -> window.release());
 			PacedSender sender = new PacedSender(rate, window, Duration.ofSeconds(1),
 					(k, sendAt) -> sending.chat(Payload.create(sendAt, k)))
 				.start("sender");
-			Measured measured = measure(connections, connections);
+			List<Client> recorded = new ArrayList<>();
+			for (int i = 0; i < connections.size(); i += recordEvery) {
+				recorded.add(connections.get(i));
+			}
+			Measured measured = measure(connections, recorded, warmup, measuring);
 			sender.stop();
 			long expected = sender.sent() * connections.size();
 			long received = drain(connections, expected);
@@ -68,6 +91,86 @@ final class Scenarios {
 			return figures;
 		}
 		finally {
+			connections.forEach(Client::close);
+			target.stopAll();
+		}
+	}
+
+	/**
+	 * Scenario 8, one stuck browser: the load of {@link #broadcast} at {@code rate}
+	 * (sender on node 1) measured first as it is, then again with one more connection on
+	 * node 1 that stops reading ({@link StuckClient}). The sender goes on until the server
+	 * cuts the stuck one or {@code cutLimit} has passed since it stopped reading. The
+	 * figures: the normal receivers' latencies without ({@code baselineP50} ...) and with
+	 * it, their ratios, {@code cut} (seconds from the last read to the kernel no longer
+	 * holding the connection as established; NaN when not within the limit) and the heap
+	 * of node 1 (after full collections) before the stuck one came and at the end.
+	 */
+	Map<String, Double> stuckBrowser(Target target, int clients, double rate, Duration cutLimit) throws Exception {
+		List<Node> nodes = target.startCluster(2);
+		Node holding = nodes.get(0);
+		HttpClient http = HttpClient.newHttpClient();
+		List<Client> connections = new ArrayList<>();
+		StuckClient stuck = null;
+		PacedSender sender = null;
+		try {
+			connections.addAll(connect(http, target, nodes, clients));
+			Client sending = connections.get(0);
+			sender = PacedSender.atRate(rate, (k, sendAt) -> sending.chat(Payload.create(sendAt, k))).start("sender");
+			Measured baseline = measure(connections, connections);
+			long heapBefore = target.heapAfterGc(holding);
+			stuck = StuckClient.open(target.wire(), holding.port(), (int) CONNECT_TIMEOUT.toMillis());
+			long stoppedAt = stuck.stoppedReadingAt();
+			long deadline = stoppedAt + cutLimit.toNanos();
+			AtomicLong cutAt = new AtomicLong(-1);
+			StuckClient watched = stuck;
+			Thread watcher = new Thread(() -> {
+				while (System.nanoTime() < deadline && cutAt.get() < 0) {
+					Boolean established = watched.established();
+					if (established == null) {
+						return;
+					}
+					if (!established) {
+						cutAt.set(System.nanoTime());
+						return;
+					}
+					try {
+						Thread.sleep(20);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			}, "stuck-watcher");
+			watcher.start();
+			Measured withStuck = measure(connections, connections);
+			watcher.join(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) + 1_000);
+			sender.stop();
+			long received = drain(connections, sender.sent() * connections.size());
+			long heapAfter = target.heapAfterGc(holding);
+			Map<String, Double> figures = latencies(withStuck.histogram());
+			Map<String, Double> without = latencies(baseline.histogram());
+			figures.put("baselineP50", without.get("p50"));
+			figures.put("baselineP99", without.get("p99"));
+			figures.put("baselineMax", without.get("max"));
+			figures.put("ratioP50", figures.get("p50") / without.get("p50"));
+			figures.put("ratioP99", figures.get("p99") / without.get("p99"));
+			figures.put("deliveries", withStuck.deliveriesPerSecond());
+			figures.put("loss", 100.0 * (sender.sent() * connections.size() - received)
+					/ Math.max(1, sender.sent() * connections.size()));
+			figures.put("cut", (cutAt.get() >= 0) ? (cutAt.get() - stoppedAt) / 1e9 : Double.NaN);
+			figures.put("cutLimit", (double) cutLimit.toSeconds());
+			figures.put("heapBefore", heapBefore / 1048576.0);
+			figures.put("heapAfter", heapAfter / 1048576.0);
+			return figures;
+		}
+		finally {
+			if (sender != null) {
+				sender.stop();
+			}
+			if (stuck != null) {
+				stuck.close();
+			}
 			connections.forEach(Client::close);
 			target.stopAll();
 		}
@@ -436,17 +539,22 @@ final class Scenarios {
 	}
 
 	private Measured measure(List<Client> counted, List<Client> recorded) throws InterruptedException {
-		Thread.sleep(this.options.warmup().toMillis());
+		return measure(counted, recorded, this.options.warmup(), this.options.measure());
+	}
+
+	private Measured measure(List<Client> counted, List<Client> recorded, Duration warmup, Duration measuring)
+			throws InterruptedException {
+		Thread.sleep(warmup.toMillis());
 		long before = total(counted);
 		recorded.forEach(Client::startRecording);
 		long start = System.nanoTime();
-		Thread.sleep(this.options.measure().toMillis());
+		Thread.sleep(measuring.toMillis());
 		long after = total(counted);
 		long end = System.nanoTime();
 		Histogram histogram = new Histogram(3);
 		recorded.forEach((client) -> histogram.add(client.stopRecording()));
 		double seconds = (end - start) / 1e9;
-		double totalSeconds = seconds + this.options.warmup().toMillis() / 1000.0;
+		double totalSeconds = seconds + warmup.toMillis() / 1000.0;
 		return new Measured((after - before) / seconds, histogram, seconds, totalSeconds);
 	}
 
