@@ -103,7 +103,10 @@ final class Scenarios {
 	 * cuts the stuck one or {@code cutLimit} has passed since it stopped reading. The
 	 * figures: the normal receivers' latencies without ({@code baselineP50} ...) and with
 	 * it, their ratios, {@code cut} (seconds from the last read to the kernel no longer
-	 * holding the connection as established; NaN when not within the limit) and the heap
+	 * holding the connection as established; NaN when not within the limit), when the
+	 * kernel's buffers toward it were full ({@code kernelFull}: the server's send queue
+	 * for it stopped growing, so its writes block or queue in the process from then on)
+	 * and the cut after that ({@code cutAfterFull}), that queue's size in KB, and the heap
 	 * of node 1 (after full collections) before the stuck one came and at the end.
 	 */
 	Map<String, Double> stuckBrowser(Target target, int clients, double rate, Duration cutLimit) throws Exception {
@@ -123,19 +126,27 @@ final class Scenarios {
 			long stoppedAt = stuck.stoppedReadingAt();
 			long deadline = stoppedAt + cutLimit.toNanos();
 			AtomicLong cutAt = new AtomicLong(-1);
+			AtomicLong maxQueued = new AtomicLong();
+			AtomicLong lastGrowth = new AtomicLong(stoppedAt);
 			StuckClient watched = stuck;
 			Thread watcher = new Thread(() -> {
-				while (System.nanoTime() < deadline && cutAt.get() < 0) {
+				while (System.nanoTime() < deadline) {
 					Boolean established = watched.established();
 					if (established == null) {
 						return;
 					}
+					long now = System.nanoTime();
 					if (!established) {
-						cutAt.set(System.nanoTime());
+						cutAt.set(now);
 						return;
 					}
+					long queued = watched.serverSendQueue();
+					if (queued > maxQueued.get()) {
+						maxQueued.set(queued);
+						lastGrowth.set(now);
+					}
 					try {
-						Thread.sleep(20);
+						Thread.sleep(50);
 					}
 					catch (InterruptedException ex) {
 						return;
@@ -159,6 +170,13 @@ final class Scenarios {
 			figures.put("loss", 100.0 * (sender.sent() * connections.size() - received)
 					/ Math.max(1, sender.sent() * connections.size()));
 			figures.put("cut", (cutAt.get() >= 0) ? (cutAt.get() - stoppedAt) / 1e9 : Double.NaN);
+			// The kernel's buffers were full when the server's send queue stopped growing; not
+			// known if it still grew in the last 2 s before the end
+			long end = (cutAt.get() >= 0) ? cutAt.get() : deadline;
+			boolean full = end - lastGrowth.get() > TimeUnit.SECONDS.toNanos(2);
+			figures.put("kernelFull", full ? (lastGrowth.get() - stoppedAt) / 1e9 : Double.NaN);
+			figures.put("cutAfterFull", (full && cutAt.get() >= 0) ? (cutAt.get() - lastGrowth.get()) / 1e9 : Double.NaN);
+			figures.put("kernelQueued", maxQueued.get() / 1024.0);
 			figures.put("cutLimit", (double) cutLimit.toSeconds());
 			figures.put("heapBefore", heapBefore / 1048576.0);
 			figures.put("heapAfter", heapAfter / 1048576.0);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -116,39 +117,77 @@ final class StuckClient implements AutoCloseable {
 	 * {@code null} when there is no socket table to read (not Linux).
 	 */
 	Boolean established() {
-		String local = String.format(Locale.ROOT, ":%04X ", this.socket.getLocalPort());
-		String remote = String.format(Locale.ROOT, ":%04X ", this.socket.getPort());
-		boolean readable = false;
-		for (Path table : SOCKET_TABLES) {
-			if (!Files.isReadable(table)) {
-				continue;
-			}
-			readable = true;
-			try {
-				for (String line : Files.readAllLines(table)) {
-					String state = stateOf(line, local, remote);
-					if (state != null) {
-						return state.equals(ESTABLISHED);
-					}
-				}
-			}
-			catch (IOException ex) {
-				return null;
-			}
+		List<String> lines = socketTable();
+		if (lines == null) {
+			return null;
 		}
-		return readable ? false : null;
+		Entry entry = find(lines, this.socket.getLocalPort(), this.socket.getPort());
+		return entry != null && entry.state().equals(ESTABLISHED);
 	}
 
 	/**
-	 * Return the state of a socket-table line whose local and remote ports are the
-	 * given ones (as {@code :XXXX }), or {@code null} for another socket.
+	 * Return how many bytes the server's end of the connection has written that this
+	 * end has not taken in (its send queue), or -1 when that end is gone or unknown.
 	 */
-	static String stateOf(String line, String localPort, String remotePort) {
-		String[] fields = line.trim().split("\\s+");
-		if (fields.length < 4 || !(fields[1] + " ").endsWith(localPort) || !(fields[2] + " ").endsWith(remotePort)) {
-			return null;
+	long serverSendQueue() {
+		List<String> lines = socketTable();
+		Entry entry = (lines != null) ? find(lines, this.socket.getPort(), this.socket.getLocalPort()) : null;
+		return (entry != null) ? entry.sendQueue() : -1;
+	}
+
+	private static List<String> socketTable() {
+		List<String> lines = new ArrayList<>();
+		boolean readable = false;
+		for (Path table : SOCKET_TABLES) {
+			if (Files.isReadable(table)) {
+				readable = true;
+				try {
+					lines.addAll(Files.readAllLines(table));
+				}
+				catch (IOException ex) {
+					return null;
+				}
+			}
 		}
-		return fields[3];
+		return readable ? lines : null;
+	}
+
+	private static Entry find(List<String> lines, int localPort, int remotePort) {
+		String local = String.format(Locale.ROOT, ":%04X", localPort);
+		String remote = String.format(Locale.ROOT, ":%04X", remotePort);
+		for (String line : lines) {
+			Entry entry = Entry.parse(line, local, remote);
+			if (entry != null) {
+				return entry;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * One socket of the kernel's table ({@code /proc/net/tcp}): its state (two hex
+	 * digits, {@code 01} established, {@code 08} close-wait) and its send queue in bytes.
+	 */
+	record Entry(String state, long sendQueue) {
+
+		/**
+		 * Parse a line of the table whose local and remote ports are the given ones (as
+		 * {@code :XXXX}), or return {@code null} for another socket or the header.
+		 */
+		static Entry parse(String line, String localPort, String remotePort) {
+			String[] fields = line.trim().split("\\s+");
+			if (fields.length < 5 || !fields[1].endsWith(localPort) || !fields[2].endsWith(remotePort)) {
+				return null;
+			}
+			String[] queues = fields[4].split(":");
+			try {
+				return new Entry(fields[3], Long.parseLong(queues[0], 16));
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+
 	}
 
 	@Override

@@ -20,7 +20,7 @@ class OptionsTests {
 		assertThat(options.idleConnections()).isEqualTo(10_000);
 		assertThat(options.growthSizes()).containsExactly(2, 3, 4, 5);
 		assertThat(options.growthReceivers()).containsExactly(200, 2_000, 10_000);
-		assertThat(options.stuckCutLimit()).hasSeconds(90);
+		assertThat(options.stuckCutLimit()).hasSeconds(150);
 		assertThat(options.clusterViewConnections()).isEqualTo(10_000);
 		assertThat(options.rpcCalls()).isEqualTo(2_000);
 	}
