@@ -27,8 +27,8 @@ import java.util.Locale;
  * <p>
  * Whether the server has cut the connection is read from the kernel's socket table
  * ({@code /proc/net/tcp} and {@code tcp6}), since reading the socket would unblock the
- * server: the connection is cut once it is no longer established (the server's FIN put
- * it in {@code CLOSE_WAIT}, or its RST removed it).
+ * server: the connection is cut once either end is no longer established (the server
+ * closed its end, or its RST removed both).
  */
 final class StuckClient implements AutoCloseable {
 
@@ -113,16 +113,20 @@ final class StuckClient implements AutoCloseable {
 	}
 
 	/**
-	 * Return whether the kernel still holds the connection as established, or
-	 * {@code null} when there is no socket table to read (not Linux).
+	 * Return whether the connection is still established at both ends, or {@code null}
+	 * when there is no socket table to read (not Linux). The server's end tells first:
+	 * a server that closes leaves its end in {@code FIN_WAIT1} while its FIN waits
+	 * behind the data this end never takes, so this end stays established.
 	 */
 	Boolean established() {
 		List<String> lines = socketTable();
 		if (lines == null) {
 			return null;
 		}
-		Entry entry = find(lines, this.socket.getLocalPort(), this.socket.getPort());
-		return entry != null && entry.state().equals(ESTABLISHED);
+		Entry client = find(lines, this.socket.getLocalPort(), this.socket.getPort());
+		Entry server = find(lines, this.socket.getPort(), this.socket.getLocalPort());
+		return client != null && client.state().equals(ESTABLISHED) && server != null
+				&& server.state().equals(ESTABLISHED);
 	}
 
 	/**
