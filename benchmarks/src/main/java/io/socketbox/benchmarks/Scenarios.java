@@ -131,16 +131,16 @@ final class Scenarios {
 			StuckClient watched = stuck;
 			Thread watcher = new Thread(() -> {
 				while (System.nanoTime() < deadline) {
-					Boolean established = watched.established();
-					if (established == null) {
+					StuckClient.State state = watched.state();
+					if (state == null) {
 						return;
 					}
 					long now = System.nanoTime();
-					if (!established) {
+					if (!state.established()) {
 						cutAt.set(now);
 						return;
 					}
-					long queued = watched.serverSendQueue();
+					long queued = state.serverSendQueue();
 					if (queued > maxQueued.get()) {
 						maxQueued.set(queued);
 						lastGrowth.set(now);

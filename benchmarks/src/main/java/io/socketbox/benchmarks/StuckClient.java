@@ -113,30 +113,33 @@ final class StuckClient implements AutoCloseable {
 	}
 
 	/**
-	 * Return whether the connection is still established at both ends, or {@code null}
-	 * when there is no socket table to read (not Linux). The server's end tells first:
-	 * a server that closes leaves its end in {@code FIN_WAIT1} while its FIN waits
-	 * behind the data this end never takes, so this end stays established.
+	 * Read the kernel's socket table once: whether the connection is still established
+	 * at both ends, and the server end's send queue (bytes the server has written that
+	 * this end has not taken in; -1 when that end is gone). Return {@code null} when
+	 * there is no socket table to read (not Linux). The server's end tells the cut first:
+	 * a server that closes leaves its end in {@code FIN_WAIT1} while its FIN waits behind
+	 * the data this end never takes, so this end stays established.
 	 */
-	Boolean established() {
+	State state() {
 		List<String> lines = socketTable();
 		if (lines == null) {
 			return null;
 		}
 		Entry client = find(lines, this.socket.getLocalPort(), this.socket.getPort());
 		Entry server = find(lines, this.socket.getPort(), this.socket.getLocalPort());
-		return client != null && client.state().equals(ESTABLISHED) && server != null
+		boolean established = client != null && client.state().equals(ESTABLISHED) && server != null
 				&& server.state().equals(ESTABLISHED);
+		return new State(established, (server != null) ? server.sendQueue() : -1);
 	}
 
 	/**
-	 * Return how many bytes the server's end of the connection has written that this
-	 * end has not taken in (its send queue), or -1 when that end is gone or unknown.
+	 * One reading of the connection in the kernel's socket table.
+	 *
+	 * @param established whether both ends are established
+	 * @param serverSendQueue the server end's send queue in bytes, -1 when it is gone
 	 */
-	long serverSendQueue() {
-		List<String> lines = socketTable();
-		Entry entry = (lines != null) ? find(lines, this.socket.getPort(), this.socket.getLocalPort()) : null;
-		return (entry != null) ? entry.sendQueue() : -1;
+	record State(boolean established, long serverSendQueue) {
+
 	}
 
 	private static List<String> socketTable() {
