@@ -324,12 +324,12 @@ public final class Benchmark {
 		row(s, "loss", "loss (normal receivers)", Unit.PERCENT, r, "", null);
 		double sendTimeLimit = SOCKETBOX_SEND_TIME_LIMIT.toSeconds();
 		this.report.row(s, "last read to connection cut (TCP)", cut(r.a(), limit), cut(r.b(), limit), "", null);
-		row(s, "kernelQueued", "bytes the kernel took before the server's writes stalled", Unit.KILOBYTES, r, "",
-				null);
-		row(s, "kernelFull", "last read to server's writes stalled (kernel buffers full)", Unit.SECONDS, r, "", null);
-		row(s, "cutAfterFull", "stalled to cut", Unit.SECONDS, r,
+		row(s, "kernelQueued", "largest kernel send queue toward it", Unit.KILOBYTES, r, "", null);
+		row(s, "queueStopped", "last read to that queue's last growth (kernel full, or server stopped writing)",
+				Unit.SECONDS, r, "", null);
+		row(s, "cutAfterQueueStopped", "queue's last growth to cut", Unit.SECONDS, r,
 				String.format(Locale.ROOT, "A <= %.0f s (send-time-limit) + 2 s", sendTimeLimit),
-				(x) -> x.a("cutAfterFull") <= sendTimeLimit + 2);
+				(x) -> x.a("cutAfterQueueStopped") <= sendTimeLimit + 2);
 		row(s, "heapBefore", "heap of its node before it came", Unit.MEGABYTES, r, "", null);
 		row(s, "heapAfter", "heap of its node at the end", Unit.MEGABYTES, r, "", null);
 	}

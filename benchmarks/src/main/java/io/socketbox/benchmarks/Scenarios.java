@@ -104,9 +104,9 @@ final class Scenarios {
 	 * figures: the normal receivers' latencies without ({@code baselineP50} ...) and with
 	 * it, their ratios, {@code cut} (seconds from the last read to the kernel no longer
 	 * holding the connection as established; NaN when not within the limit), when the
-	 * kernel's buffers toward it were full ({@code kernelFull}: the server's send queue
-	 * for it stopped growing, so its writes block or queue in the process from then on)
-	 * and the cut after that ({@code cutAfterFull}), that queue's size in KB, and the heap
+	 * server's send queue for it stopped growing ({@code queueStopped}: the kernel's
+	 * buffers were full, or the server stopped writing to it) and the cut after that
+	 * ({@code cutAfterQueueStopped}), that queue's largest size in KB, and the heap
 	 * of node 1 (after full collections) before the stuck one came and at the end.
 	 */
 	Map<String, Double> stuckBrowser(Target target, int clients, double rate, Duration cutLimit) throws Exception {
@@ -170,12 +170,14 @@ final class Scenarios {
 			figures.put("loss", 100.0 * (sender.sent() * connections.size() - received)
 					/ Math.max(1, sender.sent() * connections.size()));
 			figures.put("cut", (cutAt.get() >= 0) ? (cutAt.get() - stoppedAt) / 1e9 : Double.NaN);
-			// The kernel's buffers were full when the server's send queue stopped growing; not
-			// known if it still grew in the last 2 s before the end
+			// The server's send queue for it stopped growing: the kernel's buffers were full (its
+			// writes block or queue in the process from then on), or the server stopped writing
+			// to it; not known if it still grew in the last 2 s before the end
 			long end = (cutAt.get() >= 0) ? cutAt.get() : deadline;
-			boolean full = end - lastGrowth.get() > TimeUnit.SECONDS.toNanos(2);
-			figures.put("kernelFull", full ? (lastGrowth.get() - stoppedAt) / 1e9 : Double.NaN);
-			figures.put("cutAfterFull", (full && cutAt.get() >= 0) ? (cutAt.get() - lastGrowth.get()) / 1e9 : Double.NaN);
+			boolean stopped = end - lastGrowth.get() > TimeUnit.SECONDS.toNanos(2);
+			figures.put("queueStopped", stopped ? (lastGrowth.get() - stoppedAt) / 1e9 : Double.NaN);
+			figures.put("cutAfterQueueStopped",
+					(stopped && cutAt.get() >= 0) ? (cutAt.get() - lastGrowth.get()) / 1e9 : Double.NaN);
 			figures.put("kernelQueued", maxQueued.get() / 1024.0);
 			figures.put("cutLimit", (double) cutLimit.toSeconds());
 			figures.put("heapBefore", heapBefore / 1048576.0);
