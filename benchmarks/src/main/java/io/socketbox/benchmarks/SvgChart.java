@@ -92,8 +92,10 @@ final class SvgChart {
 		for (int tick = 0; tick <= 4; tick++) {
 			double value = max * tick / 4;
 			int y = bottom - (int) Math.round(PLOT_HEIGHT * value / max);
-			this.svg.append(String.format(Locale.ROOT,
-					"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>%n", left + 1, y, right, y));
+			if (tick > 0) {
+				this.svg.append(String.format(Locale.ROOT,
+						"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>%n", left + 1, y, right, y));
+			}
 			this.svg.append(String.format(Locale.ROOT,
 					"<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\">%s</text>%n", left - 4, y + 4,
 					escape(compact(value))));
