@@ -3,6 +3,7 @@ package io.socketbox.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,9 @@ public final class Benchmark {
 	private static final int DIRECT_PAIRS = 100;
 
 	private static final double DIRECT_RATE = 10_000;
+
+	/** SocketBox's default {@code socketbox.send-time-limit} (SocketBoxProperties). */
+	private static final Duration SOCKETBOX_SEND_TIME_LIMIT = Duration.ofSeconds(10);
 
 	private final Options options;
 
@@ -114,6 +118,7 @@ public final class Benchmark {
 					case 5 -> memory();
 					case 6 -> joinAndFailover();
 					case 7 -> growth();
+					case 8 -> stuckBrowser();
 					case 9 -> clusterView();
 					case 10 -> stomp(redisPort, logs);
 					default -> throw new IllegalStateException("No scenario " + scenario);
@@ -221,15 +226,126 @@ public final class Benchmark {
 		row(s, "removed", "SIGKILL to member removed", Unit.SECONDS, r, "", null);
 	}
 
+	/**
+	 * Scenario 7, growth: saturated deliveries/s (as scenario 1) and latency at a fixed
+	 * rate (as scenario 2) against the number of nodes (200 receivers, 200 msg/s) and
+	 * against the number of receivers on 2 nodes (the fixed rate scaled to keep 40,000
+	 * deliveries/s), with a chart of each.
+	 */
 	private void growth() throws Exception {
+		Map<Integer, Pair> fixedByNodes = new LinkedHashMap<>();
+		Map<Integer, Pair> saturatedByNodes = new LinkedHashMap<>();
 		for (int nodes : this.options.growthSizes()) {
-			Pair r = both("7 (" + nodes + " nodes)", (t) -> this.scenarios.broadcast(t, nodes, CLIENTS, FIXED_RATE));
-			String s = "7 growth, " + nodes + " nodes, 200 msg/s";
-			row(s, "p50", "latency p50", Unit.MILLIS, r, "", null);
-			row(s, "p99", "latency p99", Unit.MILLIS, r, "", null);
-			row(s, "max", "latency max", Unit.MILLIS, r, "", null);
-			row(s, "deliveries", "deliveries/s", Unit.PER_SECOND, r, "", null);
+			Pair fixed = both("7 (" + nodes + " nodes, 200 msg/s)",
+					(t) -> this.scenarios.growth(t, nodes, CLIENTS, FIXED_RATE));
+			Pair saturated = both("7 (" + nodes + " nodes, saturated)",
+					(t) -> this.scenarios.growth(t, nodes, CLIENTS, 0));
+			fixedByNodes.put(nodes, fixed);
+			saturatedByNodes.put(nodes, saturated);
+			String s = "7 growth, " + nodes + " nodes, 200 receivers";
+			row(s, "p50", "latency p50 at 200 msg/s", Unit.MILLIS, fixed, "", null);
+			row(s, "p99", "latency p99 at 200 msg/s", Unit.MILLIS, fixed, "", null);
+			row(s, "max", "latency max at 200 msg/s", Unit.MILLIS, fixed, "", null);
+			row(s, "deliveries", "deliveries/s at 200 msg/s", Unit.PER_SECOND, fixed, "", null);
+			row(s, "deliveries", "deliveries/s saturated", Unit.PER_SECOND, saturated, "", null);
 		}
+		Map<Integer, Pair> fixedByReceivers = new LinkedHashMap<>();
+		Map<Integer, Pair> saturatedByReceivers = new LinkedHashMap<>();
+		for (int receivers : this.options.growthReceivers()) {
+			if (receivers == CLIENTS && fixedByNodes.containsKey(2)) {
+				fixedByReceivers.put(receivers, fixedByNodes.get(2));
+				saturatedByReceivers.put(receivers, saturatedByNodes.get(2));
+				continue;
+			}
+			double rate = FIXED_RATE * CLIENTS / receivers;
+			String count = String.format(Locale.ROOT, "%,d", receivers);
+			String fixedRate = " at " + rate(rate) + " msg/s";
+			Pair fixed = both("7 (" + count + " receivers," + fixedRate + ")",
+					(t) -> this.scenarios.growth(t, 2, receivers, rate));
+			Pair saturated = both("7 (" + count + " receivers, saturated)",
+					(t) -> this.scenarios.growth(t, 2, receivers, 0));
+			fixedByReceivers.put(receivers, fixed);
+			saturatedByReceivers.put(receivers, saturated);
+			String s = "7 growth, 2 nodes, " + count + " receivers";
+			row(s, "p50", "latency p50" + fixedRate, Unit.MILLIS, fixed, "", null);
+			row(s, "p99", "latency p99" + fixedRate, Unit.MILLIS, fixed, "", null);
+			row(s, "deliveries", "deliveries/s" + fixedRate, Unit.PER_SECOND, fixed, "", null);
+			row(s, "deliveries", "deliveries/s saturated", Unit.PER_SECOND, saturated, "", null);
+		}
+		String subtitle = chartSubtitle();
+		writeChart("nodes", new SvgChart(760, 360, "Growth against nodes: 200 receivers, one sender", subtitle)
+			.lines(20, "Saturated deliveries/s (higher is better)", "nodes", "deliveries/s",
+					keys(saturatedByNodes), series(saturatedByNodes, "deliveries"), "%,.0f")
+			.lines(400, "Latency p99 at 200 msg/s, ms (lower is better)", "nodes", "p99 (ms)", keys(fixedByNodes),
+					series(fixedByNodes, "p99"), "%.1f"));
+		writeChart("receivers", new SvgChart(760, 360, "Growth against receivers: 2 nodes, one sender", subtitle)
+			.lines(20, "Saturated deliveries/s (higher is better)", "receivers", "deliveries/s",
+					keys(saturatedByReceivers), series(saturatedByReceivers, "deliveries"), "%,.0f")
+			.lines(400, "Latency p99 at 40,000 deliveries/s, ms (lower is better)", "receivers", "p99 (ms)",
+					keys(fixedByReceivers), series(fixedByReceivers, "p99"), "%.1f"));
+	}
+
+	private static String rate(double rate) {
+		return (rate == Math.rint(rate)) ? String.format(Locale.ROOT, "%,.0f", rate)
+				: String.format(Locale.ROOT, "%.2f", rate);
+	}
+
+	private void writeChart(String name, SvgChart chart) throws IOException {
+		Path file = this.options.growthChart(name);
+		Files.createDirectories(file.getParent());
+		Files.writeString(file, chart.toString());
+		log("Growth chart written to " + file);
+	}
+
+	private static double[] keys(Map<Integer, Pair> pairs) {
+		return pairs.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+	}
+
+	private List<SvgChart.Series> series(Map<Integer, Pair> pairs, String key) {
+		return List.of(new SvgChart.Series(this.a.name(), pairs.values().stream().mapToDouble((p) -> p.a(key)).toArray()),
+				new SvgChart.Series(this.b.name() + " + Redis adapter",
+						pairs.values().stream().mapToDouble((p) -> p.b(key)).toArray()));
+	}
+
+	private String chartSubtitle() {
+		return String.format(Locale.ROOT, "%s, %s mode, %d round(s), %d cores", Instant.now().toString().substring(0, 10),
+				this.options.quick() ? "quick" : "full", this.options.repeat(),
+				Runtime.getRuntime().availableProcessors());
+	}
+
+	/**
+	 * Scenario 8: scenario 2's load with one browser on node 1 that stops reading; the
+	 * same load without it is measured first on the same nodes.
+	 */
+	private void stuckBrowser() throws Exception {
+		Duration limit = this.options.stuckCutLimit();
+		Pair r = both("8", (t) -> this.scenarios.stuckBrowser(t, CLIENTS, FIXED_RATE, limit));
+		String s = "8 one stuck browser, 200 msg/s, 2 nodes";
+		row(s, "p50", "normal receivers' p50 with the stuck one", Unit.MILLIS, r, "", null);
+		row(s, "p99", "normal receivers' p99 with the stuck one", Unit.MILLIS, r, "", null);
+		row(s, "baselineP99", "p99 without it (same nodes, just before)", Unit.MILLIS, r, "", null);
+		row(s, "ratioP99", "p99 with / without", Unit.RATIO, r, "A <= 1.5", (x) -> x.a("ratioP99") <= 1.5);
+		row(s, "max", "latency max with the stuck one", Unit.MILLIS, r, "", null);
+		row(s, "loss", "loss (normal receivers)", Unit.PERCENT, r, "", null);
+		double sendTimeLimit = SOCKETBOX_SEND_TIME_LIMIT.toSeconds();
+		this.report.row(s, "last read to connection cut (TCP)", cut(r.a(), limit), cut(r.b(), limit), "", null);
+		row(s, "kernelQueued", "largest kernel send queue toward it", Unit.KILOBYTES, r, "", null);
+		row(s, "queueStopped", "last read to that queue's last growth (kernel full, or server stopped writing)",
+				Unit.SECONDS, r, "", null);
+		row(s, "cutAfterQueueStopped", "queue's last growth to cut", Unit.SECONDS, r,
+				String.format(Locale.ROOT, "A <= %.0f s (send-time-limit) + 2 s", sendTimeLimit),
+				(x) -> x.a("cutAfterQueueStopped") <= sendTimeLimit + 2);
+		row(s, "heapBefore", "heap of its node before it came", Unit.MEGABYTES, r, "", null);
+		row(s, "heapAfter", "heap of its node at the end", Unit.MEGABYTES, r, "", null);
+	}
+
+	private static String cut(Map<String, Double> figures, Duration limit) {
+		Double cut = figures.get("cut");
+		if (cut == null) {
+			return "n/a";
+		}
+		return Double.isNaN(cut) ? "never within " + limit.toSeconds() + " s"
+				: String.format(Locale.ROOT, "%.2f s", cut);
 	}
 
 	/**
@@ -276,9 +392,7 @@ public final class Benchmark {
 		this.stompMarkdown = "\n" + results.toMarkdown();
 		Path chart = this.options.stompChart();
 		Files.createDirectories(chart.getParent());
-		Files.writeString(chart, results.toSvg(String.format(Locale.ROOT, "%s, %s mode, %d round(s), %d cores",
-				Instant.now().toString().substring(0, 10), this.options.quick() ? "quick" : "full",
-				this.options.repeat(), Runtime.getRuntime().availableProcessors())));
+		Files.writeString(chart, results.toSvg(chartSubtitle()));
 		log("STOMP chart written to " + chart);
 	}
 

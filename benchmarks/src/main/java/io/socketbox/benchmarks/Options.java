@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * Command-line options of the benchmark.
  *
- * @param scenarios the scenarios to run, 1 to 7 and 9
+ * @param scenarios the scenarios to run, 1 to 10
  * @param quick whether to shorten every scenario to a few seconds
  * @param repeat how many times to run each scenario for each system, alternating the order
  * @param sampleJar the sample application's executable jar
@@ -26,18 +26,19 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/benchmarks.jar [options]
 			  --quick                 every scenario shortened to a few seconds
-			  --scenarios 1,2,...     run only these (1-7, 9 and 10 (STOMP); default all)
+			  --scenarios 1,2,...     run only these (1-10; 10 is STOMP; default all)
 			  --repeat N              run each scenario N times per system, order alternating (default 1)
 			  --sample-jar PATH       default sample-app/target/sample-app.jar
 			  --socketio-dir PATH     default benchmarks/socketio
 			  --output PATH           default benchmarks/target/benchmark-results.md
 			  --node-jvm-args "ARGS"  JVM arguments of each SocketBox node (default "-Xmx1g")
 			  --stomp-chart PATH      scenario 10's SVG chart, default docs/benchmarks-stomp.svg
+			                          (scenario 7's charts go in the same directory)
 			  --no-cds                SocketBox nodes start with java -jar, not with a CDS archive
 			""";
 
 	static Options parse(String... args) {
-		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7, 9, 10);
+		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 		boolean quick = false;
 		int repeat = 1;
 		Path sampleJar = Path.of("sample-app/target/sample-app.jar");
@@ -72,8 +73,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		TreeSet<Integer> scenarios = new TreeSet<>();
 		for (String part : value.split(",")) {
 			int scenario = Integer.parseInt(part.trim());
-			if (scenario < 1 || scenario > 10 || scenario == 8) {
-				throw new IllegalArgumentException("Scenarios are numbered 1 to 7, 9 and 10, not " + scenario);
+			if (scenario < 1 || scenario > 10) {
+				throw new IllegalArgumentException("Scenarios are numbered 1 to 10, not " + scenario);
 			}
 			scenarios.add(scenario);
 		}
@@ -134,6 +135,44 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	 */
 	List<Integer> growthSizes() {
 		return this.quick ? List.of(2, 3) : List.of(2, 3, 4, 5);
+	}
+
+	/**
+	 * Return the receiver counts of scenario 7's growth against receivers (on 2 nodes).
+	 */
+	List<Integer> growthReceivers() {
+		return this.quick ? List.of(200, 1_000) : List.of(200, 2_000, 10_000);
+	}
+
+	/**
+	 * Return how long each run of scenario 7 warms up before it measures.
+	 */
+	Duration growthWarmup() {
+		return this.quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+	}
+
+	/**
+	 * Return how long each run of scenario 7 measures.
+	 */
+	Duration growthMeasure() {
+		return this.quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
+	}
+
+	/**
+	 * Return where scenario 7 writes its chart of the given name: next to scenario 10's.
+	 */
+	Path growthChart(String name) {
+		return this.stompChart.resolveSibling("benchmarks-growth-" + name + ".svg");
+	}
+
+	/**
+	 * Return how long scenario 8 waits, from the stuck browser's last read, for the
+	 * server to cut it.
+	 */
+	Duration stuckCutLimit() {
+		// The server's kernel takes up to 4 MB (tcp_wmem) before its writes block: at
+		// 200 messages/s that is about 90 s, then send-time-limit
+		return this.quick ? Duration.ofSeconds(30) : Duration.ofSeconds(150);
 	}
 
 }

@@ -22,6 +22,15 @@ final class Report {
 				+ " | " + target + " | " + verdict + " |");
 	}
 
+	/**
+	 * Add a row whose figures are already written out.
+	 */
+	void row(String scenario, String metric, String a, String b, String target, Boolean met) {
+		String verdict = (met == null) ? "" : (met ? "met" : "**missed**");
+		this.rows.add("| " + scenario + " | " + metric + " | " + a + " | " + b + " |  | " + target + " | " + verdict
+				+ " |");
+	}
+
 	void note(String note) {
 		this.notes.add(note);
 	}
@@ -45,7 +54,7 @@ final class Report {
 
 		PER_SECOND("%,.0f/s"), MILLIS("%.2f ms"), SECONDS("%.2f s"), KILOBYTES("%.1f KB"), PERCENT("%.2f %%"),
 		MEGABYTES("%.1f MB"), COUNT("%,.0f"), BYTES("%,.0f B"),
-		BYTES_PER_SECOND("%,.0f B/s");
+		BYTES_PER_SECOND("%,.0f B/s"), RATIO("%.2f x");
 
 		private final String format;
 

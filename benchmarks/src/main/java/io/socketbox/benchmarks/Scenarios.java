@@ -13,9 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
@@ -47,51 +45,152 @@ final class Scenarios {
 	 * bound).
 	 */
 	Map<String, Double> broadcast(Target target, int nodeCount, int clients, double rate) throws Exception {
+		return broadcast(target, nodeCount, clients, rate, WINDOW, this.options.warmup(), this.options.measure(), 1);
+	}
+
+	/**
+	 * {@link #broadcast(Target, int, int, double)} for scenario 7's growth: the window
+	 * scaled to keep {@code WINDOW x 200} deliveries in flight (at least 10 messages),
+	 * its own warm-up and measuring times, and latencies recorded on every
+	 * {@code clients / 200}-th receiver (the clients' latency recorders take about
+	 * 280 KB each: 10,000 of them would not fit this JVM's heap).
+	 */
+	Map<String, Double> growth(Target target, int nodeCount, int clients, double rate) throws Exception {
+		int window = Math.max(10, (int) ((long) WINDOW * 200 / clients));
+		return broadcast(target, nodeCount, clients, rate, window, this.options.growthWarmup(),
+				this.options.growthMeasure(), Math.max(1, clients / 200));
+	}
+
+	private Map<String, Double> broadcast(Target target, int nodeCount, int clients, double rate, int windowSize,
+			Duration warmup, Duration measuring, int recordEvery) throws Exception {
 		List<Node> nodes = target.startCluster(nodeCount);
 		HttpClient http = HttpClient.newHttpClient();
 		List<Client> connections = new ArrayList<>();
 		try {
 			connections.addAll(connect(http, target, nodes, clients));
-			Client sender = connections.get(0);
+			Client sending = connections.get(0);
 			Client probe = connections.get(connections.size() - 1);
-			Semaphore window = new Semaphore(WINDOW);
+			Semaphore window = new Semaphore(windowSize);
 			probe.onMessage((sentAt) -> window.release());
-			AtomicBoolean running = new AtomicBoolean(true);
-			AtomicLong sent = new AtomicLong();
-			AtomicLong stalls = new AtomicLong();
-			Thread thread = new Thread(() -> {
-				long start = System.nanoTime();
-				for (long k = 0; running.get(); k++) {
-					long sendAt;
-					if (rate > 0) {
-						sendAt = start + (long) (k * 1e9 / rate);
-						parkUntil(sendAt);
-					}
-					else {
-						if (!tryAcquire(window)) {
-							// The probe missed a message: go on rather than wait forever
-							stalls.incrementAndGet();
-						}
-						sendAt = System.nanoTime();
-					}
-					sender.chat(Payload.create(sendAt, k));
-					sent.incrementAndGet();
-				}
-			}, "sender");
-			thread.start();
-			Measured measured = measure(connections, connections);
-			running.set(false);
-			thread.join();
-			long expected = sent.get() * connections.size();
+			PacedSender sender = new PacedSender(rate, window, Duration.ofSeconds(1),
+					(k, sendAt) -> sending.chat(Payload.create(sendAt, k)))
+				.start("sender");
+			List<Client> recorded = new ArrayList<>();
+			for (int i = 0; i < connections.size(); i += recordEvery) {
+				recorded.add(connections.get(i));
+			}
+			Measured measured = measure(connections, recorded, warmup, measuring);
+			sender.stop();
+			long expected = sender.sent() * connections.size();
 			long received = drain(connections, expected);
 			Map<String, Double> figures = latencies(measured.histogram());
 			figures.put("deliveries", measured.deliveriesPerSecond());
-			figures.put("sent", measured.seconds() > 0 ? sent.get() / (double) measured.totalSeconds() : 0);
+			figures.put("sent", measured.seconds() > 0 ? sender.sent() / measured.totalSeconds() : 0);
 			figures.put("loss", 100.0 * (expected - received) / Math.max(1, expected));
-			figures.put("stalls", (double) stalls.get());
+			figures.put("stalls", (double) sender.stalls());
 			return figures;
 		}
 		finally {
+			connections.forEach(Client::close);
+			target.stopAll();
+		}
+	}
+
+	/**
+	 * Scenario 8, one stuck browser: the load of {@link #broadcast} at {@code rate}
+	 * (sender on node 1) measured first as it is, then again with one more connection on
+	 * node 1 that stops reading ({@link StuckClient}). The sender goes on until the server
+	 * cuts the stuck one or {@code cutLimit} has passed since it stopped reading. The
+	 * figures: the normal receivers' latencies without ({@code baselineP50} ...) and with
+	 * it, their ratios, {@code cut} (seconds from the last read to the kernel no longer
+	 * holding the connection as established; NaN when not within the limit), when the
+	 * server's send queue for it stopped growing ({@code queueStopped}: the kernel's
+	 * buffers were full, or the server stopped writing to it) and the cut after that
+	 * ({@code cutAfterQueueStopped}), that queue's largest size in KB, and the heap
+	 * of node 1 (after full collections) before the stuck one came and at the end.
+	 */
+	Map<String, Double> stuckBrowser(Target target, int clients, double rate, Duration cutLimit) throws Exception {
+		List<Node> nodes = target.startCluster(2);
+		Node holding = nodes.get(0);
+		HttpClient http = HttpClient.newHttpClient();
+		List<Client> connections = new ArrayList<>();
+		StuckClient stuck = null;
+		PacedSender sender = null;
+		try {
+			connections.addAll(connect(http, target, nodes, clients));
+			Client sending = connections.get(0);
+			sender = PacedSender.atRate(rate, (k, sendAt) -> sending.chat(Payload.create(sendAt, k))).start("sender");
+			Measured baseline = measure(connections, connections);
+			long heapBefore = target.heapAfterGc(holding);
+			stuck = StuckClient.open(target.wire(), holding.port(), (int) CONNECT_TIMEOUT.toMillis());
+			long stoppedAt = stuck.stoppedReadingAt();
+			long deadline = stoppedAt + cutLimit.toNanos();
+			AtomicLong cutAt = new AtomicLong(-1);
+			AtomicLong maxQueued = new AtomicLong();
+			AtomicLong lastGrowth = new AtomicLong(stoppedAt);
+			StuckClient watched = stuck;
+			Thread watcher = new Thread(() -> {
+				while (System.nanoTime() < deadline) {
+					StuckClient.State state = watched.state();
+					if (state == null) {
+						return;
+					}
+					long now = System.nanoTime();
+					if (!state.established()) {
+						cutAt.set(now);
+						return;
+					}
+					long queued = state.serverSendQueue();
+					if (queued > maxQueued.get()) {
+						maxQueued.set(queued);
+						lastGrowth.set(now);
+					}
+					try {
+						Thread.sleep(50);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			}, "stuck-watcher");
+			watcher.start();
+			Measured withStuck = measure(connections, connections);
+			watcher.join(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) + 1_000);
+			sender.stop();
+			long received = drain(connections, sender.sent() * connections.size());
+			long heapAfter = target.heapAfterGc(holding);
+			Map<String, Double> figures = latencies(withStuck.histogram());
+			Map<String, Double> without = latencies(baseline.histogram());
+			figures.put("baselineP50", without.get("p50"));
+			figures.put("baselineP99", without.get("p99"));
+			figures.put("baselineMax", without.get("max"));
+			figures.put("ratioP50", figures.get("p50") / without.get("p50"));
+			figures.put("ratioP99", figures.get("p99") / without.get("p99"));
+			figures.put("deliveries", withStuck.deliveriesPerSecond());
+			figures.put("loss", 100.0 * (sender.sent() * connections.size() - received)
+					/ Math.max(1, sender.sent() * connections.size()));
+			figures.put("cut", (cutAt.get() >= 0) ? (cutAt.get() - stoppedAt) / 1e9 : Double.NaN);
+			// The server's send queue for it stopped growing: the kernel's buffers were full (its
+			// writes block or queue in the process from then on), or the server stopped writing
+			// to it; not known if it still grew in the last 2 s before the end
+			long end = (cutAt.get() >= 0) ? cutAt.get() : deadline;
+			boolean stopped = end - lastGrowth.get() > TimeUnit.SECONDS.toNanos(2);
+			figures.put("queueStopped", stopped ? (lastGrowth.get() - stoppedAt) / 1e9 : Double.NaN);
+			figures.put("cutAfterQueueStopped",
+					(stopped && cutAt.get() >= 0) ? (cutAt.get() - lastGrowth.get()) / 1e9 : Double.NaN);
+			figures.put("kernelQueued", maxQueued.get() / 1024.0);
+			figures.put("cutLimit", (double) cutLimit.toSeconds());
+			figures.put("heapBefore", heapBefore / 1048576.0);
+			figures.put("heapAfter", heapAfter / 1048576.0);
+			return figures;
+		}
+		finally {
+			if (sender != null) {
+				sender.stop();
+			}
+			if (stuck != null) {
+				stuck.close();
+			}
 			connections.forEach(Client::close);
 			target.stopAll();
 		}
@@ -109,26 +208,16 @@ final class Scenarios {
 		try {
 			senders.addAll(connect(http, target, nodes.subList(0, 1), pairs));
 			receivers.addAll(connect(http, target, nodes.subList(1, 2), pairs));
-			AtomicBoolean running = new AtomicBoolean(true);
-			AtomicLong sent = new AtomicLong();
-			Thread thread = new Thread(() -> {
-				long start = System.nanoTime();
-				for (long k = 0; running.get(); k++) {
-					long sendAt = start + (long) (k * 1e9 / rate);
-					parkUntil(sendAt);
-					int pair = (int) (k % pairs);
-					senders.get(pair).direct(receivers.get(pair).id(), Payload.create(sendAt, k));
-					sent.incrementAndGet();
-				}
-			}, "sender");
-			thread.start();
+			PacedSender sender = PacedSender.atRate(rate, (k, sendAt) -> {
+				int pair = (int) (k % pairs);
+				senders.get(pair).direct(receivers.get(pair).id(), Payload.create(sendAt, k));
+			}).start("sender");
 			Measured measured = measure(receivers, receivers);
-			running.set(false);
-			thread.join();
-			long received = drain(receivers, sent.get());
+			sender.stop();
+			long received = drain(receivers, sender.sent());
 			Map<String, Double> figures = latencies(measured.histogram());
 			figures.put("deliveries", measured.deliveriesPerSecond());
-			figures.put("loss", 100.0 * (sent.get() - received) / Math.max(1, sent.get()));
+			figures.put("loss", 100.0 * (sender.sent() - received) / Math.max(1, sender.sent()));
 			figures.put("errors", (double) senders.stream().mapToLong(Client::errors).sum());
 			return figures;
 		}
@@ -470,17 +559,22 @@ final class Scenarios {
 	}
 
 	private Measured measure(List<Client> counted, List<Client> recorded) throws InterruptedException {
-		Thread.sleep(this.options.warmup().toMillis());
+		return measure(counted, recorded, this.options.warmup(), this.options.measure());
+	}
+
+	private Measured measure(List<Client> counted, List<Client> recorded, Duration warmup, Duration measuring)
+			throws InterruptedException {
+		Thread.sleep(warmup.toMillis());
 		long before = total(counted);
 		recorded.forEach(Client::startRecording);
 		long start = System.nanoTime();
-		Thread.sleep(this.options.measure().toMillis());
+		Thread.sleep(measuring.toMillis());
 		long after = total(counted);
 		long end = System.nanoTime();
 		Histogram histogram = new Histogram(3);
 		recorded.forEach((client) -> histogram.add(client.stopRecording()));
 		double seconds = (end - start) / 1e9;
-		double totalSeconds = seconds + this.options.warmup().toMillis() / 1000.0;
+		double totalSeconds = seconds + warmup.toMillis() / 1000.0;
 		return new Measured((after - before) / seconds, histogram, seconds, totalSeconds);
 	}
 
@@ -556,22 +650,6 @@ final class Scenarios {
 			total += client.received();
 		}
 		return total;
-	}
-
-	private static void parkUntil(long nanoTime) {
-		for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
-			LockSupport.parkNanos(wait);
-		}
-	}
-
-	private static boolean tryAcquire(Semaphore semaphore) {
-		try {
-			return semaphore.tryAcquire(1, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
 	}
 
 	private static void check(long deadline, boolean alive, String failure) {

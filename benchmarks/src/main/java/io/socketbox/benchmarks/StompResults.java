@@ -97,60 +97,17 @@ final class StompResults {
 	 */
 	String toSvg(String subtitle) {
 		List<StompSystem> systems = List.of(StompScenario.SOCKETBOX, StompScenario.RELAY, StompScenario.SIMPLE);
-		String[] colors = { "#2b7bb9", "#e07b39", "#6a9f3a" };
-		int width = 760;
-		int height = 330;
-		StringBuilder svg = new StringBuilder();
-		svg.append(String.format(Locale.ROOT,
-				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-						+ "font-family=\"sans-serif\" font-size=\"12\">%n",
-				width, height, width, height));
-		svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-		svg.append("<text x=\"20\" y=\"24\" font-size=\"15\" font-weight=\"bold\">STOMP: 200 subscribers, "
-				+ "64-byte messages, one publisher</text>\n");
-		svg.append("<text x=\"20\" y=\"42\" fill=\"#555\">").append(escape(subtitle)).append("</text>\n");
-		panel(svg, 20, "Saturated deliveries/s (higher is better)", "saturated", "deliveries", "%,.0f", systems,
-				colors);
-		panel(svg, 400, "Latency p99 at 200 msg/s, ms (lower is better)", "fixed", "p99", "%,.1f", systems, colors);
-		svg.append("</svg>\n");
-		return svg.toString();
+		List<String> names = systems.stream().map(StompSystem::name).toList();
+		return new SvgChart(760, 330, "STOMP: 200 subscribers, 64-byte messages, one publisher", subtitle)
+			.bars(20, "Saturated deliveries/s (higher is better)", names, values(systems, "saturated", "deliveries"),
+					"%,.0f")
+			.bars(400, "Latency p99 at 200 msg/s, ms (lower is better)", names, values(systems, "fixed", "p99"),
+					"%,.1f")
+			.toString();
 	}
 
-	private void panel(StringBuilder svg, int x, String title, String round, String key, String format,
-			List<StompSystem> systems, String[] colors) {
-		int top = 80;
-		int barArea = 180;
-		svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n", x, top - 16,
-				escape(title)));
-		double max = systems.stream()
-			.mapToDouble((system) -> get(system, round, key))
-			.filter((value) -> !Double.isNaN(value))
-			.max()
-			.orElse(1);
-		for (int i = 0; i < systems.size(); i++) {
-			double value = get(systems.get(i), round, key);
-			int barX = x + 10 + i * 115;
-			int barHeight = (Double.isNaN(value) || max <= 0) ? 0 : (int) Math.max(1, Math.round(barArea * value / max));
-			int y = top + barArea - barHeight;
-			svg.append(String.format(Locale.ROOT,
-					"<rect x=\"%d\" y=\"%d\" width=\"80\" height=\"%d\" fill=\"%s\"/>%n", barX, y, barHeight, colors[i]));
-			String label = Double.isNaN(value) ? "not run" : String.format(Locale.ROOT, format, value);
-			svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-					barX + 40, y - 5, escape(label)));
-			String[] words = systems.get(i).name().split(", ");
-			for (int line = 0; line < words.length; line++) {
-				svg.append(String.format(Locale.ROOT,
-						"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\">%s</text>%n", barX + 40,
-						top + barArea + 16 + line * 14, escape(words[line])));
-			}
-		}
-		svg.append(String.format(Locale.ROOT,
-				"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>%n", x, top + barArea, x + 350,
-				top + barArea));
-	}
-
-	static String escape(String text) {
-		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+	private double[] values(List<StompSystem> systems, String round, String key) {
+		return systems.stream().mapToDouble((system) -> get(system, round, key)).toArray();
 	}
 
 	@FunctionalInterface

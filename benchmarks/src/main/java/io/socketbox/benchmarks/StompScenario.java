@@ -16,9 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
@@ -200,33 +197,9 @@ final class StompScenario {
 				window.release();
 			}
 		});
-		AtomicBoolean running = new AtomicBoolean(true);
-		AtomicLong sent = new AtomicLong();
-		AtomicLong stalls = new AtomicLong();
-		Thread thread = new Thread(() -> {
-			long start = System.nanoTime();
-			for (long k = 0; running.get(); k++) {
-				long sendAt;
-				if (rate > 0) {
-					sendAt = start + (long) (k * 1e9 / rate);
-					LockSupport.parkNanos(sendAt - System.nanoTime());
-				}
-				else {
-					try {
-						if (!window.tryAcquire(5, TimeUnit.SECONDS)) {
-							stalls.incrementAndGet();
-						}
-					}
-					catch (InterruptedException ex) {
-						return;
-					}
-					sendAt = System.nanoTime();
-				}
-				publisher.publish(DESTINATION, StompFrames.body(k, sendAt, BODY_SIZE));
-				sent.incrementAndGet();
-			}
-		}, "stomp-publisher");
-		thread.start();
+		PacedSender sender = new PacedSender(rate, window, Duration.ofSeconds(5),
+				(k, sendAt) -> publisher.publish(DESTINATION, StompFrames.body(k, sendAt, BODY_SIZE)))
+			.start("stomp-publisher");
 		Thread.sleep(this.options.warmup().toMillis());
 		long before = received(subscribers);
 		subscribers.forEach(StompClient::latencies);
@@ -236,15 +209,14 @@ final class StompScenario {
 		double seconds = (System.nanoTime() - startedAt) / 1e9;
 		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
 		subscribers.forEach((subscriber) -> histogram.add(subscriber.latencies()));
-		running.set(false);
-		thread.join();
+		sender.stop();
 		publisher.flush(Duration.ofSeconds(60));
-		long expected = sent.get() * subscribers.size();
+		long expected = sender.sent() * subscribers.size();
 		drain(subscribers, expected);
 		long distinct = subscribers.stream().mapToLong(StompClient::distinct).sum();
 		Map<String, Double> figures = new LinkedHashMap<>();
 		figures.put("deliveries", deliveries / seconds);
-		figures.put("sent", sent.get() / (seconds + this.options.warmup().toMillis() / 1e3));
+		figures.put("sent", sender.sent() / (seconds + this.options.warmup().toMillis() / 1e3));
 		figures.put("p50", histogram.getValueAtPercentile(50) / 1e3);
 		figures.put("p99", histogram.getValueAtPercentile(99) / 1e3);
 		figures.put("max", histogram.getMaxValue() / 1e3);
@@ -252,7 +224,7 @@ final class StompScenario {
 		figures.put("duplicates", (double) subscribers.stream().mapToLong(StompClient::duplicates).sum());
 		figures.put("closed", (double) subscribers.stream().filter(StompClient::isClosed).count());
 		figures.put("errors", (double) subscribers.stream().mapToLong(StompClient::errors).sum());
-		figures.put("stalls", (double) stalls.get());
+		figures.put("stalls", (double) sender.stalls());
 		subscribers.stream()
 			.filter(StompClient::isClosed)
 			.findFirst()

@@ -15,10 +15,12 @@ class OptionsTests {
 	@Test
 	void defaultsRunEverythingInFull() {
 		Options options = Options.parse();
-		assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7, 9, 10);
+		assertThat(options.scenarios()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 		assertThat(options.quick()).isFalse();
 		assertThat(options.idleConnections()).isEqualTo(10_000);
 		assertThat(options.growthSizes()).containsExactly(2, 3, 4, 5);
+		assertThat(options.growthReceivers()).containsExactly(200, 2_000, 10_000);
+		assertThat(options.stuckCutLimit()).hasSeconds(150);
 		assertThat(options.clusterViewConnections()).isEqualTo(10_000);
 		assertThat(options.rpcCalls()).isEqualTo(2_000);
 	}
@@ -51,8 +53,25 @@ class OptionsTests {
 	}
 
 	@Test
+	void stuckBrowserScenarioIsEight() {
+		Options options = Options.parse("--quick", "--scenarios", "8");
+		assertThat(options.scenarios()).containsExactly(8);
+		assertThat(options.stuckCutLimit()).hasSeconds(30);
+	}
+
+	@Test
+	void growthChartsGoNextToTheStompChart() {
+		Options options = Options.parse("--quick", "--stomp-chart", "/tmp/charts/stomp.svg");
+		assertThat(options.growthChart("nodes")).hasToString("/tmp/charts/benchmarks-growth-nodes.svg");
+		assertThat(Options.parse().growthChart("receivers").toString())
+			.endsWith("docs/benchmarks-growth-receivers.svg");
+		assertThat(options.growthReceivers()).containsExactly(200, 1_000);
+		assertThat(options.growthMeasure()).isLessThan(Options.parse().growthMeasure());
+	}
+
+	@Test
 	void rejectsUnknownScenarioAndOption() {
-		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "8"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "0"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "11"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--fast"));
 	}
