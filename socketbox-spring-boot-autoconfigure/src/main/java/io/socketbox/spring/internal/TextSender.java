@@ -1,6 +1,9 @@
 package io.socketbox.spring.internal;
 
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -11,23 +14,41 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
- * Writes one text message at a time to a session and reports when the write is done,
- * without holding the caller's thread for the write. On a Jakarta WebSocket session
- * (Tomcat) the container's asynchronous send does the write, bounded by the send time
- * limit, after which the container closes the connection; on any other session a
- * blocking send runs on the given executor.
+ * Writes text messages to a session and reports when the write is done, without holding
+ * the caller's thread for the write.
+ * <ul>
+ * <li>On Jetty 12 ({@code JettyRequestUpgradeStrategy}, Spring's default there) the
+ * messages go to the connection's {@code CoreSession} as TEXT frames whose payload is the
+ * message's {@link OutboundText#payload() shared UTF-8 bytes}, encoded once for all
+ * connections; several messages leave in one write ({@link #batches()}).
+ * <li>On a Jakarta WebSocket session (Tomcat) the container's asynchronous send does the
+ * write, one message each, bounded by the send time limit, after which the container
+ * closes the connection. Tomcat encodes the text for each connection: it has no public
+ * way to send prepared bytes as a TEXT frame, and its batching flushes with a blocking
+ * write.
+ * <li>On any other session blocking sends run on the given executor, several messages
+ * in one task.
+ * </ul>
  */
-@FunctionalInterface
 interface TextSender {
 
 	/**
-	 * Start writing a message. The completion is called exactly once, possibly before
-	 * this method returns, with {@code null} once the message is written or with the
-	 * cause when it could not be.
-	 * @param text well-formed text
+	 * Start writing messages, in order. The completion is called exactly once, possibly
+	 * before this method returns, with {@code null} once every message is written or with
+	 * the cause when they could not all be.
+	 * @param messages the messages: one, unless this sender {@link #batches()}
 	 * @param completion told of the outcome
 	 */
-	void send(String text, Consumer<@Nullable Throwable> completion);
+	void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion);
+
+	/**
+	 * Whether this sender writes several messages at once: if not, {@link #send} is given
+	 * one message at a time.
+	 * @return whether messages that queued during a write leave together
+	 */
+	default boolean batches() {
+		return false;
+	}
 
 	/**
 	 * Return a sender for the given session.
@@ -37,12 +58,123 @@ interface TextSender {
 	 * @return the sender
 	 */
 	static TextSender forSession(WebSocketSession session, Executor executor, long sendTimeLimitMillis) {
-		TextSender sender = JakartaTextSender.of(session, sendTimeLimitMillis);
+		TextSender sender = JettyTextSender.of(session);
+		if (sender == null) {
+			sender = JakartaTextSender.of(session, sendTimeLimitMillis);
+		}
 		return (sender != null) ? sender : new BlockingTextSender(session, executor);
 	}
 
 	/**
-	 * Sends through {@link jakarta.websocket.RemoteEndpoint.Async}.
+	 * Sends prepared TEXT frames through Jetty 12's
+	 * {@link org.eclipse.jetty.websocket.core.CoreSession}: all but the last of a batch
+	 * with {@code batch=true}, which Jetty may gather into one buffer, the last without,
+	 * which flushes them all in one write. Extensions such as permessage-deflate read
+	 * each connection's own view of the shared bytes.
+	 */
+	final class JettyTextSender implements TextSender {
+
+		private static final boolean PRESENT = ClassUtils.isPresent(
+				"org.eclipse.jetty.websocket.common.WebSocketSession", TextSender.class.getClassLoader());
+
+		private final org.eclipse.jetty.websocket.core.CoreSession session;
+
+		JettyTextSender(org.eclipse.jetty.websocket.core.CoreSession session) {
+			this.session = session;
+		}
+
+		static @Nullable TextSender of(WebSocketSession session) {
+			if (PRESENT && session instanceof NativeWebSocketSession nativeSession) {
+				org.eclipse.jetty.websocket.common.WebSocketSession jettySession = nativeSession
+					.getNativeSession(org.eclipse.jetty.websocket.common.WebSocketSession.class);
+				if (jettySession != null) {
+					return new JettyTextSender(jettySession.getCoreSession());
+				}
+			}
+			return null;
+		}
+
+		@Override
+		public boolean batches() {
+			return true;
+		}
+
+		@Override
+		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
+			int count = messages.size();
+			org.eclipse.jetty.util.Callback callback = (count == 1) ? new SingleCallback(completion)
+					: new BatchCallback(count, completion);
+			for (int i = 0; i < count; i++) {
+				org.eclipse.jetty.websocket.core.Frame frame = new org.eclipse.jetty.websocket.core.Frame(
+						org.eclipse.jetty.websocket.core.OpCode.TEXT, true, messages.get(i).payload());
+				try {
+					this.session.sendFrame(frame, callback, i < count - 1);
+				}
+				catch (RuntimeException ex) {
+					// The frames not handed over fail too, so that the completion is called once
+					for (int j = i; j < count; j++) {
+						callback.failed(ex);
+					}
+					return;
+				}
+			}
+		}
+
+		private record SingleCallback(Consumer<@Nullable Throwable> completion)
+				implements org.eclipse.jetty.util.Callback {
+
+			@Override
+			public void succeeded() {
+				this.completion.accept(null);
+			}
+
+			@Override
+			public void failed(Throwable failure) {
+				this.completion.accept(failure);
+			}
+
+		}
+
+		/**
+		 * Completes once every frame of a batch has: with the first failure, if any.
+		 */
+		private static final class BatchCallback implements org.eclipse.jetty.util.Callback {
+
+			private final AtomicInteger remaining;
+
+			private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+
+			private final Consumer<@Nullable Throwable> completion;
+
+			BatchCallback(int count, Consumer<@Nullable Throwable> completion) {
+				this.remaining = new AtomicInteger(count);
+				this.completion = completion;
+			}
+
+			@Override
+			public void succeeded() {
+				done();
+			}
+
+			@Override
+			public void failed(Throwable failure) {
+				this.failure.compareAndSet(null, failure);
+				done();
+			}
+
+			private void done() {
+				if (this.remaining.decrementAndGet() == 0) {
+					this.completion.accept(this.failure.get());
+				}
+			}
+
+		}
+
+	}
+
+	/**
+	 * Sends through {@link jakarta.websocket.RemoteEndpoint.Async}, one message at a
+	 * time.
 	 */
 	final class JakartaTextSender implements TextSender {
 
@@ -69,9 +201,10 @@ interface TextSender {
 		}
 
 		@Override
-		public void send(String text, Consumer<@Nullable Throwable> completion) {
+		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
 			try {
-				this.remote.sendText(text, (result) -> completion.accept(result.isOK() ? null : result.getException()));
+				this.remote.sendText(messages.get(0).text(),
+						(result) -> completion.accept(result.isOK() ? null : result.getException()));
 			}
 			catch (RuntimeException ex) {
 				completion.accept(ex);
@@ -81,7 +214,8 @@ interface TextSender {
 	}
 
 	/**
-	 * Sends with {@link WebSocketSession#sendMessage} on an executor.
+	 * Sends with {@link WebSocketSession#sendMessage} on an executor, every message that
+	 * queued in one task.
 	 */
 	final class BlockingTextSender implements TextSender {
 
@@ -95,10 +229,17 @@ interface TextSender {
 		}
 
 		@Override
-		public void send(String text, Consumer<@Nullable Throwable> completion) {
+		public boolean batches() {
+			return true;
+		}
+
+		@Override
+		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
 			this.executor.execute(() -> {
 				try {
-					this.session.sendMessage(new TextMessage(text));
+					for (OutboundText message : messages) {
+						this.session.sendMessage(new TextMessage(message.text()));
+					}
 				}
 				catch (Throwable ex) {
 					completion.accept(ex);
