@@ -2,8 +2,6 @@ package io.socketbox.spring.internal;
 
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -17,10 +15,10 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * Writes text messages to a session and reports when the write is done, without holding
  * the caller's thread for the write.
  * <ul>
- * <li>On Jetty 12 ({@code JettyRequestUpgradeStrategy}, Spring's default there) the
- * messages go to the connection's {@code CoreSession} as TEXT frames whose payload is the
- * message's {@link OutboundText#payload() shared UTF-8 bytes}, encoded once for all
- * connections; several messages leave in one write ({@link #batches()}).
+ * <li>On Jetty 12 ({@link JettyTextSender}) the messages go to the connection's
+ * {@code CoreSession} as TEXT frames whose payload is the message's
+ * {@link OutboundText#payload() shared UTF-8 bytes}, encoded once for all connections;
+ * several messages leave in one write ({@link #batches()}).
  * <li>On a Jakarta WebSocket session (Tomcat) the container's asynchronous send does the
  * write, one message each, bounded by the send time limit, after which the container
  * closes the connection. Tomcat encodes the text for each connection: it has no public
@@ -31,6 +29,10 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * </ul>
  */
 interface TextSender {
+
+	/** Whether Jetty 12's WebSocket core is present. */
+	boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.core.CoreSession",
+			TextSender.class.getClassLoader());
 
 	/**
 	 * Start writing messages, in order. The completion is called exactly once, possibly
@@ -58,118 +60,12 @@ interface TextSender {
 	 * @return the sender
 	 */
 	static TextSender forSession(WebSocketSession session, Executor executor, long sendTimeLimitMillis) {
-		TextSender sender = JettyTextSender.of(session);
+		// Jetty's classes are loaded only where Jetty is present
+		TextSender sender = JETTY_PRESENT ? JettyTextSender.of(session) : null;
 		if (sender == null) {
 			sender = JakartaTextSender.of(session, sendTimeLimitMillis);
 		}
 		return (sender != null) ? sender : new BlockingTextSender(session, executor);
-	}
-
-	/**
-	 * Sends prepared TEXT frames through Jetty 12's
-	 * {@link org.eclipse.jetty.websocket.core.CoreSession}: all but the last of a batch
-	 * with {@code batch=true}, which Jetty may gather into one buffer, the last without,
-	 * which flushes them all in one write. Extensions such as permessage-deflate read
-	 * each connection's own view of the shared bytes.
-	 */
-	final class JettyTextSender implements TextSender {
-
-		private static final boolean PRESENT = ClassUtils.isPresent(
-				"org.eclipse.jetty.websocket.common.WebSocketSession", TextSender.class.getClassLoader());
-
-		private final org.eclipse.jetty.websocket.core.CoreSession session;
-
-		JettyTextSender(org.eclipse.jetty.websocket.core.CoreSession session) {
-			this.session = session;
-		}
-
-		static @Nullable TextSender of(WebSocketSession session) {
-			if (PRESENT && session instanceof NativeWebSocketSession nativeSession) {
-				org.eclipse.jetty.websocket.common.WebSocketSession jettySession = nativeSession
-					.getNativeSession(org.eclipse.jetty.websocket.common.WebSocketSession.class);
-				if (jettySession != null) {
-					return new JettyTextSender(jettySession.getCoreSession());
-				}
-			}
-			return null;
-		}
-
-		@Override
-		public boolean batches() {
-			return true;
-		}
-
-		@Override
-		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
-			int count = messages.size();
-			org.eclipse.jetty.util.Callback callback = (count == 1) ? new SingleCallback(completion)
-					: new BatchCallback(count, completion);
-			for (int i = 0; i < count; i++) {
-				org.eclipse.jetty.websocket.core.Frame frame = new org.eclipse.jetty.websocket.core.Frame(
-						org.eclipse.jetty.websocket.core.OpCode.TEXT, true, messages.get(i).payload());
-				try {
-					this.session.sendFrame(frame, callback, i < count - 1);
-				}
-				catch (RuntimeException ex) {
-					// The frames not handed over fail too, so that the completion is called once
-					for (int j = i; j < count; j++) {
-						callback.failed(ex);
-					}
-					return;
-				}
-			}
-		}
-
-		private record SingleCallback(Consumer<@Nullable Throwable> completion)
-				implements org.eclipse.jetty.util.Callback {
-
-			@Override
-			public void succeeded() {
-				this.completion.accept(null);
-			}
-
-			@Override
-			public void failed(Throwable failure) {
-				this.completion.accept(failure);
-			}
-
-		}
-
-		/**
-		 * Completes once every frame of a batch has: with the first failure, if any.
-		 */
-		private static final class BatchCallback implements org.eclipse.jetty.util.Callback {
-
-			private final AtomicInteger remaining;
-
-			private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-
-			private final Consumer<@Nullable Throwable> completion;
-
-			BatchCallback(int count, Consumer<@Nullable Throwable> completion) {
-				this.remaining = new AtomicInteger(count);
-				this.completion = completion;
-			}
-
-			@Override
-			public void succeeded() {
-				done();
-			}
-
-			@Override
-			public void failed(Throwable failure) {
-				this.failure.compareAndSet(null, failure);
-				done();
-			}
-
-			private void done() {
-				if (this.remaining.decrementAndGet() == 0) {
-					this.completion.accept(this.failure.get());
-				}
-			}
-
-		}
-
 	}
 
 	/**
