@@ -1,9 +1,14 @@
 package io.socketbox.spring.internal;
 
+import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
 import org.eclipse.jetty.util.Callback;
@@ -25,9 +30,10 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * extension such as permessage-deflate that reads the payload) moves only its own
  * position.
  * <p>
- * Jetty has no time limit of its own for a write: the outbox cuts the connection off
- * when a message arrives while a write has taken longer than the send time limit, and
- * Jetty's idle timeout ends a write that makes no progress.
+ * Jetty has no time limit of its own for a write (its idle timeout would also close
+ * browsers that only listen): a write that has not completed when this sender returns
+ * gets a timer task that aborts the connection at the send time limit, reported as a
+ * {@link SocketTimeoutException}. Writes that complete at once cost no task.
  */
 final class JettyTextSender implements TextSender {
 
@@ -40,29 +46,40 @@ final class JettyTextSender implements TextSender {
 
 	private final CoreSession session;
 
-	JettyTextSender(CoreSession session) {
+	private final ScheduledExecutorService timer;
+
+	private final long sendTimeLimitNanos;
+
+	JettyTextSender(CoreSession session, ScheduledExecutorService timer, long sendTimeLimitNanos) {
 		this.session = session;
+		this.timer = timer;
+		this.sendTimeLimitNanos = sendTimeLimitNanos;
 	}
 
 	/**
 	 * Return a sender for a Jetty 12 session: a Jakarta WebSocket one (Spring's
 	 * standard upgrade strategy, its default) or one of Jetty's own API
 	 * ({@code JettyRequestUpgradeStrategy}).
+	 * @param session the session
+	 * @param timer supplies the scheduler that ends writes that take too long
+	 * @param sendTimeLimitNanos the longest a write may take
+	 * @return the sender, or {@code null} if the session is not Jetty's
 	 */
-	static @Nullable TextSender of(WebSocketSession session) {
+	static @Nullable TextSender of(WebSocketSession session, Supplier<ScheduledExecutorService> timer,
+			long sendTimeLimitNanos) {
 		if (session instanceof NativeWebSocketSession nativeSession) {
 			if (JAKARTA_PRESENT) {
 				JakartaWebSocketSession jakartaSession = nativeSession
 					.getNativeSession(JakartaWebSocketSession.class);
 				if (jakartaSession != null) {
-					return new JettyTextSender(jakartaSession.getCoreSession());
+					return new JettyTextSender(jakartaSession.getCoreSession(), timer.get(), sendTimeLimitNanos);
 				}
 			}
 			if (JETTY_API_PRESENT) {
 				org.eclipse.jetty.websocket.common.WebSocketSession jettySession = nativeSession
 					.getNativeSession(org.eclipse.jetty.websocket.common.WebSocketSession.class);
 				if (jettySession != null) {
-					return new JettyTextSender(jettySession.getCoreSession());
+					return new JettyTextSender(jettySession.getCoreSession(), timer.get(), sendTimeLimitNanos);
 				}
 			}
 		}
@@ -77,41 +94,32 @@ final class JettyTextSender implements TextSender {
 	@Override
 	public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
 		int count = messages.size();
-		Callback callback = (count == 1) ? new SingleCallback(completion) : new BatchCallback(count, completion);
+		Write write = new Write(count, completion);
 		for (int i = 0; i < count; i++) {
 			Frame frame = new Frame(OpCode.TEXT, true, messages.get(i).payload());
 			try {
-				this.session.sendFrame(frame, callback, i < count - 1);
+				this.session.sendFrame(frame, write, i < count - 1);
 			}
 			catch (RuntimeException ex) {
 				// The frames not handed over fail too, so that the completion is called once
 				for (int j = i; j < count; j++) {
-					callback.failed(ex);
+					write.failed(ex);
 				}
 				return;
 			}
 		}
-	}
-
-	private record SingleCallback(Consumer<@Nullable Throwable> completion)
-			implements Callback {
-
-		@Override
-		public void succeeded() {
-			this.completion.accept(null);
+		if (!write.isDone()) {
+			// Only a write that waits for the client costs a timer task
+			write.timeout = this.timer.schedule(write, this.sendTimeLimitNanos, TimeUnit.NANOSECONDS);
 		}
-
-		@Override
-		public void failed(Throwable failure) {
-			this.completion.accept(failure);
-		}
-
 	}
 
 	/**
-	 * Completes once every frame of a batch has: with the first failure, if any.
+	 * One write of one or more frames: completes once every frame has, with the first
+	 * failure, if any; aborts the connection if that takes longer than the send time
+	 * limit.
 	 */
-	private static final class BatchCallback implements Callback {
+	private final class Write implements Callback, Runnable {
 
 		private final AtomicInteger remaining;
 
@@ -119,7 +127,11 @@ final class JettyTextSender implements TextSender {
 
 		private final Consumer<@Nullable Throwable> completion;
 
-		BatchCallback(int count, Consumer<@Nullable Throwable> completion) {
+		private volatile @Nullable ScheduledFuture<?> timeout;
+
+		private volatile boolean timedOut;
+
+		Write(int count, Consumer<@Nullable Throwable> completion) {
 			this.remaining = new AtomicInteger(count);
 			this.completion = completion;
 		}
@@ -131,13 +143,34 @@ final class JettyTextSender implements TextSender {
 
 		@Override
 		public void failed(Throwable failure) {
-			this.failure.compareAndSet(null, failure);
+			this.failure.compareAndSet(null, this.timedOut
+					? new SocketTimeoutException("Send time limit exceeded") : failure);
 			done();
 		}
 
 		private void done() {
 			if (this.remaining.decrementAndGet() == 0) {
+				ScheduledFuture<?> timeout = this.timeout;
+				if (timeout != null) {
+					timeout.cancel(false);
+				}
 				this.completion.accept(this.failure.get());
+			}
+		}
+
+		boolean isDone() {
+			return this.remaining.get() <= 0;
+		}
+
+		/**
+		 * The send time limit has passed.
+		 */
+		@Override
+		public void run() {
+			if (!isDone()) {
+				this.timedOut = true;
+				// Fails the frames still queued, and so this write
+				JettyTextSender.this.session.abort();
 			}
 		}
 

@@ -2,7 +2,10 @@ package io.socketbox.spring.internal;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -56,12 +59,15 @@ interface TextSender {
 	 * Return a sender for the given session.
 	 * @param session the session, as the container gave it
 	 * @param executor runs blocking sends where the container has no asynchronous one
+	 * @param timer supplies the scheduler that bounds writes where the container does not
 	 * @param sendTimeLimitMillis the longest a write may take
 	 * @return the sender
 	 */
-	static TextSender forSession(WebSocketSession session, Executor executor, long sendTimeLimitMillis) {
+	static TextSender forSession(WebSocketSession session, Executor executor,
+			Supplier<ScheduledExecutorService> timer, long sendTimeLimitMillis) {
 		// Jetty's classes are loaded only where Jetty is present
-		TextSender sender = JETTY_PRESENT ? JettyTextSender.of(session) : null;
+		TextSender sender = JETTY_PRESENT
+				? JettyTextSender.of(session, timer, TimeUnit.MILLISECONDS.toNanos(sendTimeLimitMillis)) : null;
 		if (sender == null) {
 			sender = JakartaTextSender.of(session, sendTimeLimitMillis);
 		}
