@@ -64,6 +64,10 @@ final class ConnectionOutbox {
 		this.listener = listener;
 	}
 
+	TextSender sender() {
+		return this.sender;
+	}
+
 	/**
 	 * Queue a message after everything queued before it.
 	 * @return whether the message was taken; {@code false} if the connection is closed

@@ -13,6 +13,11 @@ import org.springframework.util.ClassUtils;
 class OutboxBatchingOnJettyTests extends OutboxBatchingTests {
 
 	@Override
+	Class<? extends TextSender> sender() {
+		return JettyTextSender.class;
+	}
+
+	@Override
 	String server() {
 		return "jetty";
 	}

@@ -6,6 +6,11 @@ package io.socketbox.spring.internal;
 class OutboxBatchingOnTomcatTests extends OutboxBatchingTests {
 
 	@Override
+	Class<? extends TextSender> sender() {
+		return TextSender.JakartaTextSender.class;
+	}
+
+	@Override
 	String server() {
 		return "tomcat";
 	}

@@ -42,6 +42,12 @@ abstract class OutboxBatchingTests {
 	 */
 	abstract String server();
 
+	/**
+	 * Return the sender that the container's sessions get.
+	 * @return the type of sender
+	 */
+	abstract Class<? extends TextSender> sender();
+
 	private Node start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
 				"spring.main.banner-mode=off", "socketbox.cluster.host=127.0.0.1",
@@ -66,6 +72,9 @@ abstract class OutboxBatchingTests {
 		int perThread = 500;
 		List<ConnectedClient> clients = List.of(node.connect(null), node.connect(null), node.connect(null));
 		await().until(() -> node.messaging().getLocalConnections().size() == clients.size());
+		assertThat(node.messaging().getLocalConnections())
+			.allSatisfy((connection) -> assertThat(((LocalConnection) connection).outbox().sender())
+				.isInstanceOf(sender()));
 		String padding = "p".repeat(200);
 		CountDownLatch go = new CountDownLatch(1);
 		List<CompletableFuture<Void>> senders = IntStream.range(0, threads)
