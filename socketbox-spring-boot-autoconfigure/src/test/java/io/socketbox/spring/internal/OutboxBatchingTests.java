@@ -48,10 +48,19 @@ abstract class OutboxBatchingTests {
 	 */
 	abstract Class<? extends TextSender> sender();
 
+	/**
+	 * Return further properties of the node.
+	 * @return the properties, none by default
+	 */
+	List<String> properties() {
+		return List.of();
+	}
+
 	private Node start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
 				"spring.main.banner-mode=off", "socketbox.cluster.host=127.0.0.1",
 				TestServers.PROPERTY + "=" + server()));
+		all.addAll(properties());
 		all.addAll(List.of(properties));
 		this.node = new Node(
 				new SpringApplicationBuilder(TestNodeApplication.class).properties(all.toArray(String[]::new)).run());
