@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.RawWebSocket;
+import io.socketbox.spring.testsupport.TestClient;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 import io.socketbox.spring.testsupport.TestServers;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.web.socket.WebSocketExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -139,6 +141,25 @@ abstract class OutboxBatchingTests {
 				for (String text : texts) {
 					assertThat(readMessage(client)).as("%d characters", text.length())
 						.isEqualTo(OutboundText.toWellFormed(text).getBytes(StandardCharsets.UTF_8));
+				}
+			}
+		}
+	}
+
+	@Test
+	void compressedMessagesArriveIntactAndInOrder() {
+		Node node = start("socketbox.send-buffer-size-limit=64MB");
+		List<String> texts = List.of("", "a", "x".repeat(126), "\u00e9\u20ac\uD83D\uDE00".repeat(5000), "x\uD800y",
+				"z".repeat(70_000), "end");
+		try (TestClient client = TestClient.connectWithDeflate("ws://127.0.0.1:" + node.port() + "/ws")) {
+			assertThat(client.session().getExtensions()).extracting(WebSocketExtension::getName)
+				.containsExactly("permessage-deflate");
+			assertThat(client.next()).startsWith(TestNodeApplication.ID_PREFIX);
+			LocalConnections connections = node.context().getBean(LocalConnections.class);
+			for (int round = 0; round < 3; round++) {
+				texts.forEach((text) -> connections.broadcast(OutboundText.of(text)));
+				for (String text : texts) {
+					assertThat(client.next()).isEqualTo(OutboundText.toWellFormed(text));
 				}
 			}
 		}
