@@ -2,6 +2,8 @@ package io.socketbox.spring.internal;
 
 import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -12,9 +14,11 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * The outbound queue of one connection, and its only writer. Senders (a broadcast, a
  * direct send, the thread that reads a peer link, a REST request) add a message and
- * return; one write at a time runs on the container's asynchronous send, and the next
- * message leaves when it completes, so order is kept and no sender ever waits for the
- * client.
+ * return; one write at a time runs on the container's asynchronous send, and what
+ * queued meanwhile leaves when it completes, so order is kept and no sender ever waits
+ * for the client. A message to a connection with no write in progress leaves at once;
+ * messages that queued behind a write leave together in the next one where the
+ * {@link TextSender#batches() sender can}, one by one otherwise.
  * <p>
  * The queue is bounded, as Spring's {@code ConcurrentWebSocketSessionDecorator} bounds
  * its buffer: a message that would make more than the send buffer size limit wait, or
@@ -58,6 +62,10 @@ final class ConnectionOutbox {
 		this.sender = sender;
 		this.limits = limits;
 		this.listener = listener;
+	}
+
+	TextSender sender() {
+		return this.sender;
 	}
 
 	/**
@@ -116,7 +124,7 @@ final class ConnectionOutbox {
 			return false;
 		}
 		if (first != null) {
-			write(first);
+			write(List.of(first));
 		}
 		return true;
 	}
@@ -126,7 +134,7 @@ final class ConnectionOutbox {
 	 * {@code onConnect} sent.
 	 */
 	void open() {
-		OutboundText first = null;
+		List<OutboundText> first = null;
 		synchronized (this.lock) {
 			this.open = true;
 			if (this.held != null) {
@@ -200,10 +208,24 @@ final class ConnectionOutbox {
 		this.writeStartedAt = System.nanoTime();
 	}
 
-	private OutboundText pollLocked() {
-		OutboundText next = this.queue.poll();
-		this.queuedBytes -= next.size();
-		return next;
+	/**
+	 * Take what leaves in the next write: everything queued if the sender batches, the
+	 * first message otherwise.
+	 */
+	private List<OutboundText> pollLocked() {
+		ArrayDeque<OutboundText> queue = this.queue;
+		if (queue.size() == 1 || !this.sender.batches()) {
+			OutboundText next = queue.poll();
+			this.queuedBytes -= next.size();
+			return List.of(next);
+		}
+		List<OutboundText> batch = new ArrayList<>(queue.size());
+		for (OutboundText next; (next = queue.poll()) != null;) {
+			// Held messages count too: subtract only what leaves
+			this.queuedBytes -= next.size();
+			batch.add(next);
+		}
+		return batch;
 	}
 
 	/**
@@ -211,11 +233,11 @@ final class ConnectionOutbox {
 	 * there. A loop rather than a call from each completion, so that writes that
 	 * complete at once do not grow the stack.
 	 */
-	private void write(OutboundText message) {
-		OutboundText next = message;
+	private void write(List<OutboundText> messages) {
+		List<OutboundText> next = messages;
 		while (next != null) {
 			Completion completion = new Completion();
-			this.sender.send(next.text(), completion);
+			this.sender.send(next, completion);
 			if (!completion.completedBeforeReturn()) {
 				return;
 			}
@@ -227,7 +249,7 @@ final class ConnectionOutbox {
 		}
 	}
 
-	private @Nullable OutboundText next() {
+	private @Nullable List<OutboundText> next() {
 		CloseStatus close = null;
 		boolean abort;
 		synchronized (this.lock) {
@@ -295,7 +317,7 @@ final class ConnectionOutbox {
 					failed(failure);
 				}
 				else {
-					OutboundText next = next();
+					List<OutboundText> next = next();
 					if (next != null) {
 						write(next);
 					}

@@ -64,6 +64,10 @@ final class LocalConnection implements SocketBoxConnection {
 		return this.session;
 	}
 
+	ConnectionOutbox outbox() {
+		return this.outbox;
+	}
+
 	/**
 	 * Queue a message at once, even before {@code onConnect} has returned.
 	 */

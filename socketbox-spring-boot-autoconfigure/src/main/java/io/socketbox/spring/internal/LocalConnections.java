@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -49,6 +51,8 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	private final ExecutorService executor = Executors
 		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
+
+	private @Nullable ScheduledExecutorService sendTimer;
 
 	private final AtomicLong slowClientsClosed = new AtomicLong();
 
@@ -104,6 +108,21 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 */
 	Executor executor() {
 		return this.executor;
+	}
+
+	/**
+	 * Return the scheduler that ends writes that exceed the send time limit on
+	 * containers that do not bound them, started on first use.
+	 */
+	synchronized ScheduledExecutorService sendTimer() {
+		if (this.sendTimer == null) {
+			ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+					daemon(new CustomizableThreadFactory("socketbox-send-timer-")));
+			// A write that completes cancels its task: do not keep it until it was due
+			timer.setRemoveOnCancelPolicy(true);
+			this.sendTimer = timer;
+		}
+		return this.sendTimer;
 	}
 
 	ConnectionOutbox.Listener outboxListener() {
@@ -292,6 +311,11 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	@Override
 	public void destroy() {
 		this.executor.shutdown();
+		synchronized (this) {
+			if (this.sendTimer != null) {
+				this.sendTimer.shutdownNow();
+			}
+		}
 	}
 
 }

@@ -1,6 +1,10 @@
 package io.socketbox.spring.internal;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A text message on its way to WebSocket connections: well-formed Unicode, with its
@@ -14,6 +18,10 @@ import java.util.function.Function;
  * browsers apply to text passed to {@code WebSocket.send}. Text without lone
  * surrogates is left as it is and not copied.
  * <p>
+ * A container that writes prepared frames (Jetty) takes the {@link #payload() UTF-8
+ * bytes}, encoded once by the first connection that needs them and shared read-only
+ * by every other one.
+ * <p>
  * Internal to SocketBox, public for the {@code cluster} package, which sends and encodes
  * it.
  */
@@ -25,6 +33,8 @@ public final class OutboundText {
 	private final String text;
 
 	private final int size;
+
+	private volatile @Nullable ByteBuffer utf8;
 
 	private OutboundText(String text, int size) {
 		this.text = text;
@@ -152,6 +162,21 @@ public final class OutboundText {
 	 */
 	public int size() {
 		return this.size;
+	}
+
+	/**
+	 * Return the text in UTF-8, encoded once and shared: a view of its own for each
+	 * caller, read-only, whose position the caller may move.
+	 * @return the bytes, {@link #size()} of them
+	 */
+	ByteBuffer payload() {
+		ByteBuffer utf8 = this.utf8;
+		if (utf8 == null) {
+			// Two connections that race here encode twice, both the same: no lock needed
+			utf8 = ByteBuffer.wrap(this.text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+			this.utf8 = utf8;
+		}
+		return utf8.duplicate();
 	}
 
 	@Override

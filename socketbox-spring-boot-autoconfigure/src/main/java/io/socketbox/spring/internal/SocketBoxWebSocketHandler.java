@@ -117,7 +117,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		SendTimeouts.apply(session, this.limits.sendTimeLimitMillis());
 		LocalConnection connection = new LocalConnection(
 				this.connectionIdPrefix + this.sequence.incrementAndGet(), session,
-				TextSender.forSession(session, this.connections.executor(), this.limits.sendTimeLimitMillis()),
+				TextSender.forSession(session, this.connections.executor(), this.connections::sendTimer,
+						this.limits.sendTimeLimitMillis()),
 				this.outboxLimits, this.connections.outboxListener());
 		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
 		log("Connected " + connection + " from " + session.getRemoteAddress());

@@ -1,7 +1,11 @@
 package io.socketbox.spring.internal;
 
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,38 +15,68 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
- * Writes one text message at a time to a session and reports when the write is done,
- * without holding the caller's thread for the write. On a Jakarta WebSocket session
- * (Tomcat) the container's asynchronous send does the write, bounded by the send time
- * limit, after which the container closes the connection; on any other session a
- * blocking send runs on the given executor.
+ * Writes text messages to a session and reports when the write is done, without holding
+ * the caller's thread for the write.
+ * <ul>
+ * <li>On Jetty 12 ({@link JettyTextSender}) the messages go to the connection's
+ * {@code CoreSession} as TEXT frames whose payload is the message's
+ * {@link OutboundText#payload() shared UTF-8 bytes}, encoded once for all connections;
+ * several messages leave in one write ({@link #batches()}).
+ * <li>On a Jakarta WebSocket session (Tomcat) the container's asynchronous send does the
+ * write, one message each, bounded by the send time limit, after which the container
+ * closes the connection. Tomcat encodes the text for each connection: it has no public
+ * way to send prepared bytes as a TEXT frame, and its batching flushes with a blocking
+ * write.
+ * <li>On any other session blocking sends run on the given executor, several messages
+ * in one task.
+ * </ul>
  */
-@FunctionalInterface
 interface TextSender {
 
+	/** Whether Jetty 12's WebSocket core is present. */
+	boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.core.CoreSession",
+			TextSender.class.getClassLoader());
+
 	/**
-	 * Start writing a message. The completion is called exactly once, possibly before
-	 * this method returns, with {@code null} once the message is written or with the
-	 * cause when it could not be.
-	 * @param text well-formed text
+	 * Start writing messages, in order. The completion is called exactly once, possibly
+	 * before this method returns, with {@code null} once every message is written or with
+	 * the cause when they could not all be.
+	 * @param messages the messages: one, unless this sender {@link #batches()}
 	 * @param completion told of the outcome
 	 */
-	void send(String text, Consumer<@Nullable Throwable> completion);
+	void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion);
+
+	/**
+	 * Whether this sender writes several messages at once: if not, {@link #send} is given
+	 * one message at a time.
+	 * @return whether messages that queued during a write leave together
+	 */
+	default boolean batches() {
+		return false;
+	}
 
 	/**
 	 * Return a sender for the given session.
 	 * @param session the session, as the container gave it
 	 * @param executor runs blocking sends where the container has no asynchronous one
+	 * @param timer supplies the scheduler that bounds writes where the container does not
 	 * @param sendTimeLimitMillis the longest a write may take
 	 * @return the sender
 	 */
-	static TextSender forSession(WebSocketSession session, Executor executor, long sendTimeLimitMillis) {
-		TextSender sender = JakartaTextSender.of(session, sendTimeLimitMillis);
+	static TextSender forSession(WebSocketSession session, Executor executor,
+			Supplier<ScheduledExecutorService> timer, long sendTimeLimitMillis) {
+		// Jetty's classes are loaded only where Jetty is present
+		TextSender sender = JETTY_PRESENT
+				? JettyTextSender.of(session, timer, TimeUnit.MILLISECONDS.toNanos(sendTimeLimitMillis)) : null;
+		if (sender == null) {
+			sender = JakartaTextSender.of(session, sendTimeLimitMillis);
+		}
 		return (sender != null) ? sender : new BlockingTextSender(session, executor);
 	}
 
 	/**
-	 * Sends through {@link jakarta.websocket.RemoteEndpoint.Async}.
+	 * Sends through {@link jakarta.websocket.RemoteEndpoint.Async}, one message at a
+	 * time.
 	 */
 	final class JakartaTextSender implements TextSender {
 
@@ -69,9 +103,10 @@ interface TextSender {
 		}
 
 		@Override
-		public void send(String text, Consumer<@Nullable Throwable> completion) {
+		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
 			try {
-				this.remote.sendText(text, (result) -> completion.accept(result.isOK() ? null : result.getException()));
+				this.remote.sendText(messages.get(0).text(),
+						(result) -> completion.accept(result.isOK() ? null : result.getException()));
 			}
 			catch (RuntimeException ex) {
 				completion.accept(ex);
@@ -81,7 +116,8 @@ interface TextSender {
 	}
 
 	/**
-	 * Sends with {@link WebSocketSession#sendMessage} on an executor.
+	 * Sends with {@link WebSocketSession#sendMessage} on an executor, every message that
+	 * queued in one task.
 	 */
 	final class BlockingTextSender implements TextSender {
 
@@ -95,10 +131,17 @@ interface TextSender {
 		}
 
 		@Override
-		public void send(String text, Consumer<@Nullable Throwable> completion) {
+		public boolean batches() {
+			return true;
+		}
+
+		@Override
+		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
 			this.executor.execute(() -> {
 				try {
-					this.session.sendMessage(new TextMessage(text));
+					for (OutboundText message : messages) {
+						this.session.sendMessage(new TextMessage(message.text()));
+					}
 				}
 				catch (Throwable ex) {
 					completion.accept(ex);

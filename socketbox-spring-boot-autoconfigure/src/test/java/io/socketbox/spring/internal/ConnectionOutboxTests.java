@@ -56,6 +56,65 @@ class ConnectionOutboxTests {
 	}
 
 	@Test
+	void messagesThatQueuedDuringAWriteLeaveTogetherInTheNextOne() {
+		this.sender.batches = true;
+		this.connection.open();
+		this.connection.deliver(text("a"));
+		this.connection.deliver(text("b"));
+		this.connection.send(text("c"));
+		this.connection.deliver(text("d"));
+		assertThat(this.sender.writes).containsExactly(List.of("a"));
+		this.sender.complete(null);
+		assertThat(this.sender.writes).containsExactly(List.of("a"), List.of("b", "c", "d"));
+		this.sender.complete(null);
+		assertThat(this.sender.pending).isEmpty();
+		// Idle again: the next message leaves at once, alone
+		this.connection.deliver(text("e"));
+		assertThat(this.sender.writes).last().isEqualTo(List.of("e"));
+	}
+
+	@Test
+	void aBatchFreesItsBytesOfTheBufferLimit() {
+		this.sender.batches = true;
+		this.connection.open();
+		this.connection.deliver(text("x".repeat(60)));
+		this.connection.deliver(text("y".repeat(30)));
+		this.connection.deliver(text("z".repeat(30)));
+		this.sender.complete(null);
+		// 60 bytes were waiting and left in one write: 90 more may wait behind it
+		assertThat(this.connection.deliver(text("w".repeat(90)))).isTrue();
+		assertThat(this.listener.cut).isEmpty();
+		assertThat(this.connection.deliver(text("v".repeat(11)))).isFalse();
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_BUFFER_LIMIT);
+	}
+
+	@Test
+	void heldMessagesStillCountAgainstTheLimitWhileABatchLeaves() {
+		this.sender.batches = true;
+		this.connection.send(text("welcome"));
+		this.connection.send(text("a".repeat(40)));
+		this.connection.deliver(text("h".repeat(40)));
+		this.sender.complete(null);
+		assertThat(this.sender.writes).containsExactly(List.of("welcome"), List.of("a".repeat(40)));
+		// The held 40 bytes still wait: 61 more would make 101
+		assertThat(this.connection.deliver(text("x".repeat(61)))).isFalse();
+	}
+
+	@Test
+	void aFailedBatchIsNotWrittenAgain() {
+		this.sender.batches = true;
+		this.connection.open();
+		this.connection.deliver(text("a"));
+		this.connection.deliver(text("b"));
+		this.connection.deliver(text("c"));
+		this.sender.complete(null);
+		this.sender.complete(new IOException("Broken pipe"));
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_FAILED);
+		assertThat(this.connection.deliver(text("d"))).isFalse();
+		assertThat(this.sender.writes).containsExactly(List.of("a"), List.of("b", "c"));
+	}
+
+	@Test
 	void messagesFromElsewhereWaitUntilOnConnectHasReturned() {
 		this.connection.deliver(text("broadcast"));
 		this.connection.send(text("welcome"));
@@ -142,11 +201,26 @@ class ConnectionOutboxTests {
 
 		private final ArrayDeque<Consumer<@Nullable Throwable>> pending = new ArrayDeque<>();
 
+		private final List<List<String>> writes = new ArrayList<>();
+
 		private boolean completeAtOnce;
 
+		private boolean batches;
+
 		@Override
-		public void send(String text, Consumer<@Nullable Throwable> completion) {
-			this.started.add(text);
+		public boolean batches() {
+			return this.batches;
+		}
+
+		@Override
+		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
+			assertThat(messages).hasSizeGreaterThanOrEqualTo(1);
+			if (!this.batches) {
+				assertThat(messages).hasSize(1);
+			}
+			List<String> texts = messages.stream().map(OutboundText::text).toList();
+			this.started.addAll(texts);
+			this.writes.add(texts);
 			if (this.completeAtOnce) {
 				completion.accept(null);
 			}

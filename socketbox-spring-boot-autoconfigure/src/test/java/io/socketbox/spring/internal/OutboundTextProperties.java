@@ -1,5 +1,6 @@
 package io.socketbox.spring.internal;
 
+import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
@@ -60,6 +61,22 @@ class OutboundTextProperties {
 	void sizeIsTheUtf8LengthOfTheText(@ForAll("hostile") String text) {
 		OutboundText message = OutboundText.of(text);
 		assertThat(message.size()).isEqualTo(message.text().getBytes(StandardCharsets.UTF_8).length);
+	}
+
+	@Property(tries = 200)
+	void payloadIsTheUtf8OfTheTextAndEachViewIsItsOwn(@ForAll("hostile") String text) {
+		OutboundText message = OutboundText.of(text);
+		byte[] expected = message.text().getBytes(StandardCharsets.UTF_8);
+		ByteBuffer first = message.payload();
+		assertThat(first.isReadOnly()).isTrue();
+		assertThat(first.remaining()).isEqualTo(message.size());
+		byte[] read = new byte[first.remaining()];
+		first.get(read);
+		assertThat(read).isEqualTo(expected);
+		// A write that consumed its view leaves the next connection's whole
+		ByteBuffer second = message.payload();
+		assertThat(second.remaining()).isEqualTo(expected.length);
+		assertThat(second).isEqualTo(ByteBuffer.wrap(expected));
 	}
 
 	@Example

@@ -134,8 +134,8 @@ class SingleNodeMessagingTests {
 		Principal principal = (user != null) ? () -> user : null;
 		given(session.getPrincipal()).willReturn(principal);
 		List<String> sent = new CopyOnWriteArrayList<>();
-		TextSender sender = (text, completion) -> {
-			sent.add(text);
+		TextSender sender = (messages, completion) -> {
+			messages.forEach((message) -> sent.add(message.text()));
 			completion.accept(writeFailure);
 		};
 		LocalConnection connection = new LocalConnection(NODE_ID + "." + sequence, session, sender,

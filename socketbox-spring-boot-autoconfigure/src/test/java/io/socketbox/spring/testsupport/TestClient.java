@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
@@ -40,7 +41,28 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	private int taken;
 
 	private TestClient(StandardWebSocketClient client, URI uri) throws Exception {
-		this.session = client.execute(this, new WebSocketHttpHeaders(), uri).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		this(client, new WebSocketHttpHeaders(), uri);
+	}
+
+	private TestClient(StandardWebSocketClient client, WebSocketHttpHeaders headers, URI uri) throws Exception {
+		this.session = client.execute(this, headers, uri).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	/**
+	 * Connect to a URI asking for compressed messages ({@code permessage-deflate}), as
+	 * browsers do.
+	 * @param uri the URI
+	 * @return the connected client, compressed if the server agreed
+	 */
+	public static TestClient connectWithDeflate(String uri) {
+		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
+		headers.setSecWebSocketExtensions(List.of(new WebSocketExtension("permessage-deflate")));
+		try {
+			return new TestClient(new StandardWebSocketClient(), headers, URI.create(uri));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not connect to " + uri, ex);
+		}
 	}
 
 	/**

@@ -20,6 +20,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,6 +29,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.RequestUpgradeStrategy;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -36,6 +40,7 @@ import org.springframework.web.util.UriComponentsBuilder;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
+@Import(TestServers.class)
 public class TestNodeApplication {
 
 	/**
@@ -124,8 +129,12 @@ public class TestNodeApplication {
 	 * application's authentication.
 	 */
 	@Bean
-	SocketBoxEndpointCustomizer userFromQueryParameter() {
-		return (registration) -> registration.setHandshakeHandler(new DefaultHandshakeHandler() {
+	SocketBoxEndpointCustomizer userFromQueryParameter(Environment environment) {
+		// Spring picks Jetty's own upgrade where Jetty's WebSocket server is present;
+		// test.upgrade=standard makes it Jakarta WebSocket's
+		RequestUpgradeStrategy upgrade = "standard".equals(environment.getProperty("test.upgrade"))
+				? new StandardWebSocketUpgradeStrategy() : new DefaultHandshakeHandler().getRequestUpgradeStrategy();
+		return (registration) -> registration.setHandshakeHandler(new DefaultHandshakeHandler(upgrade) {
 
 			@Override
 			protected Principal determineUser(ServerHttpRequest request, WebSocketHandler handler,

@@ -18,12 +18,14 @@ import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.RedisTemplates;
 import io.socketbox.spring.testsupport.TestClient;
+import io.socketbox.spring.testsupport.TestServers;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -172,6 +174,7 @@ class PeerSecurityTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	@EnableWebSocket
+	@Import(TestServers.class)
 	static class FakeServerConfiguration {
 
 		@Bean
