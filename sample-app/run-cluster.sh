@@ -2,8 +2,10 @@
 # Runs a local cluster of the sample chat: N nodes on ports 8081, 8082, ... that find
 # each other through a shared cache directory. Ctrl-C stops them all.
 #
-#   sample-app/run-cluster.sh [--nodes N] [--no-cds]
+#   sample-app/run-cluster.sh [--nodes N] [--no-cds] [--lb]
 #
+# --lb also starts nginx on port 8080 in front of the nodes (sample-app/nginx/nginx.conf:
+# round-robin, no session affinity), as a load balancer would in production.
 # Nodes start from the extracted jar with a CDS archive (README, "Fast start"), prepared
 # in target/cds/ by a training run the first time and whenever the jar, the JVM or the
 # extra arguments change. --no-cds starts them with java -jar sample-app.jar instead.
@@ -21,6 +23,7 @@ CDS_DIR="$TARGET_DIR/cds"
 
 nodes=2
 cds=true
+lb=false
 extra_args=()
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -33,13 +36,17 @@ while [[ $# -gt 0 ]]; do
 			cds=false
 			shift
 			;;
+		--lb)
+			lb=true
+			shift
+			;;
 		--)
 			shift
 			extra_args=("$@")
 			break
 			;;
 		-h|--help)
-			sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+			sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 			exit 0
 			;;
 		*)
@@ -48,6 +55,20 @@ while [[ $# -gt 0 ]]; do
 			;;
 	esac
 done
+
+NGINX_PORT=8080
+nginx_bin=""
+if [[ "$lb" == true ]]; then
+	nginx_bin="$(command -v nginx || true)"
+	[[ -z "$nginx_bin" && -x /usr/sbin/nginx ]] && nginx_bin=/usr/sbin/nginx
+	if [[ -z "$nginx_bin" ]]; then
+		echo "--lb needs nginx, which is not installed. Install it with your package manager:" >&2
+		echo "  sudo apt-get install nginx-light    (Debian, Ubuntu)" >&2
+		echo "  sudo dnf install nginx              (Fedora, RHEL)" >&2
+		echo "  brew install nginx                  (macOS)" >&2
+		exit 2
+	fi
+fi
 
 if [[ ! -f "$JAR" ]]; then
 	echo "Building $JAR ..."
@@ -139,8 +160,37 @@ for ((i = 0; i < nodes; i++)); do
 	done
 done
 
+if [[ "$lb" == true ]]; then
+	# sample-app/nginx/nginx.conf with the nodes started here in its upstream block
+	nginx_dir="$TARGET_DIR/nginx"
+	rm -rf "$nginx_dir"
+	mkdir -p "$nginx_dir/temp"
+	awk -v ports="${ports[*]}" '
+		/upstream-servers-start/ { skip = 1; n = split(ports, p, " ")
+			for (i = 1; i <= n; i++) printf "\t\tserver 127.0.0.1:%s max_fails=1 fail_timeout=2s;\n", p[i]
+			next }
+		/upstream-servers-end/ { skip = 0; next }
+		!skip' "$SAMPLE_DIR/nginx/nginx.conf" >"$nginx_dir/nginx.conf"
+	"$nginx_bin" -p "$nginx_dir" -c "$nginx_dir/nginx.conf" -g 'daemon off;' >"$nginx_dir/nginx.log" 2>&1 &
+	pids+=($!)
+	deadline=$((SECONDS + 10))
+	until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$NGINX_PORT/api/cluster"; do
+		if ! kill -0 "${pids[-1]}" 2>/dev/null || ((SECONDS >= deadline)); then
+			echo "nginx did not start on port $NGINX_PORT; see $nginx_dir/nginx.log" >&2
+			exit 1
+		fi
+		sleep 0.2
+	done
+	echo "Started nginx on port $NGINX_PORT (pid ${pids[-1]}, log $nginx_dir/nginx.log)"
+fi
+
 echo
-echo "Cluster of $nodes node(s) is up. Open one page per node:"
+if [[ "$lb" == true ]]; then
+	echo "Cluster of $nodes node(s) is up behind nginx: http://127.0.0.1:$NGINX_PORT/"
+	echo "Each new connection goes to any node. Or open one page per node:"
+else
+	echo "Cluster of $nodes node(s) is up. Open one page per node:"
+fi
 for port in "${ports[@]}"; do
 	echo "  http://127.0.0.1:$port/"
 done
