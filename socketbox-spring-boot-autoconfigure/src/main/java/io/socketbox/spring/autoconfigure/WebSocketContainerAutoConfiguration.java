@@ -13,9 +13,9 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 
 /**
  * Auto-configuration of the servlet container's WebSocket support for many mostly idle
- * connections: small per-session message buffers on Tomcat, and on Jetty a message size
- * limit no lower than {@code socketbox.max-text-message-size}. Backs off when the
- * application configures the container itself with a
+ * connections: small per-session message buffers on Tomcat
+ * ({@code socketbox.container.message-buffer-size}); Jetty needs nothing. Backs off when
+ * the application configures the container itself with a
  * {@link ServletServerContainerFactoryBean}.
  */
 @AutoConfiguration
@@ -27,8 +27,7 @@ public final class WebSocketContainerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean({ ServletServerContainerFactoryBean.class, WebSocketContainerSettings.class })
 	WebSocketContainerSettings socketBoxWebSocketContainerSettings(SocketBoxProperties properties) {
-		return new WebSocketContainerSettings((int) properties.getContainer().getMessageBufferSize().toBytes(),
-				(int) properties.getMaxTextMessageSize().toBytes());
+		return new WebSocketContainerSettings((int) properties.getContainer().getMessageBufferSize().toBytes());
 	}
 
 }

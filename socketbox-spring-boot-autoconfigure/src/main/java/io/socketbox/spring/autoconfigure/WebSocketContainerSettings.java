@@ -11,27 +11,20 @@ import org.springframework.web.context.ServletContextAware;
  * text and binary message buffers in full when the connection opens (a text buffer of 8 K
  * characters is 16 KB), so they are made small: SocketBox joins longer client messages from
  * parts, and its peer links and Spring's STOMP sessions set their own limits. Jetty
- * allocates no message buffers per idle connection, but its default text message limit
- * (64 KB) applies to partial messages too, so it is raised to SocketBox's own limit when
- * that is larger.
+ * allocates no message buffers per idle connection (it takes buffers from a pool while it
+ * reads or writes), and its message size limits do not apply to SocketBox's partial
+ * messages, so it is left as it is; so are other containers.
  */
 final class WebSocketContainerSettings implements ServletContextAware {
 
 	private final int messageBufferSize;
 
-	private final int maxTextMessageSize;
-
-	WebSocketContainerSettings(int messageBufferSize, int maxTextMessageSize) {
+	WebSocketContainerSettings(int messageBufferSize) {
 		this.messageBufferSize = messageBufferSize;
-		this.maxTextMessageSize = maxTextMessageSize;
 	}
 
 	int messageBufferSize() {
 		return this.messageBufferSize;
-	}
-
-	int maxTextMessageSize() {
-		return this.maxTextMessageSize;
 	}
 
 	@Override
@@ -46,14 +39,9 @@ final class WebSocketContainerSettings implements ServletContextAware {
 	 * @param container the container's WebSocket support
 	 */
 	void apply(ServerContainer container) {
-		String type = container.getClass().getName();
-		if (type.startsWith("org.apache.tomcat.")) {
+		if (container.getClass().getName().startsWith("org.apache.tomcat.")) {
 			container.setDefaultMaxTextMessageBufferSize(this.messageBufferSize);
 			container.setDefaultMaxBinaryMessageBufferSize(this.messageBufferSize);
-		}
-		else if (type.startsWith("org.eclipse.jetty.")
-				&& container.getDefaultMaxTextMessageBufferSize() < this.maxTextMessageSize) {
-			container.setDefaultMaxTextMessageBufferSize(this.maxTextMessageSize);
 		}
 	}
 

@@ -32,24 +32,18 @@ class WebSocketContainerAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(WebSocketContainerAutoConfiguration.class));
 
 	@Test
-	void defaultsAreSmallBuffersAndSocketBoxMessageLimit() {
+	void defaultIsOneKilobyteBuffers() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(WebSocketContainerSettings.class);
-			WebSocketContainerSettings settings = context.getBean(WebSocketContainerSettings.class);
-			assertThat(settings.messageBufferSize()).isEqualTo(1024);
-			assertThat(settings.maxTextMessageSize()).isEqualTo(64 * 1024);
+			assertThat(context.getBean(WebSocketContainerSettings.class).messageBufferSize()).isEqualTo(1024);
 		});
 	}
 
 	@Test
-	void settingsFollowTheProperties() {
-		this.contextRunner
-			.withPropertyValues("socketbox.container.message-buffer-size=4KB", "socketbox.max-text-message-size=256KB")
-			.run((context) -> {
-				WebSocketContainerSettings settings = context.getBean(WebSocketContainerSettings.class);
-				assertThat(settings.messageBufferSize()).isEqualTo(4096);
-				assertThat(settings.maxTextMessageSize()).isEqualTo(256 * 1024);
-			});
+	void bufferSizeFollowsTheProperty() {
+		this.contextRunner.withPropertyValues("socketbox.container.message-buffer-size=4KB")
+			.run((context) -> assertThat(context.getBean(WebSocketContainerSettings.class).messageBufferSize())
+				.isEqualTo(4096));
 	}
 
 	@Test
@@ -82,7 +76,7 @@ class WebSocketContainerAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenTheApplicationDefinesItsOwnSettings() {
-		WebSocketContainerSettings own = new WebSocketContainerSettings(8192, 8192);
+		WebSocketContainerSettings own = new WebSocketContainerSettings(8192);
 		this.contextRunner.withBean(WebSocketContainerSettings.class, () -> own)
 			.run((context) -> assertThat(context).getBean(WebSocketContainerSettings.class).isSameAs(own));
 	}
@@ -94,9 +88,9 @@ class WebSocketContainerAutoConfigurationTests {
 	}
 
 	@Test
-	void otherContainersAreLeftAlone() {
+	void containersOtherThanTomcatAreLeftAlone() {
 		ServerContainer container = mock(ServerContainer.class);
-		new WebSocketContainerSettings(1024, 65536).apply(container);
+		new WebSocketContainerSettings(1024).apply(container);
 		verifyNoInteractions(container);
 	}
 
