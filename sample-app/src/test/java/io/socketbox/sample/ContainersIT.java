@@ -3,6 +3,7 @@ package io.socketbox.sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,16 +13,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged sample on each container it is built for: {@code sample-app.jar} on
  * Tomcat and {@code sample-app-jetty.jar} on Jetty. Two nodes link up, and a chat of
  * multi-byte text, longer than Tomcat's 1 KB message buffers that the starter sets,
- * reaches a browser on each node whole.
+ * reaches a browser on each node whole. On Jetty, browsers that say nothing stay connected
+ * past Jetty's own 30-second idle timeout, which the starter turns off as Tomcat has none.
  */
 class ContainersIT {
 
 	private static final JsonMapper jsonMapper = JsonMapper.shared();
+
+	/** Jetty 12's default for WebSocket sessions ({@code WebSocketConstants.DEFAULT_IDLE_TIMEOUT}). */
+	private static final Duration JETTY_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
 	private final List<SampleNodeProcess> nodes = new ArrayList<>();
 
@@ -52,6 +58,12 @@ class ContainersIT {
 				ChatClient receiver = ChatClient.connect(jsonMapper, ports[1])) {
 			sender.next("welcome");
 			receiver.next("welcome");
+			if (container.equals("Jetty")) {
+				await().alias("idle browsers still connected")
+					.during(JETTY_IDLE_TIMEOUT.plusSeconds(5))
+					.atMost(JETTY_IDLE_TIMEOUT.plusSeconds(15))
+					.until(() -> sender.isOpen() && receiver.isOpen());
+			}
 			sender.send(jsonMapper.writeValueAsString(new ChatMessageFrame("chat", text)));
 			assertThat(receiver.next("chat").path("text").asString()).isEqualTo(text);
 			assertThat(sender.next("chat").path("text").asString()).isEqualTo(text);
