@@ -85,7 +85,10 @@ final class SocketBoxTarget extends Target {
 				"--socketbox.cluster.cache-prefix=bench-" + ProcessHandle.current().pid() + "-" + this.cluster + ":",
 				// Tomcat accepts 8192 connections by default; scenario 5 opens 10,000. Jetty has
 				// no limit unless server.jetty.max-connections is set, so these do not apply to it
-				"--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=1000"));
+				"--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=1000",
+				// Jetty closes any connection idle for 30 s, WebSockets included; scenario 5's
+				// connections are idle for minutes (Tomcat has no such limit for WebSockets)
+				"--server.jetty.connection-idle-timeout=1h"));
 		command.addAll(this.applicationArguments);
 		return command;
 	}

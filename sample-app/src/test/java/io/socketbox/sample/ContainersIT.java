@@ -19,14 +19,15 @@ import static org.awaitility.Awaitility.await;
  * The packaged sample on each container it is built for: {@code sample-app.jar} on
  * Tomcat and {@code sample-app-jetty.jar} on Jetty. Two nodes link up, and a chat of
  * multi-byte text, longer than Tomcat's 1 KB message buffers that the starter sets,
- * reaches a browser on each node whole. On Jetty, browsers that say nothing stay connected
- * past Jetty's own 30-second idle timeout, which the starter turns off as Tomcat has none.
+ * reaches a browser on each node whole. On Jetty, with the README's
+ * {@code server.jetty.connection-idle-timeout}, browsers that say nothing stay connected
+ * past Jetty's default 30-second idle timeout (Tomcat has none for WebSockets).
  */
 class ContainersIT {
 
 	private static final JsonMapper jsonMapper = JsonMapper.shared();
 
-	/** Jetty 12's default for WebSocket sessions ({@code WebSocketConstants.DEFAULT_IDLE_TIMEOUT}). */
+	/** Jetty 12's default idle timeout of a connection ({@code server.jetty.connection-idle-timeout}). */
 	private static final Duration JETTY_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
 	private final List<SampleNodeProcess> nodes = new ArrayList<>();
@@ -47,7 +48,7 @@ class ContainersIT {
 		int[] ports = SampleNodeProcess.freePorts(2);
 		for (int i = 0; i < 2; i++) {
 			this.nodes.add(SampleNodeProcess.start(jar, container.toLowerCase() + "-" + (i + 1), ports[i],
-					List.of("--socketbox.cache.file.directory=" + cache)));
+					List.of("--socketbox.cache.file.directory=" + cache, "--server.jetty.connection-idle-timeout=10m")));
 		}
 		SampleNodeProcess.awaitLinked(this.nodes, SampleNodeProcess.START_TIMEOUT);
 		for (SampleNodeProcess node : this.nodes) {

@@ -14,8 +14,7 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 /**
  * Auto-configuration of the servlet container's WebSocket support for many mostly idle
  * connections: small per-session message buffers on Tomcat
- * ({@code socketbox.container.message-buffer-size}), and on Jetty no idle timeout for
- * WebSocket sessions, as on Tomcat. Backs off when
+ * ({@code socketbox.container.message-buffer-size}); Jetty needs nothing. Backs off when
  * the application configures the container itself with a
  * {@link ServletServerContainerFactoryBean}.
  */

@@ -13,10 +13,9 @@ import org.springframework.web.context.ServletContextAware;
  * parts, and its peer links and Spring's STOMP sessions set their own limits. Jetty
  * allocates no message buffers per idle connection (it takes buffers from a pool while it
  * reads or writes), and its message size limits do not apply to SocketBox's partial
- * messages; but it closes a WebSocket session that has been idle for 30 seconds, where
- * Tomcat keeps it open, and a browser may listen for longer than that without a word. So
- * on Jetty sessions get no idle timeout, as on Tomcat; SocketBox cuts a client that stops
- * reading by {@code socketbox.send-time-limit}. Other containers are left as they are.
+ * messages, so it is left as it is, as are other containers. (Jetty closes a connection
+ * that has been idle for {@code server.jetty.connection-idle-timeout}, 30 seconds by
+ * default, WebSocket or not; a server-wide setting for the application, see the README.)
  */
 final class WebSocketContainerSettings implements ServletContextAware {
 
@@ -42,13 +41,9 @@ final class WebSocketContainerSettings implements ServletContextAware {
 	 * @param container the container's WebSocket support
 	 */
 	void apply(ServerContainer container) {
-		String type = container.getClass().getName();
-		if (type.startsWith("org.apache.tomcat.")) {
+		if (container.getClass().getName().startsWith("org.apache.tomcat.")) {
 			container.setDefaultMaxTextMessageBufferSize(this.messageBufferSize);
 			container.setDefaultMaxBinaryMessageBufferSize(this.messageBufferSize);
-		}
-		else if (type.startsWith("org.eclipse.jetty.")) {
-			container.setDefaultMaxSessionIdleTimeout(0);
 		}
 	}
 
