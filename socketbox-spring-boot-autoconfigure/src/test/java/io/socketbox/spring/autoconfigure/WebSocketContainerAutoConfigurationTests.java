@@ -23,8 +23,8 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
  * Tests for {@link WebSocketContainerAutoConfiguration}: the settings it derives from
- * {@code socketbox.*}, when it backs off, and what it sets on a running Tomcat. Jetty's
- * side runs in the sample's {@code ContainersIT} against {@code sample-app-jetty.jar}.
+ * {@code socketbox.*}, when it backs off, and what it sets on a running Tomcat. Both
+ * containers run in the sample's {@code ContainersIT}, Jetty from {@code sample-app-jetty.jar}.
  */
 class WebSocketContainerAutoConfigurationTests {
 
