@@ -460,13 +460,13 @@ public final class Benchmark {
 
 	private String header() {
 		return String.format(Locale.ROOT,
-				"Run %s, %s mode, %d round(s); %d cores, Java %s, %s %s; SocketBox node JVM args: %s%s%n%n",
+				"Run %s, %s mode, %d round(s); %d cores, Java %s, %s %s; SocketBox on %s (%s%s), node JVM args: %s%n%n",
 				Instant.now(), this.options.quick() ? "quick" : "full", this.options.repeat(),
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-				System.getProperty("os.name"), System.getProperty("os.arch"),
-				String.join(" ", this.options.nodeJvmArguments()),
-				CdsArchive.isUsed(this.options.sampleJar()) ? ", from the extracted jar with a CDS archive"
-						: ", java -jar");
+				System.getProperty("os.name"), System.getProperty("os.arch"), this.options.container().displayName(),
+				this.options.sampleJar().getFileName(),
+				CdsArchive.isUsed(this.options.sampleJar()) ? ", extracted, with a CDS archive" : ", java -jar",
+				String.join(" ", this.options.nodeJvmArguments()));
 	}
 
 	private static void npmInstall(Path directory) throws IOException, InterruptedException {

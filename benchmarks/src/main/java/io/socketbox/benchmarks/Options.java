@@ -19,16 +19,59 @@ import java.util.TreeSet;
  * @param nodeJvmArguments JVM arguments of every SocketBox node (and STOMP server)
  * @param stompChart where scenario 10 writes its SVG chart
  * @param cds whether SocketBox nodes start from the extracted jar with a CDS archive
+ * @param container the servlet container the sample runs on
  */
 record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJar, Path socketIoDirectory,
-		Path output, List<String> nodeJvmArguments, Path stompChart, boolean cds) {
+		Path output, List<String> nodeJvmArguments, Path stompChart, boolean cds, Container container) {
+
+	/**
+	 * The servlet containers the sample is built for, each with its own jar.
+	 */
+	enum Container {
+
+		/** Boot's default: {@code sample-app.jar}. */
+		TOMCAT("sample-app.jar"),
+
+		/** {@code spring-boot-starter-jetty} instead of Tomcat: {@code sample-app-jetty.jar}. */
+		JETTY("sample-app-jetty.jar");
+
+		private final String jar;
+
+		Container(String jar) {
+			this.jar = jar;
+		}
+
+		/**
+		 * Return the sample's jar for this container in the sample's build directory.
+		 */
+		Path sampleJar() {
+			return Path.of("sample-app/target", this.jar);
+		}
+
+		/**
+		 * Return the container's name as the report shows it.
+		 */
+		String displayName() {
+			return (this == TOMCAT) ? "Tomcat" : "Jetty";
+		}
+
+		static Container of(String value) {
+			return switch (value) {
+				case "tomcat" -> TOMCAT;
+				case "jetty" -> JETTY;
+				default -> throw new IllegalArgumentException("--container is tomcat or jetty, not " + value);
+			};
+		}
+
+	}
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/benchmarks.jar [options]
 			  --quick                 every scenario shortened to a few seconds
 			  --scenarios 1,2,...     run only these (1-10; 10 is STOMP; default all)
 			  --repeat N              run each scenario N times per system, order alternating (default 1)
-			  --sample-jar PATH       default sample-app/target/sample-app.jar
+			  --container NAME        tomcat (default) or jetty: the sample jar built for that container
+			  --sample-jar PATH       default sample-app/target/sample-app.jar (sample-app-jetty.jar for jetty)
 			  --socketio-dir PATH     default benchmarks/socketio
 			  --output PATH           default benchmarks/target/benchmark-results.md
 			  --node-jvm-args "ARGS"  JVM arguments of each SocketBox node (default "-Xmx1g")
@@ -41,7 +84,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		List<Integer> scenarios = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
 		boolean quick = false;
 		int repeat = 1;
-		Path sampleJar = Path.of("sample-app/target/sample-app.jar");
+		Path sampleJar = null;
+		Container container = Container.TOMCAT;
 		Path socketIo = Path.of("benchmarks/socketio");
 		Path output = Path.of("benchmarks/target/benchmark-results.md");
 		List<String> jvm = List.of("-Xmx1g");
@@ -54,6 +98,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 				case "--scenarios" -> scenarios = scenarios(value(args, ++i, arg));
 				case "--repeat" -> repeat = Integer.parseInt(value(args, ++i, arg));
 				case "--sample-jar" -> sampleJar = Path.of(value(args, ++i, arg));
+				case "--container" -> container = Container.of(value(args, ++i, arg));
 				case "--socketio-dir" -> socketIo = Path.of(value(args, ++i, arg));
 				case "--output" -> output = Path.of(value(args, ++i, arg));
 				case "--node-jvm-args" -> jvm = Arrays.asList(value(args, ++i, arg).trim().split("\\s+"));
@@ -65,8 +110,11 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		if (repeat < 1) {
 			throw new IllegalArgumentException("--repeat needs a positive number");
 		}
+		if (sampleJar == null) {
+			sampleJar = container.sampleJar();
+		}
 		return new Options(scenarios, quick, repeat, sampleJar.toAbsolutePath(), socketIo.toAbsolutePath(),
-				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds);
+				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds, container);
 	}
 
 	private static List<Integer> scenarios(String value) {

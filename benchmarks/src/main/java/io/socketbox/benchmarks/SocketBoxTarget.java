@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * The SocketBox sample chat: {@code java -jar sample-app.jar} per node, Redis as the
  * cache, cluster state from {@code GET /api/cluster}, heap from {@code jcmd}. The sample
- * runs with Tomcat's default buffers unless the target comes from
- * {@link #withIdleConnectionTuning()}.
+ * runs with the starter's defaults unless the target comes from
+ * {@link #withIdleConnectionTuning()}, on Tomcat ({@code sample-app.jar}) or on Jetty
+ * ({@code sample-app-jetty.jar}, {@code --container jetty}).
  */
 final class SocketBoxTarget extends Target {
 
@@ -84,8 +85,12 @@ final class SocketBoxTarget extends Target {
 				"--spring.data.redis.port=" + this.redisPort,
 				// A fresh namespace per cluster, so that members of an earlier one never show up
 				"--socketbox.cluster.cache-prefix=bench-" + ProcessHandle.current().pid() + "-" + this.cluster + ":",
-				// Tomcat accepts 8192 connections by default; scenario 5 opens 10,000
-				"--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=1000"));
+				// Tomcat accepts 8192 connections by default; scenario 5 opens 10,000. Jetty has
+				// no limit unless server.jetty.max-connections is set, so these do not apply to it
+				"--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=1000",
+				// Jetty closes any connection idle for 30 s, WebSockets included; scenario 5's
+				// connections are idle for minutes (Tomcat has no such limit for WebSockets)
+				"--server.jetty.connection-idle-timeout=1h"));
 		command.addAll(this.applicationArguments);
 		return command;
 	}

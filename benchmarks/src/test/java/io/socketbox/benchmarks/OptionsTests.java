@@ -23,6 +23,24 @@ class OptionsTests {
 		assertThat(options.stuckCutLimit()).hasSeconds(150);
 		assertThat(options.clusterViewConnections()).isEqualTo(10_000);
 		assertThat(options.rpcCalls()).isEqualTo(2_000);
+		assertThat(options.container()).isEqualTo(Options.Container.TOMCAT);
+		assertThat(options.sampleJar()).isAbsolute();
+		assertThat(options.sampleJar().toString()).endsWith("sample-app/target/sample-app.jar");
+	}
+
+	@Test
+	void jettyContainerPicksTheJettyJar() {
+		Options options = Options.parse("--container", "jetty");
+		assertThat(options.container()).isEqualTo(Options.Container.JETTY);
+		assertThat(options.container().displayName()).isEqualTo("Jetty");
+		assertThat(options.sampleJar().toString()).endsWith("sample-app/target/sample-app-jetty.jar");
+	}
+
+	@Test
+	void explicitSampleJarWinsOverTheContainersJar() {
+		Options options = Options.parse("--sample-jar", "/tmp/other.jar", "--container", "jetty");
+		assertThat(options.sampleJar()).hasToString("/tmp/other.jar");
+		assertThat(options.container()).isEqualTo(Options.Container.JETTY);
 	}
 
 	@Test
@@ -74,6 +92,8 @@ class OptionsTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "0"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "11"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--fast"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--container", "undertow"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--container"));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.socketbox.sample;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,13 +33,19 @@ final class IdleConnectionTuning {
 		return container;
 	}
 
-	/** The connector's read and write buffers of each socket, WebSocket or HTTP. */
-	@Bean
-	TomcatConnectorCustomizer smallSocketBuffers() {
-		return (connector) -> {
-			connector.setProperty("socket.appReadBufSize", Integer.toString(BUFFER_SIZE));
-			connector.setProperty("socket.appWriteBufSize", Integer.toString(BUFFER_SIZE));
-		};
+	/** The connector's read and write buffers of each socket, WebSocket or HTTP (Tomcat only). */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(TomcatConnectorCustomizer.class)
+	static final class TomcatSocketBuffers {
+
+		@Bean
+		TomcatConnectorCustomizer smallSocketBuffers() {
+			return (connector) -> {
+				connector.setProperty("socket.appReadBufSize", Integer.toString(BUFFER_SIZE));
+				connector.setProperty("socket.appWriteBufSize", Integer.toString(BUFFER_SIZE));
+			};
+		}
+
 	}
 
 }

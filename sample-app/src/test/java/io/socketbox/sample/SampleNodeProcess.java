@@ -73,17 +73,37 @@ final class SampleNodeProcess {
 	 * @return the started process, not yet ready
 	 */
 	static SampleNodeProcess start(String name, int port, List<String> arguments) throws IOException {
-		assertThat(JAR).as("the packaged sample; build it with ./mvnw -pl sample-app -am verify").isRegularFile();
-		Path logDirectory = Files.createDirectories(JAR.resolveSibling("process-it"));
+		return start(JAR, name, port, arguments);
+	}
+
+	/**
+	 * Start a node of the given jar ({@code sample-app-jetty.jar}, say); it listens on
+	 * {@code 127.0.0.1:port}.
+	 * @param jar the packaged sample
+	 * @param name names the node in messages and its log file
+	 * @param port the HTTP port
+	 * @param arguments further Spring Boot arguments ({@code --key=value})
+	 * @return the started process, not yet ready
+	 */
+	static SampleNodeProcess start(Path jar, String name, int port, List<String> arguments) throws IOException {
+		assertThat(jar).as("the packaged sample; build it with ./mvnw -pl sample-app -am verify").isRegularFile();
+		Path logDirectory = Files.createDirectories(jar.resolveSibling("process-it"));
 		Path log = logDirectory.resolve(name + ".log");
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
 				// C1 only and the serial collector: starts in about half the time on two cores
-				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString(), "--server.port=" + port,
+				"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString(), "--server.port=" + port,
 				"--server.address=127.0.0.1"));
 		command.addAll(arguments);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		return new SampleNodeProcess(name, port, log, process);
+	}
+
+	/**
+	 * Return what the node has logged so far.
+	 */
+	String log() throws IOException {
+		return Files.readString(this.log);
 	}
 
 	int port() {

@@ -61,6 +61,8 @@ public class SocketBoxProperties {
 
 	private final Stomp stomp = new Stomp();
 
+	private final Container container = new Container();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -131,6 +133,10 @@ public class SocketBoxProperties {
 
 	public Stomp getStomp() {
 		return this.stomp;
+	}
+
+	public Container getContainer() {
+		return this.container;
 	}
 
 	/**
@@ -723,6 +729,30 @@ public class SocketBoxProperties {
 		 * The first site-local address of this machine.
 		 */
 		LOCAL_ADDRESS
+
+	}
+
+	/**
+	 * Settings of the servlet container's WebSocket support, applied unless the
+	 * application defines its own {@code ServletServerContainerFactoryBean}.
+	 */
+	public static class Container {
+
+		/**
+		 * Size of each WebSocket session's text and binary message buffers on Tomcat, which
+		 * it allocates per connection. SocketBox joins longer client messages from parts; an
+		 * endpoint of the application that takes whole messages gets at most this much per
+		 * message unless it raises its sessions' limits.
+		 */
+		private DataSize messageBufferSize = DataSize.ofKilobytes(1);
+
+		public DataSize getMessageBufferSize() {
+			return this.messageBufferSize;
+		}
+
+		public void setMessageBufferSize(DataSize messageBufferSize) {
+			this.messageBufferSize = messageBufferSize;
+		}
 
 	}
 
