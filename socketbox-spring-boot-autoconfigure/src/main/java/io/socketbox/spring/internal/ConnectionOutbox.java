@@ -366,7 +366,8 @@ final class ConnectionOutbox {
 		CloseStatus close = null;
 		boolean abort;
 		synchronized (this.lock) {
-			if (!this.closed && !wrotePing && pingDueLocked()) {
+			// A close waiting for the queue to drain is not held up by a ping
+			if (!this.closed && this.closeWhenWritten == null && !wrotePing && pingDueLocked()) {
 				long now = System.nanoTime();
 				this.writeStartedAt = now;
 				this.pingPayload = ThreadLocalRandom.current().nextLong();
@@ -421,12 +422,6 @@ final class ConnectionOutbox {
 	 */
 	private final class Completion implements Consumer<@Nullable Throwable> {
 
-		private final boolean ping;
-
-		Completion(boolean ping) {
-			this.ping = ping;
-		}
-
 		private static final int PENDING = 0;
 
 		private static final int RETURNED = 1;
@@ -435,7 +430,13 @@ final class ConnectionOutbox {
 
 		private final AtomicInteger state = new AtomicInteger();
 
+		private final boolean ping;
+
 		private volatile @Nullable Throwable failure;
+
+		Completion(boolean ping) {
+			this.ping = ping;
+		}
 
 		@Override
 		public void accept(@Nullable Throwable failure) {
