@@ -170,6 +170,23 @@ abstract class ReadLivenessTests {
 		}
 	}
 
+	@Test
+	void withReadLivenessOffNoPingIsSent() throws Exception {
+		Node node = start("socketbox.send-time-limit=400ms", "socketbox.read-liveness=false");
+		try (RawWebSocket client = RawWebSocket.open(node.port(), "/ws")) {
+			assertThat(client.readText()).startsWith(TestNodeApplication.ID_PREFIX);
+			int messages = 100;
+			// At least 2 s of traffic, twenty ping intervals were it on
+			CompletableFuture<Integer> sent = sendEvery(20, messages);
+			for (int i = 0; i < messages; i++) {
+				RawWebSocket.Frame frame = client.readFrame();
+				assertThat(frame.opcode()).as("frame %d", i).isEqualTo(RawWebSocket.TEXT);
+				assertThat(frame.text()).isEqualTo(i + ":" + PADDING);
+			}
+			assertThat(sent.get(10, TimeUnit.SECONDS)).isEqualTo(messages);
+		}
+	}
+
 	/**
 	 * Broadcast numbered messages every given milliseconds until the given number is
 	 * sent or the test stops sending.
