@@ -97,11 +97,11 @@ final class Scenarios {
 	}
 
 	/**
-	 * Scenario 8, one stuck browser: the load of {@link #broadcast} at {@code rate}
-	 * (sender on node 1) measured first as it is, then again with one more connection on
-	 * node 1 that stops reading ({@link StuckClient}). The sender goes on until the server
-	 * cuts the stuck one or {@code cutLimit} has passed since it stopped reading. The
-	 * figures: the normal receivers' latencies without ({@code baselineP50} ...) and with
+	 * Scenario 8, one stuck browser: {@code clients} receivers, all on node 1, and a
+	 * sender on node 2 that broadcasts at {@code rate}, measured first as it is, then
+	 * again with one more connection on node 1 that stops reading ({@link StuckClient}).
+	 * The sender goes on until the server cuts the stuck one or {@code cutLimit} has
+	 * passed since it stopped reading. The figures: the normal receivers' latencies without ({@code baselineP50} ...) and with
 	 * it, their ratios, {@code cut} (seconds from the last read to the kernel no longer
 	 * holding the connection as established; NaN when not within the limit), when the
 	 * server's send queue for it stopped growing ({@code queueStopped}: the kernel's
@@ -114,12 +114,16 @@ final class Scenarios {
 		Node holding = nodes.get(0);
 		HttpClient http = HttpClient.newHttpClient();
 		List<Client> connections = new ArrayList<>();
+		Client sending = null;
 		StuckClient stuck = null;
 		PacedSender sender = null;
 		try {
-			connections.addAll(connect(http, target, nodes, clients));
-			Client sending = connections.get(0);
-			sender = PacedSender.atRate(rate, (k, sendAt) -> sending.chat(Payload.create(sendAt, k))).start("sender");
+			// The stuck browser's node holds every receiver, as in the issue; the sender's
+			// own copy of each broadcast, on node 2, is not counted
+			connections.addAll(connect(http, target, nodes.subList(0, 1), clients));
+			Client from = connect(http, target, nodes.subList(1, 2), 1).get(0);
+			sending = from;
+			sender = PacedSender.atRate(rate, (k, sendAt) -> from.chat(Payload.create(sendAt, k))).start("sender");
 			Measured baseline = measure(connections, connections);
 			long heapBefore = target.heapAfterGc(holding);
 			stuck = StuckClient.open(target.wire(), holding.port(), (int) CONNECT_TIMEOUT.toMillis());
@@ -190,6 +194,9 @@ final class Scenarios {
 			}
 			if (stuck != null) {
 				stuck.close();
+			}
+			if (sending != null) {
+				sending.close();
 			}
 			connections.forEach(Client::close);
 			target.stopAll();

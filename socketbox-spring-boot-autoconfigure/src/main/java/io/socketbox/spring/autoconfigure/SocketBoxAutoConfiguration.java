@@ -106,7 +106,7 @@ public final class SocketBoxAutoConfiguration {
 			LocalConnections connections, SocketBoxProperties properties, ObjectProvider<DirectoryUpdates> directory) {
 		SocketBoxWebSocketHandler.Limits limits = new SocketBoxWebSocketHandler.Limits(
 				(int) properties.getSendTimeLimit().toMillis(), (int) properties.getSendBufferSizeLimit().toBytes(),
-				(int) properties.getMaxTextMessageSize().toBytes());
+				(int) properties.getMaxTextMessageSize().toBytes(), properties.isReadLiveness());
 		return new SocketBoxWebSocketHandler(handler, cluster, connections,
 				directory.getIfAvailable(() -> DirectoryUpdates.NONE), limits, properties.isDebugMode());
 	}

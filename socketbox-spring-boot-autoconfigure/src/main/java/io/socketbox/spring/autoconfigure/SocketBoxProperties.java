@@ -38,6 +38,13 @@ public class SocketBoxProperties {
 	private Duration sendTimeLimit = Duration.ofSeconds(10);
 
 	/**
+	 * Whether to ping a client while data flows to it and disconnect it when it has not
+	 * answered within the send time limit, so that a client that stops reading is
+	 * disconnected within that time even while the socket's send buffer still takes data.
+	 */
+	private boolean readLiveness = true;
+
+	/**
 	 * Most data that may wait to be sent to a client before the client is disconnected.
 	 */
 	private DataSize sendBufferSizeLimit = DataSize.ofKilobytes(512);
@@ -93,6 +100,14 @@ public class SocketBoxProperties {
 
 	public void setSendTimeLimit(Duration sendTimeLimit) {
 		this.sendTimeLimit = sendTimeLimit;
+	}
+
+	public boolean isReadLiveness() {
+		return this.readLiveness;
+	}
+
+	public void setReadLiveness(boolean readLiveness) {
+		this.readLiveness = readLiveness;
 	}
 
 	public DataSize getSendBufferSizeLimit() {

@@ -1,9 +1,11 @@
 package io.socketbox.spring.internal;
 
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -26,8 +28,21 @@ import org.springframework.web.socket.CloseStatus;
  * connection off instead (as does a write that fails or that the container times out).
  * Messages from elsewhere in the cluster are held until the application's
  * {@code onConnect} has returned, so that what it sends arrives first.
+ * <p>
+ * A write completes once the kernel has taken the bytes, and a socket's send buffer may
+ * take megabytes before a write to a client that stopped reading waits, so the time
+ * limit of a write alone would cut such a client long after its last read. While data
+ * flows, therefore, the writer puts a ping with a random payload of its own after what
+ * it wrote, at most once per {@link Limits#pingIntervalNanos() ping interval}, where the
+ * sender {@link TextSender#pings() can}: a client that has not answered it with the same
+ * payload in a pong {@link #checkReadLiveness() within the send time limit} of its last
+ * pong is cut off as if a write had exceeded that limit. An idle connection gets no
+ * ping.
  */
 final class ConnectionOutbox {
+
+	/** The writer's next step is a ping, not messages (compared by identity). */
+	private static final List<OutboundText> PING = new ArrayList<>(0);
 
 	private final LocalConnection connection;
 
@@ -57,11 +72,27 @@ final class ConnectionOutbox {
 
 	private boolean abortWhenWritten;
 
+	/** Messages were written since the last ping, so a ping may follow them. */
+	private boolean dataWrittenSincePing;
+
+	/** Written by the writer and a pong under the lock; read by the timer without it. */
+	private volatile boolean pingOutstanding;
+
+	private long pingPayload;
+
+	private long pingSentAt;
+
+	private long lastPongAt;
+
 	ConnectionOutbox(LocalConnection connection, TextSender sender, Limits limits, Listener listener) {
 		this.connection = connection;
 		this.sender = sender;
 		this.limits = limits;
 		this.listener = listener;
+		long now = System.nanoTime();
+		// The first ping follows an interval of traffic, so that a short-lived connection gets none
+		this.pingSentAt = now;
+		this.lastPongAt = now;
 	}
 
 	TextSender sender() {
@@ -94,7 +125,9 @@ final class ConnectionOutbox {
 				return false;
 			}
 			boolean hold = holdUntilOpen && !this.open;
-			if (this.writing && System.nanoTime() - this.writeStartedAt > this.limits.sendTimeLimitNanos()) {
+			long now = System.nanoTime();
+			if ((this.writing && now - this.writeStartedAt > this.limits.sendTimeLimitNanos())
+					|| readLivenessExpired(now)) {
 				cut = CutReason.SEND_TIME_LIMIT;
 			}
 			else if ((this.writing || hold) && this.queuedBytes + message.size() > this.limits.bufferLimitBytes()) {
@@ -127,6 +160,63 @@ final class ConnectionOutbox {
 			write(List.of(first));
 		}
 		return true;
+	}
+
+	/**
+	 * Record a pong from the client: if it echoes the payload of the ping outstanding,
+	 * the client has read everything written before that ping. Other pongs (unsolicited,
+	 * or answers to an older ping) count for nothing.
+	 * @param payload the pong's payload
+	 */
+	void pong(ByteBuffer payload) {
+		if (payload.remaining() != Long.BYTES) {
+			return;
+		}
+		long echoed = payload.getLong(payload.position());
+		synchronized (this.lock) {
+			if (this.pingOutstanding && echoed == this.pingPayload) {
+				this.pingOutstanding = false;
+				this.lastPongAt = System.nanoTime();
+			}
+		}
+	}
+
+	/**
+	 * Cut the connection off if a ping has been outstanding too long, even though no
+	 * message is being sent to it; cheap for a connection without one.
+	 * @return whether the connection was cut off
+	 */
+	boolean checkReadLiveness() {
+		if (!this.pingOutstanding) {
+			return false;
+		}
+		boolean abort;
+		synchronized (this.lock) {
+			if (this.closed || !readLivenessExpired(System.nanoTime())) {
+				return false;
+			}
+			discardLocked();
+			this.abortWhenWritten = this.writing;
+			abort = !this.writing;
+		}
+		this.listener.cut(this.connection, CutReason.SEND_TIME_LIMIT, null, abort);
+		return true;
+	}
+
+	/**
+	 * Whether a ping has gone unanswered for longer than the send time limit since the
+	 * last pong; a ping that starts a burst after an idle time counts from an interval
+	 * before it was sent, not from the last pong.
+	 */
+	private boolean readLivenessExpired(long now) {
+		if (!this.pingOutstanding) {
+			return false;
+		}
+		long since = this.pingSentAt - this.limits.pingIntervalNanos();
+		if (this.lastPongAt - since > 0) {
+			since = this.lastPongAt;
+		}
+		return now - since > this.limits.sendTimeLimitNanos();
 	}
 
 	/**
@@ -206,6 +296,7 @@ final class ConnectionOutbox {
 	private void startWrite() {
 		this.writing = true;
 		this.writeStartedAt = System.nanoTime();
+		this.dataWrittenSincePing = true;
 	}
 
 	/**
@@ -236,8 +327,13 @@ final class ConnectionOutbox {
 	private void write(List<OutboundText> messages) {
 		List<OutboundText> next = messages;
 		while (next != null) {
-			Completion completion = new Completion();
-			this.sender.send(next, completion);
+			Completion completion = new Completion(next == PING);
+			if (next == PING) {
+				this.sender.ping(pingPayloadBuffer(), completion);
+			}
+			else {
+				this.sender.send(next, completion);
+			}
 			if (!completion.completedBeforeReturn()) {
 				return;
 			}
@@ -245,16 +341,44 @@ final class ConnectionOutbox {
 				failed(completion.failure);
 				return;
 			}
-			next = next();
+			next = next(next == PING);
 		}
 	}
 
-	private @Nullable List<OutboundText> next() {
+	/**
+	 * Whether a ping should follow the data just written: read liveness is on, the
+	 * sender can ping, no ping is outstanding and the last was sent an interval ago.
+	 */
+	private boolean pingDueLocked() {
+		return this.dataWrittenSincePing && !this.pingOutstanding && this.limits.pingIntervalNanos() > 0
+				&& System.nanoTime() - this.pingSentAt >= this.limits.pingIntervalNanos() && this.sender.pings();
+	}
+
+	private ByteBuffer pingPayloadBuffer() {
+		long payload;
+		synchronized (this.lock) {
+			payload = this.pingPayload;
+		}
+		return ByteBuffer.allocate(Long.BYTES).putLong(0, payload);
+	}
+
+	private @Nullable List<OutboundText> next(boolean wrotePing) {
 		CloseStatus close = null;
 		boolean abort;
 		synchronized (this.lock) {
+			// A close waiting for the queue to drain is not held up by a ping
+			if (!this.closed && this.closeWhenWritten == null && !wrotePing && pingDueLocked()) {
+				long now = System.nanoTime();
+				this.writeStartedAt = now;
+				this.pingPayload = ThreadLocalRandom.current().nextLong();
+				this.pingSentAt = now;
+				this.pingOutstanding = true;
+				this.dataWrittenSincePing = false;
+				return PING;
+			}
 			if (!this.closed && this.queue != null && !this.queue.isEmpty()) {
 				this.writeStartedAt = System.nanoTime();
+				this.dataWrittenSincePing = true;
 				return pollLocked();
 			}
 			this.writing = false;
@@ -306,7 +430,13 @@ final class ConnectionOutbox {
 
 		private final AtomicInteger state = new AtomicInteger();
 
+		private final boolean ping;
+
 		private volatile @Nullable Throwable failure;
+
+		Completion(boolean ping) {
+			this.ping = ping;
+		}
 
 		@Override
 		public void accept(@Nullable Throwable failure) {
@@ -317,7 +447,7 @@ final class ConnectionOutbox {
 					failed(failure);
 				}
 				else {
-					List<OutboundText> next = next();
+					List<OutboundText> next = next(this.ping);
 					if (next != null) {
 						write(next);
 					}
@@ -360,10 +490,22 @@ final class ConnectionOutbox {
 	/**
 	 * The limits of an outbox.
 	 *
-	 * @param sendTimeLimitNanos how long one write may take
+	 * @param sendTimeLimitNanos how long one write may take, and how long a ping may go
+	 * unanswered
 	 * @param bufferLimitBytes how many bytes may wait
+	 * @param pingIntervalNanos the shortest time between two pings while data flows, or
+	 * 0 to send none
 	 */
-	record Limits(long sendTimeLimitNanos, long bufferLimitBytes) {
+	record Limits(long sendTimeLimitNanos, long bufferLimitBytes, long pingIntervalNanos) {
+
+		/**
+		 * Limits without pings.
+		 * @param sendTimeLimitNanos how long one write may take
+		 * @param bufferLimitBytes how many bytes may wait
+		 */
+		Limits(long sendTimeLimitNanos, long bufferLimitBytes) {
+			this(sendTimeLimitNanos, bufferLimitBytes, 0);
+		}
 
 	}
 

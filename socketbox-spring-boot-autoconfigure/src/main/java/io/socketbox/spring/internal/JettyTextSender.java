@@ -1,6 +1,7 @@
 package io.socketbox.spring.internal;
 
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +35,8 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * browsers that only listen): a write that has not completed when this sender returns
  * gets a timer task that aborts the connection at the send time limit, reported as a
  * {@link SocketTimeoutException}. Writes that complete at once cost no task.
+ * <p>
+ * A ping is one more frame, queued the same way, without waiting.
  */
 final class JettyTextSender implements TextSender {
 
@@ -89,6 +92,26 @@ final class JettyTextSender implements TextSender {
 	@Override
 	public boolean batches() {
 		return true;
+	}
+
+	@Override
+	public boolean pings() {
+		return true;
+	}
+
+	@Override
+	public void ping(ByteBuffer payload, Consumer<@Nullable Throwable> completion) {
+		Write write = new Write(1, completion);
+		try {
+			this.session.sendFrame(new Frame(OpCode.PING, true, payload), write, false);
+		}
+		catch (RuntimeException ex) {
+			write.failed(ex);
+			return;
+		}
+		if (!write.isDone()) {
+			write.timeout = this.timer.schedule(write, this.sendTimeLimitNanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -53,6 +54,8 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
 
 	private @Nullable ScheduledExecutorService sendTimer;
+
+	private volatile boolean checkingReadLiveness;
 
 	private final AtomicLong slowClientsClosed = new AtomicLong();
 
@@ -123,6 +126,36 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 			this.sendTimer = timer;
 		}
 		return this.sendTimer;
+	}
+
+	/**
+	 * Look for clients that have not answered a ping in time, on the send timer, from
+	 * now on; calls after the first do nothing.
+	 * @param periodNanos how often to look
+	 */
+	void checkReadLiveness(long periodNanos) {
+		if (this.checkingReadLiveness) {
+			return;
+		}
+		synchronized (this) {
+			if (!this.checkingReadLiveness) {
+				this.checkingReadLiveness = true;
+				sendTimer().scheduleWithFixedDelay(this::checkReadLiveness, periodNanos, periodNanos,
+						TimeUnit.NANOSECONDS);
+			}
+		}
+	}
+
+	private void checkReadLiveness() {
+		try {
+			for (LocalConnection connection : this.connections.values()) {
+				connection.outbox().checkReadLiveness();
+			}
+		}
+		catch (RuntimeException ex) {
+			// A failing round must not end the periodic task
+			logger.warn("Could not check the read liveness of connections", ex);
+		}
 	}
 
 	ConnectionOutbox.Listener outboxListener() {

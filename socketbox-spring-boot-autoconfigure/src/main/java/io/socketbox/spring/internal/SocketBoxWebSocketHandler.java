@@ -21,6 +21,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
@@ -45,6 +46,15 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	private static final Log logger = LogFactory.getLog(SocketBoxWebSocketHandler.class);
 
 	private static final String CONNECTION_ATTRIBUTE = SocketBoxConnection.class.getName();
+
+	/** While data flows, a ping at most every quarter of the send time limit. */
+	private static final int PINGS_PER_SEND_TIME_LIMIT = 4;
+
+	/**
+	 * The timer looks for unanswered pings eight times per send time limit, so that a
+	 * client is cut off at most an eighth late when nothing is sent to it.
+	 */
+	private static final int CHECKS_PER_SEND_TIME_LIMIT = 8;
 
 	private final SocketBoxHandler handler;
 
@@ -100,8 +110,9 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		this.nodeId = cluster.getNodeId();
 		this.connectionIdPrefix = this.nodeId + ".";
 		this.limits = limits;
-		this.outboxLimits = new ConnectionOutbox.Limits(
-				TimeUnit.MILLISECONDS.toNanos(limits.sendTimeLimitMillis()), limits.sendBufferSizeLimit());
+		long sendTimeLimitNanos = TimeUnit.MILLISECONDS.toNanos(limits.sendTimeLimitMillis());
+		this.outboxLimits = new ConnectionOutbox.Limits(sendTimeLimitNanos, limits.sendBufferSizeLimit(),
+				limits.readLiveness() ? sendTimeLimitNanos / PINGS_PER_SEND_TIME_LIMIT : 0);
 		this.partialMessages = new PartialTextMessages(limits.maxTextMessageSize());
 		this.debug = debug;
 	}
@@ -115,6 +126,10 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		}
 		this.partialMessages.configure(session);
 		SendTimeouts.apply(session, this.limits.sendTimeLimitMillis());
+		if (this.outboxLimits.pingIntervalNanos() > 0) {
+			this.connections.checkReadLiveness(
+					this.outboxLimits.sendTimeLimitNanos() / CHECKS_PER_SEND_TIME_LIMIT);
+		}
 		LocalConnection connection = new LocalConnection(
 				this.connectionIdPrefix + this.sequence.incrementAndGet(), session,
 				TextSender.forSession(session, this.connections.executor(), this.connections::sendTimer,
@@ -148,6 +163,14 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 			if (payload != null) {
 				this.handler.onMessage(payload, connection);
 			}
+		}
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		LocalConnection connection = getConnection(session);
+		if (connection != null) {
+			connection.outbox().pong(message.getPayload());
 		}
 	}
 
@@ -230,8 +253,23 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	 * @param sendBufferSizeLimit how many bytes may wait to be sent before the connection
 	 * is cut off
 	 * @param maxTextMessageSize the largest text message accepted from a client
+	 * @param readLiveness whether to ping clients while data flows to them and cut off
+	 * those that do not answer within the send time limit
 	 */
-	public record Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize) {
+	public record Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize,
+			boolean readLiveness) {
+
+		/**
+		 * Limits with read liveness on.
+		 * @param sendTimeLimitMillis how long a send may block before the connection is
+		 * cut off
+		 * @param sendBufferSizeLimit how many bytes may wait to be sent before the
+		 * connection is cut off
+		 * @param maxTextMessageSize the largest text message accepted from a client
+		 */
+		public Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize) {
+			this(sendTimeLimitMillis, sendBufferSizeLimit, maxTextMessageSize, true);
+		}
 
 	}
 

@@ -1,5 +1,6 @@
 package io.socketbox.spring.internal;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ClassUtils;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
@@ -30,6 +32,10 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * <li>On any other session blocking sends run on the given executor, several messages
  * in one task.
  * </ul>
+ * Each can also write a ping, for the outbox to learn how far the client has read: a
+ * control frame that Jetty queues without waiting; on Tomcat, whose only ping is a
+ * blocking send, a task on the executor writes it, bounded by the blocking send timeout,
+ * while the outbox starts no other write.
  */
 interface TextSender {
 
@@ -56,6 +62,24 @@ interface TextSender {
 	}
 
 	/**
+	 * Whether this sender can {@link #ping write a ping}.
+	 * @return whether it can
+	 */
+	default boolean pings() {
+		return false;
+	}
+
+	/**
+	 * Start writing a ping, never while a {@link #send} is in progress. The completion
+	 * is called exactly once, as for {@link #send}.
+	 * @param payload the ping's payload
+	 * @param completion told of the outcome
+	 */
+	default void ping(ByteBuffer payload, Consumer<@Nullable Throwable> completion) {
+		completion.accept(new UnsupportedOperationException("This sender does not ping"));
+	}
+
+	/**
 	 * Return a sender for the given session.
 	 * @param session the session, as the container gave it
 	 * @param executor runs blocking sends where the container has no asynchronous one
@@ -69,7 +93,7 @@ interface TextSender {
 		TextSender sender = JETTY_PRESENT
 				? JettyTextSender.of(session, timer, TimeUnit.MILLISECONDS.toNanos(sendTimeLimitMillis)) : null;
 		if (sender == null) {
-			sender = JakartaTextSender.of(session, sendTimeLimitMillis);
+			sender = JakartaTextSender.of(session, executor, sendTimeLimitMillis);
 		}
 		return (sender != null) ? sender : new BlockingTextSender(session, executor);
 	}
@@ -85,18 +109,25 @@ interface TextSender {
 
 		private final jakarta.websocket.RemoteEndpoint.Async remote;
 
-		private JakartaTextSender(jakarta.websocket.RemoteEndpoint.Async remote) {
+		private final WebSocketSession session;
+
+		private final Executor executor;
+
+		private JakartaTextSender(jakarta.websocket.RemoteEndpoint.Async remote, WebSocketSession session,
+				Executor executor) {
 			this.remote = remote;
+			this.session = session;
+			this.executor = executor;
 		}
 
-		static @Nullable TextSender of(WebSocketSession session, long sendTimeLimitMillis) {
+		static @Nullable TextSender of(WebSocketSession session, Executor executor, long sendTimeLimitMillis) {
 			if (PRESENT && session instanceof NativeWebSocketSession nativeSession) {
 				jakarta.websocket.Session jakartaSession = nativeSession
 					.getNativeSession(jakarta.websocket.Session.class);
 				if (jakartaSession != null) {
 					jakarta.websocket.RemoteEndpoint.Async remote = jakartaSession.getAsyncRemote();
 					remote.setSendTimeout(sendTimeLimitMillis);
-					return new JakartaTextSender(remote);
+					return new JakartaTextSender(remote, session, executor);
 				}
 			}
 			return null;
@@ -111,6 +142,17 @@ interface TextSender {
 			catch (RuntimeException ex) {
 				completion.accept(ex);
 			}
+		}
+
+		@Override
+		public boolean pings() {
+			return true;
+		}
+
+		@Override
+		public void ping(ByteBuffer payload, Consumer<@Nullable Throwable> completion) {
+			// The asynchronous remote has no ping; the blocking one must not hold the caller
+			BlockingTextSender.ping(this.session, this.executor, payload, completion);
 		}
 
 	}
@@ -149,6 +191,35 @@ interface TextSender {
 				}
 				completion.accept(null);
 			});
+		}
+
+		@Override
+		public boolean pings() {
+			return true;
+		}
+
+		@Override
+		public void ping(ByteBuffer payload, Consumer<@Nullable Throwable> completion) {
+			ping(this.session, this.executor, payload, completion);
+		}
+
+		static void ping(WebSocketSession session, Executor executor, ByteBuffer payload,
+				Consumer<@Nullable Throwable> completion) {
+			try {
+				executor.execute(() -> {
+					try {
+						session.sendMessage(new PingMessage(payload));
+					}
+					catch (Throwable ex) {
+						completion.accept(ex);
+						return;
+					}
+					completion.accept(null);
+				});
+			}
+			catch (RuntimeException ex) {
+				completion.accept(ex);
+			}
 		}
 
 	}

@@ -2,6 +2,8 @@ package io.socketbox.spring.internal;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -29,6 +32,78 @@ class ConnectionOutboxTests {
 
 	private final LocalConnection connection = new LocalConnection("node.1", mock(WebSocketSession.class),
 			this.sender, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100), this.listener);
+
+	@Test
+	void withoutAPingIntervalNoPingIsWritten() {
+		this.connection.open();
+		this.connection.deliver(text("a"));
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a");
+		assertThat(this.sender.pending).isEmpty();
+	}
+
+	@Test
+	void aPingFollowsWrittenDataAndOnlyAPongThatEchoesItAllowsTheNext() {
+		LocalConnection connection = pinging(TimeUnit.SECONDS.toNanos(10));
+		connection.open();
+		assertThat(this.sender.started).isEmpty();
+		connection.deliver(text("a"));
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "PING");
+		assertThat(this.sender.pings.get(0).remaining()).isEqualTo(Long.BYTES);
+		this.sender.complete(null);
+		// Unanswered: the next data goes without another ping
+		connection.deliver(text("b"));
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "PING", "b");
+		// A pong of its own does not answer it
+		ByteBuffer echo = this.sender.pings.get(0).duplicate();
+		connection.outbox().pong(ByteBuffer.allocate(Long.BYTES).putLong(0, echo.getLong(0) + 1));
+		connection.deliver(text("c"));
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "PING", "b", "c");
+		connection.outbox().pong(echo);
+		connection.deliver(text("d"));
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "PING", "b", "c", "d", "PING");
+		assertThat(this.sender.pings.get(1)).isNotEqualTo(this.sender.pings.get(0));
+		assertThat(this.listener.cut).isEmpty();
+	}
+
+	@Test
+	void aPingUnansweredForTheSendTimeLimitCutsTheConnectionWithoutFurtherMessages() {
+		LocalConnection connection = pinging(TimeUnit.MILLISECONDS.toNanos(50));
+		connection.open();
+		assertThat(connection.outbox().checkReadLiveness()).as("no ping outstanding").isFalse();
+		connection.deliver(text("a"));
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "PING");
+		this.sender.complete(null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> connection.outbox().checkReadLiveness());
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_TIME_LIMIT);
+		assertThat(this.listener.aborted).isOne();
+		assertThat(connection.deliver(text("b"))).isFalse();
+	}
+
+	@Test
+	void aPongInTimeKeepsTheConnection() {
+		LocalConnection connection = pinging(TimeUnit.MILLISECONDS.toNanos(200));
+		connection.open();
+		connection.deliver(text("a"));
+		this.sender.complete(null);
+		this.sender.complete(null);
+		connection.outbox().pong(this.sender.pings.get(0).duplicate());
+		assertThat(connection.outbox().checkReadLiveness()).isFalse();
+		assertThat(this.listener.cut).isEmpty();
+	}
+
+	/**
+	 * A connection that may ping after every write (an interval of 1 ns).
+	 */
+	private LocalConnection pinging(long sendTimeLimitNanos) {
+		return new LocalConnection("node.2", mock(WebSocketSession.class), this.sender,
+				new ConnectionOutbox.Limits(sendTimeLimitNanos, 100, 1), this.listener);
+	}
 
 	@Test
 	void writesOneMessageAtATimeInOrder() {
@@ -207,9 +282,24 @@ class ConnectionOutboxTests {
 
 		private boolean batches;
 
+		private final List<ByteBuffer> pings = new ArrayList<>();
+
 		@Override
 		public boolean batches() {
 			return this.batches;
+		}
+
+		@Override
+		public boolean pings() {
+			return true;
+		}
+
+		@Override
+		public void ping(ByteBuffer payload, Consumer<@Nullable Throwable> completion) {
+			this.pings.add(payload);
+			this.started.add("PING");
+			this.writes.add(List.of("PING"));
+			this.pending.add(completion);
 		}
 
 		@Override

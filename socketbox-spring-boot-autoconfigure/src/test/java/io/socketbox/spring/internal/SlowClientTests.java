@@ -58,11 +58,12 @@ class SlowClientTests {
 			CompletableFuture<Void> broadcasting = CompletableFuture.runAsync(() -> {
 				for (int i = 0; i < MESSAGES; i++) {
 					this.node.messaging().broadcast(i + ":" + padding);
-					int sent = i + 1;
+					// One message in flight: its first message is the connection id
+					int received = i + 2;
 					await().atMost(Duration.ofSeconds(5))
 						.pollDelay(Duration.ZERO)
 						.pollInterval(Duration.ofMillis(1))
-						.until(() -> fast.client().messages().size() >= sent);
+						.until(() -> fast.client().messages().size() >= received);
 				}
 			});
 			// Well within Tomcat's default blocking-send timeout of 20 seconds

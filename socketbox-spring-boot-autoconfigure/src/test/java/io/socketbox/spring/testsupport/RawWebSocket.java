@@ -1,5 +1,6 @@
 package io.socketbox.spring.testsupport;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -54,7 +55,7 @@ public final class RawWebSocket implements AutoCloseable {
 
 	private RawWebSocket(Socket socket) throws IOException {
 		this.socket = socket;
-		this.in = new DataInputStream(socket.getInputStream());
+		this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
 		this.status = readResponseHead();
 	}
 
@@ -238,6 +239,44 @@ public final class RawWebSocket implements AutoCloseable {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Read the next frame if one arrives within the given time.
+	 * @param timeout how long to wait for the first byte of a frame
+	 * @return the frame, or {@code null} if none arrived in time
+	 */
+	public @Nullable Frame readFrame(Duration timeout) {
+		try {
+			this.socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+			try {
+				this.in.mark(1);
+				int first = this.in.read();
+				if (first == -1) {
+					throw new IllegalStateException("Connection closed before a frame arrived");
+				}
+				this.in.reset();
+			}
+			catch (SocketTimeoutException ex) {
+				return null;
+			}
+			finally {
+				this.socket.setSoTimeout(10_000);
+			}
+			return readFrame();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Send a masked pong frame.
+	 * @param payload its payload
+	 * @return whether it was written
+	 */
+	public boolean sendPong(byte[] payload) {
+		return write(frame(PONG, payload));
 	}
 
 	/**
