@@ -205,11 +205,12 @@ public final class Benchmark {
 				r.b());
 		String s = "5 memory, " + String.format(Locale.ROOT, "%,d", count) + " idle connections";
 		String withTuning = ", sample's idle-connection tuning";
-		String asShipped = ", Tomcat defaults";
-		row(s, "heapPerConnection", "heap per connection" + withTuning, Unit.KILOBYTES, tuned, "A <= 20 KB",
+		// The target is for the starter's own defaults, on whichever container runs
+		String asShipped = ", starter's defaults";
+		row(s, "heapPerConnection", "heap per connection" + asShipped, Unit.KILOBYTES, r, "A <= 20 KB",
 				(x) -> x.a("heapPerConnection") <= 20);
+		row(s, "heapPerConnection", "heap per connection" + withTuning, Unit.KILOBYTES, tuned, "", null);
 		row(s, "rssPerConnection", "resident per connection" + withTuning, Unit.KILOBYTES, tuned, "", null);
-		row(s, "heapPerConnection", "heap per connection" + asShipped, Unit.KILOBYTES, r, "", null);
 		row(s, "rssPerConnection", "resident per connection" + asShipped, Unit.KILOBYTES, r, "", null);
 		row(s, "heapIdle", "heap with no connection" + asShipped, Unit.MEGABYTES, r, "", null);
 		row(s, "rssIdle", "resident with no connection" + asShipped, Unit.MEGABYTES, r, "", null);
