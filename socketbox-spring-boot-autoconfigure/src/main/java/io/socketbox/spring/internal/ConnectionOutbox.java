@@ -120,6 +120,7 @@ final class ConnectionOutbox {
 	private boolean offer(OutboundText message, boolean holdUntilOpen) {
 		OutboundText first = null;
 		CutReason cut = null;
+		boolean abort = false;
 		synchronized (this.lock) {
 			if (this.closed || this.closeWhenWritten != null) {
 				return false;
@@ -146,14 +147,11 @@ final class ConnectionOutbox {
 				startWrite();
 			}
 			if (cut != null) {
-				discardLocked();
-				// A write in progress is left to end (its own time limit bounds it): closing
-				// under it makes Tomcat fail the rest of the message on its own thread
-				this.abortWhenWritten = this.writing;
+				abort = cutOffLocked();
 			}
 		}
 		if (cut != null) {
-			this.listener.cut(this.connection, cut, null, !this.abortWhenWritten);
+			this.listener.cut(this.connection, cut, null, abort);
 			return false;
 		}
 		if (first != null) {
@@ -195,12 +193,22 @@ final class ConnectionOutbox {
 			if (this.closed || !readLivenessExpired(System.nanoTime())) {
 				return false;
 			}
-			discardLocked();
-			this.abortWhenWritten = this.writing;
-			abort = !this.writing;
+			abort = cutOffLocked();
 		}
 		this.listener.cut(this.connection, CutReason.SEND_TIME_LIMIT, null, abort);
 		return true;
+	}
+
+	/**
+	 * Forget what is queued and tell whether to close the connection now: a write in
+	 * progress is left to end (its own time limit bounds it), since closing under it
+	 * makes Tomcat fail the rest of the message on its own thread.
+	 * @return whether to abort the connection at once
+	 */
+	private boolean cutOffLocked() {
+		discardLocked();
+		this.abortWhenWritten = this.writing;
+		return !this.writing;
 	}
 
 	/**
@@ -497,15 +505,6 @@ final class ConnectionOutbox {
 	 * 0 to send none
 	 */
 	record Limits(long sendTimeLimitNanos, long bufferLimitBytes, long pingIntervalNanos) {
-
-		/**
-		 * Limits without pings.
-		 * @param sendTimeLimitNanos how long one write may take
-		 * @param bufferLimitBytes how many bytes may wait
-		 */
-		Limits(long sendTimeLimitNanos, long bufferLimitBytes) {
-			this(sendTimeLimitNanos, bufferLimitBytes, 0);
-		}
 
 	}
 

@@ -259,18 +259,6 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	public record Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize,
 			boolean readLiveness) {
 
-		/**
-		 * Limits with read liveness on.
-		 * @param sendTimeLimitMillis how long a send may block before the connection is
-		 * cut off
-		 * @param sendBufferSizeLimit how many bytes may wait to be sent before the
-		 * connection is cut off
-		 * @param maxTextMessageSize the largest text message accepted from a client
-		 */
-		public Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize) {
-			this(sendTimeLimitMillis, sendBufferSizeLimit, maxTextMessageSize, true);
-		}
-
 	}
 
 	/**

@@ -625,7 +625,7 @@ class SocketBoxAutoConfigurationTests {
 		@Bean
 		SocketBoxWebSocketHandler userWebSocketHandler(TestHandler handler, SocketBoxCluster cluster) {
 			return new SocketBoxWebSocketHandler(handler, cluster, new LocalConnections(),
-					new SocketBoxWebSocketHandler.Limits(1000, 1024, 1024), false);
+					new SocketBoxWebSocketHandler.Limits(1000, 1024, 1024, true), false);
 		}
 
 	}

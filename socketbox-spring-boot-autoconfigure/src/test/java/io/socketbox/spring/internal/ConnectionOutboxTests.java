@@ -31,7 +31,7 @@ class ConnectionOutboxTests {
 	private final RecordingListener listener = new RecordingListener();
 
 	private final LocalConnection connection = new LocalConnection("node.1", mock(WebSocketSession.class),
-			this.sender, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100), this.listener);
+			this.sender, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
 
 	@Test
 	void withoutAPingIntervalNoPingIsWritten() {

@@ -139,7 +139,7 @@ class SingleNodeMessagingTests {
 			completion.accept(writeFailure);
 		};
 		LocalConnection connection = new LocalConnection(NODE_ID + "." + sequence, session, sender,
-				new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 1024), this.connections.outboxListener());
+				new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 1024, 0), this.connections.outboxListener());
 		this.connections.add(connection);
 		this.connections.open(connection);
 		return new RecordingConnection(connection, sent);
