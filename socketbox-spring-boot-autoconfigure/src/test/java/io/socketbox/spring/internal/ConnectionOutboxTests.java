@@ -270,9 +270,9 @@ class ConnectionOutboxTests {
 	/**
 	 * A sender whose writes complete when the test says so.
 	 */
-	private static final class ManualSender implements TextSender {
+	static final class ManualSender implements TextSender {
 
-		private final List<String> started = new ArrayList<>();
+		final List<String> started = new ArrayList<>();
 
 		private final ArrayDeque<Consumer<@Nullable Throwable>> pending = new ArrayDeque<>();
 
@@ -282,7 +282,7 @@ class ConnectionOutboxTests {
 
 		private boolean batches;
 
-		private final List<ByteBuffer> pings = new ArrayList<>();
+		final List<ByteBuffer> pings = new ArrayList<>();
 
 		@Override
 		public boolean batches() {
@@ -325,7 +325,7 @@ class ConnectionOutboxTests {
 
 	}
 
-	private static final class RecordingListener implements ConnectionOutbox.Listener {
+	static final class RecordingListener implements ConnectionOutbox.Listener {
 
 		private final List<ConnectionOutbox.CutReason> cut = new ArrayList<>();
 
