@@ -35,7 +35,10 @@ import org.springframework.util.Assert;
  * <li>A missing key (first start, or a cache that was flushed or evicted the key) is only
  * {@code claimed}: the claimer becomes manager a lease duration later, since a manager
  * whose lease was flushed away may still count itself manager until then. A manager
- * whose lease is still running writes its lease back instead, and carries on.</li>
+ * whose lease is still running writes its lease back instead, and carries on. A claim
+ * counts on from every counter its node wrote before, so that no node writes the same
+ * value twice: an observer that read an earlier, equal value would count the new claim
+ * as unchanged since then and take it over at once.</li>
  * </ul>
  * A node whose renewal fails, or that finds another node's value, steps down at once;
  * {@link #isManager()} also turns {@code false} by itself when the lease runs out between
@@ -90,6 +93,12 @@ public final class ManagerLease {
 	private @Nullable Lease mine;
 
 	private @Nullable Instant claimedAt;
+
+	/**
+	 * The highest counter this node has written: its next claim counts on from it, so
+	 * that this node never writes a value it wrote before.
+	 */
+	private long highestCounter;
 
 	/**
 	 * The highest token this node has issued or read, managers' or not: the floor for
@@ -238,7 +247,9 @@ public final class ManagerLease {
 			return;
 		}
 		stepDown();
-		Lease claim = new Lease(Kind.CLAIMED, this.highestToken, 0, this.nodeId);
+		// A claim equal to one this node wrote earlier would look, to a node that read the
+		// earlier one, as if it had stood unchanged ever since, and be taken over at once
+		Lease claim = new Lease(Kind.CLAIMED, this.highestToken, this.highestCounter + 1, this.nodeId);
 		if (write(null, claim, start)) {
 			this.claimedAt = this.clock.instant();
 		}
@@ -279,6 +290,7 @@ public final class ManagerLease {
 		}
 		Lease previous = this.mine;
 		this.mine = lease;
+		this.highestCounter = Math.max(this.highestCounter, lease.counter());
 		observe(value, this.clock.instant());
 		if (lease.kind() == Kind.HELD) {
 			this.term = new Term(lease.token(), start.plus(this.leaseDuration));

@@ -197,6 +197,22 @@ class ManagerLeaseTests {
 	}
 
 	@Test
+	void aClaimWrittenAgainAfterAFlushIsNotMistakenForOneThatStoodSinceItWasFirstRead() {
+		// The sample ManagerLeaseProperties shrank to: a's first claim, read by b, is
+		// taken by c a lease duration later; both keys are flushed; a claims again, and
+		// b must not count that claim as unchanged since it first read a's
+		tick(this.a, this.b);
+		tick(this.a, this.c);
+		advance(LEASE);
+		tick(this.c);
+		assertThat(managers()).containsExactly(this.c);
+		this.cache.clear("test:socketbox:manager");
+		this.cache.clear("test:socketbox:manager:token");
+		tick(this.a, this.b);
+		assertThat(managers()).containsExactly(this.c);
+	}
+
+	@Test
 	void tokensIncreaseWhenBothKeysAreFlushedAndNoNodeRemembersTheLastToken() {
 		Node manager = electManager();
 		long token = manager.lease.getState().token();
