@@ -23,6 +23,8 @@ import io.socketbox.spring.cluster.EnvironmentVariableNodeNameResolver;
 import io.socketbox.spring.cluster.KubernetesNodeNameResolver;
 import io.socketbox.spring.cluster.LocalAddressNodeNameResolver;
 import io.socketbox.spring.internal.LocalNode;
+import io.socketbox.spring.internal.SessionSettings;
+import io.socketbox.spring.internal.session.SessionTokens;
 import io.socketbox.spring.cluster.NodeNameResolver;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -95,8 +97,14 @@ public final class SocketBoxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LocalConnections socketBoxLocalConnections() {
-		return new LocalConnections();
+	LocalConnections socketBoxLocalConnections(LocalNode localNode, SocketBoxProperties properties) {
+		return new LocalConnections(localNode.getId(), sessionSettings(properties.getSession()));
+	}
+
+	private static SessionSettings sessionSettings(SocketBoxProperties.Session session) {
+		return new SessionSettings(session.getResumeWindow(), session.getBufferSize(),
+				session.getBufferBytes().toBytes(), session.getHistorySize(), session.getHistoryBytes().toBytes(),
+				session.getHelloTimeout());
 	}
 
 	@Bean
@@ -107,8 +115,11 @@ public final class SocketBoxAutoConfiguration {
 		SocketBoxWebSocketHandler.Limits limits = new SocketBoxWebSocketHandler.Limits(
 				(int) properties.getSendTimeLimit().toMillis(), (int) properties.getSendBufferSizeLimit().toBytes(),
 				(int) properties.getMaxTextMessageSize().toBytes(), properties.isReadLiveness());
+		SocketBoxProperties.Cluster clusterProperties = properties.getCluster();
+		SessionTokens tokens = SessionTokens.create(clusterProperties.getSecretKey(),
+				clusterProperties.getPreviousSecretKeys(), properties.getSession().getResumeWindow());
 		return new SocketBoxWebSocketHandler(handler, cluster, connections,
-				directory.getIfAvailable(() -> DirectoryUpdates.NONE), limits, properties.isDebugMode());
+				directory.getIfAvailable(() -> DirectoryUpdates.NONE), tokens, limits, properties.isDebugMode());
 	}
 
 	static Function<Object, String> payloadWriter(ObjectProvider<JsonMapper> jsonMapper) {

@@ -70,6 +70,8 @@ public class SocketBoxProperties {
 
 	private final Container container = new Container();
 
+	private final Session session = new Session();
+
 	public String getPath() {
 		return this.path;
 	}
@@ -150,6 +152,10 @@ public class SocketBoxProperties {
 		return this.stomp;
 	}
 
+	public Session getSession() {
+		return this.session;
+	}
+
 	public Container getContainer() {
 		return this.container;
 	}
@@ -171,6 +177,95 @@ public class SocketBoxProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Sessions that outlive connections, for clients that offer the {@code socketbox.v1}
+	 * subprotocol (SocketBox's {@code client.js}).
+	 */
+	public static class Session {
+
+		/**
+		 * How long a session lasts between connections: a client that reconnects within
+		 * it resumes with nothing lost.
+		 */
+		private Duration resumeWindow = Duration.ofMinutes(2);
+
+		/**
+		 * Most messages to one session kept for replay after a reconnect.
+		 */
+		private int bufferSize = 100;
+
+		/**
+		 * Most bytes (UTF-8) of messages to one session kept for replay after a
+		 * reconnect.
+		 */
+		private DataSize bufferBytes = DataSize.ofKilobytes(64);
+
+		/**
+		 * Most broadcasts of one origin node kept for replay after a reconnect.
+		 */
+		private int historySize = 1000;
+
+		/**
+		 * Most bytes (UTF-8) of broadcasts of one origin node kept for replay after a
+		 * reconnect.
+		 */
+		private DataSize historyBytes = DataSize.ofMegabytes(1);
+
+		/**
+		 * How long a session client may take to send its first frame.
+		 */
+		private Duration helloTimeout = Duration.ofSeconds(10);
+
+		public Duration getResumeWindow() {
+			return this.resumeWindow;
+		}
+
+		public void setResumeWindow(Duration resumeWindow) {
+			this.resumeWindow = resumeWindow;
+		}
+
+		public int getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+		public DataSize getBufferBytes() {
+			return this.bufferBytes;
+		}
+
+		public void setBufferBytes(DataSize bufferBytes) {
+			this.bufferBytes = bufferBytes;
+		}
+
+		public int getHistorySize() {
+			return this.historySize;
+		}
+
+		public void setHistorySize(int historySize) {
+			this.historySize = historySize;
+		}
+
+		public DataSize getHistoryBytes() {
+			return this.historyBytes;
+		}
+
+		public void setHistoryBytes(DataSize historyBytes) {
+			this.historyBytes = historyBytes;
+		}
+
+		public Duration getHelloTimeout() {
+			return this.helloTimeout;
+		}
+
+		public void setHelloTimeout(Duration helloTimeout) {
+			this.helloTimeout = helloTimeout;
 		}
 
 	}

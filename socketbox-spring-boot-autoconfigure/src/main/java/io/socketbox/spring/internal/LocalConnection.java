@@ -6,16 +6,15 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import io.socketbox.spring.SocketBoxConnection;
-
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * A {@link SocketBoxConnection} of this node: a browser's session and its
- * {@link ConnectionOutbox outbound queue}.
+ * A {@link io.socketbox.spring.SocketBoxConnection} of this node: a browser's WebSocket
+ * session and its {@link ConnectionOutbox outbound queue}; for a client with a session,
+ * the connection it has now.
  */
-final class LocalConnection implements SocketBoxConnection {
+final class LocalConnection implements Recipient {
 
 	private final String id;
 
@@ -68,10 +67,8 @@ final class LocalConnection implements SocketBoxConnection {
 		return this.outbox;
 	}
 
-	/**
-	 * Queue a message at once, even before {@code onConnect} has returned.
-	 */
-	boolean send(OutboundText message) {
+	@Override
+	public boolean send(OutboundText message) {
 		return this.outbox.send(message);
 	}
 
@@ -79,15 +76,27 @@ final class LocalConnection implements SocketBoxConnection {
 	 * Queue a message from elsewhere in the cluster: held until {@link #open()}, so that
 	 * what {@code onConnect} sends arrives first.
 	 */
-	boolean deliver(OutboundText message) {
+	@Override
+	public boolean deliver(OutboundText message) {
 		return this.outbox.deliver(message);
+	}
+
+	@Override
+	public boolean deliver(Broadcast broadcast) {
+		return this.outbox.deliver(broadcast.plain());
 	}
 
 	/**
 	 * Mark the connection open, after {@code onConnect}: what was held follows, in order.
 	 */
-	void open() {
+	@Override
+	public void open() {
 		this.outbox.open();
+	}
+
+	@Override
+	public void checkReadLiveness() {
+		this.outbox.checkReadLiveness();
 	}
 
 	/**

@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,6 +23,8 @@ import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.SocketBoxStatistics;
+import io.socketbox.spring.internal.session.BroadcastHistory;
+import io.socketbox.spring.internal.session.SessionFrames;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -46,9 +50,23 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(LocalConnections.class);
 
-	private final Map<String, LocalConnection> connections = new ConcurrentHashMap<>();
+	private final Map<String, Recipient> connections = new ConcurrentHashMap<>();
 
 	private final Collection<SocketBoxConnection> view = Collections.unmodifiableCollection(this.connections.values());
+
+	private final String nodeId;
+
+	private final SessionSettings sessionSettings;
+
+	/**
+	 * Held while a broadcast is recorded and queued for every connection, and while a
+	 * session joins: each broadcast reaches a session in its replay or live, once.
+	 */
+	private final Object broadcastLock = new Object();
+
+	private final BroadcastHistory history;
+
+	private long position;
 
 	private final ExecutorService executor = Executors
 		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
@@ -92,17 +110,66 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	};
 
+	/**
+	 * Create the connections of a node with the default session settings, whose
+	 * broadcasts come from origin {@code local}.
+	 */
+	public LocalConnections() {
+		this("local", SessionSettings.DEFAULTS);
+	}
+
+	/**
+	 * Create the connections of a node.
+	 * @param nodeId the id of the node, the origin of its broadcasts
+	 * @param sessionSettings the settings of sessions
+	 */
+	public LocalConnections(String nodeId, SessionSettings sessionSettings) {
+		this.nodeId = nodeId;
+		this.sessionSettings = sessionSettings;
+		this.history = new BroadcastHistory(sessionSettings.historySize(), sessionSettings.historyBytes(),
+				sessionSettings.resumeWindow().toNanos(), System::nanoTime);
+	}
+
 	private static CustomizableThreadFactory daemon(CustomizableThreadFactory threadFactory) {
 		threadFactory.setDaemon(true);
 		return threadFactory;
 	}
 
-	void add(LocalConnection connection) {
+	void add(Recipient connection) {
 		this.connections.put(connection.getId(), connection);
 	}
 
-	boolean remove(LocalConnection connection) {
+	boolean remove(Recipient connection) {
 		return this.connections.remove(connection.getId(), connection);
+	}
+
+	/**
+	 * Return the session kept under an id.
+	 * @param id the session id
+	 * @return the session, or {@code null} if there is none (or a plain connection)
+	 */
+	@Nullable SessionConnection session(String id) {
+		return (this.connections.get(id) instanceof SessionConnection session) ? session : null;
+	}
+
+	/**
+	 * Run something that reads the history of broadcasts while no broadcast is queued.
+	 * @param <T> what it returns
+	 * @param action the action
+	 * @return what the action returned
+	 */
+	<T> T withHistory(Function<BroadcastHistory, T> action) {
+		synchronized (this.broadcastLock) {
+			return action.apply(this.history);
+		}
+	}
+
+	SessionSettings sessionSettings() {
+		return this.sessionSettings;
+	}
+
+	String nodeId() {
+		return this.nodeId;
 	}
 
 	/**
@@ -148,8 +215,8 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	private void checkReadLiveness() {
 		try {
-			for (LocalConnection connection : this.connections.values()) {
-				connection.outbox().checkReadLiveness();
+			for (Recipient connection : this.connections.values()) {
+				connection.checkReadLiveness();
 			}
 		}
 		catch (RuntimeException ex) {
@@ -229,7 +296,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @return whether the connection exists and took the message
 	 */
 	public boolean send(String id, OutboundText message) {
-		LocalConnection connection = this.connections.get(id);
+		Recipient connection = this.connections.get(id);
 		return connection != null && connection.deliver(message);
 	}
 
@@ -241,18 +308,57 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @return whether the connection took it
 	 */
 	public boolean send(SocketBoxConnection connection, OutboundText message) {
-		return connection instanceof LocalConnection local && local.send(message);
+		return connection instanceof Recipient recipient && recipient.send(message);
 	}
 
 	/**
-	 * Queue a message for every connection of this node.
+	 * Queue a broadcast of this node for every connection of this node.
 	 * @param message the message
 	 * @return the number of connections that took it
 	 */
 	public int broadcast(OutboundText message) {
+		return broadcast(message, (position) -> {
+		});
+	}
+
+	/**
+	 * Number a broadcast of this node, hand it to the peers, and queue it for every
+	 * connection of this node: peers get this node's broadcasts in the order of their
+	 * positions.
+	 * @param message the message
+	 * @param peers queues the broadcast with its position for the peers, before it is
+	 * queued here
+	 * @return the number of connections that took it
+	 */
+	public int broadcast(OutboundText message, LongConsumer peers) {
+		synchronized (this.broadcastLock) {
+			long position = ++this.position;
+			peers.accept(position);
+			return deliverLocked(this.nodeId, position, message);
+		}
+	}
+
+	/**
+	 * Queue a broadcast of another node for every connection of this node, in the order
+	 * that node sent them.
+	 * @param origin the node it was sent on
+	 * @param position its number among that node's broadcasts
+	 * @param message the message
+	 * @return the number of connections that took it
+	 */
+	public int broadcast(String origin, long position, OutboundText message) {
+		synchronized (this.broadcastLock) {
+			return deliverLocked(origin, position, message);
+		}
+	}
+
+	private int deliverLocked(String origin, long position, OutboundText message) {
+		Recipient.Broadcast broadcast = new Recipient.Broadcast(message,
+				SessionFrames.broadcast(origin, position, message));
+		this.history.record(origin, position, broadcast.framed());
 		int count = 0;
-		for (LocalConnection connection : this.connections.values()) {
-			if (connection.deliver(message)) {
+		for (Recipient connection : this.connections.values()) {
+			if (connection.deliver(broadcast)) {
 				count++;
 			}
 		}
@@ -268,7 +374,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 */
 	public int sendToUser(String user, OutboundText message) {
 		int count = 0;
-		for (LocalConnection connection : this.connections.values()) {
+		for (Recipient connection : this.connections.values()) {
 			Principal principal = connection.getPrincipal();
 			if (principal != null && user.equals(principal.getName()) && connection.deliver(message)) {
 				count++;
@@ -281,7 +387,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * Mark a connection open after {@code onConnect}, sending what was held for it.
 	 * @param connection the connection
 	 */
-	void open(LocalConnection connection) {
+	void open(Recipient connection) {
 		connection.open();
 	}
 
@@ -290,7 +396,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @param status the close status
 	 */
 	void closeAll(CloseStatus status) {
-		for (LocalConnection connection : this.connections.values()) {
+		for (Recipient connection : this.connections.values()) {
 			connection.close(status);
 		}
 	}

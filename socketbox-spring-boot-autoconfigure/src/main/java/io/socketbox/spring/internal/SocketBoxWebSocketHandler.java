@@ -2,6 +2,7 @@ package io.socketbox.spring.internal;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +17,8 @@ import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxHandler;
 import io.socketbox.spring.SocketBoxMessaging;
+import io.socketbox.spring.internal.session.SessionFrames;
+import io.socketbox.spring.internal.session.SessionTokens;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.ServerHttpRequest;
@@ -24,6 +27,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.SubProtocolCapable;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -41,7 +45,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * <p>
  * Internal to SocketBox, public for the auto-configuration, which registers it.
  */
-public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implements SmartLifecycle {
+public final class SocketBoxWebSocketHandler extends TextWebSocketHandler
+		implements SmartLifecycle, SubProtocolCapable {
 
 	private static final Log logger = LogFactory.getLog(SocketBoxWebSocketHandler.class);
 
@@ -78,6 +83,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 
 	private final HandshakeInterceptor refuseWhileStopped = new RefuseWhileStopped();
 
+	private final SessionEndpoint sessions;
+
 	private volatile boolean running;
 
 	/**
@@ -94,7 +101,8 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	}
 
 	/**
-	 * Create a new handler that reports its connections to a directory.
+	 * Create a new handler that reports its connections to a directory, whose session
+	 * tokens are signed with a random key.
 	 * @param handler the application's handler
 	 * @param cluster this node's view of the cluster
 	 * @param connections where to keep the open connections
@@ -104,6 +112,23 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	 */
 	public SocketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
 			LocalConnections connections, DirectoryUpdates directory, Limits limits, boolean debug) {
+		this(handler, cluster, connections, directory, SessionTokens.create(null, List.of(),
+				connections.sessionSettings().resumeWindow()), limits, debug);
+	}
+
+	/**
+	 * Create a new handler that reports its connections to a directory.
+	 * @param handler the application's handler
+	 * @param cluster this node's view of the cluster
+	 * @param connections where to keep the open connections
+	 * @param directory where to report the connections that open and close
+	 * @param tokens signs and verifies the tokens with which clients resume sessions
+	 * @param limits the limits of each connection
+	 * @param debug whether to log each connection at INFO
+	 */
+	public SocketBoxWebSocketHandler(SocketBoxHandler handler, SocketBoxCluster cluster,
+			LocalConnections connections, DirectoryUpdates directory, SessionTokens tokens, Limits limits,
+			boolean debug) {
 		this.handler = handler;
 		this.directory = directory;
 		this.connections = connections;
@@ -115,6 +140,16 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 				limits.readLiveness() ? sendTimeLimitNanos / PINGS_PER_SEND_TIME_LIMIT : 0);
 		this.partialMessages = new PartialTextMessages(limits.maxTextMessageSize());
 		this.debug = debug;
+		this.sessions = new SessionEndpoint(connections, tokens, new SessionCallbacks());
+	}
+
+	/**
+	 * Return the subprotocol of SocketBox's sessions, which the endpoint selects for
+	 * every client that offers it.
+	 */
+	@Override
+	public List<String> getSubProtocols() {
+		return List.of(SessionFrames.SUBPROTOCOL);
 	}
 
 	@Override
@@ -130,16 +165,38 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 			this.connections.checkReadLiveness(
 					this.outboxLimits.sendTimeLimitNanos() / CHECKS_PER_SEND_TIME_LIMIT);
 		}
-		LocalConnection connection = new LocalConnection(
-				this.connectionIdPrefix + this.sequence.incrementAndGet(), session,
-				TextSender.forSession(session, this.connections.executor(), this.connections::sendTimer,
-						this.limits.sendTimeLimitMillis()),
-				this.outboxLimits, this.connections.outboxListener());
+		if (SessionEndpoint.isSessionClient(session)) {
+			// Its first frame starts or resumes a session
+			this.sessions.connected(session);
+			return;
+		}
+		LocalConnection connection = newConnection(newId(), session);
 		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
 		log("Connected " + connection + " from " + session.getRemoteAddress());
 		// Registered first, so that a client that has seen what onConnect sent misses no
 		// broadcast; messages from elsewhere are held until onConnect has returned
 		this.connections.add(connection);
+		connect(connection);
+		if (!session.isOpen()) {
+			// Closed while it was being published: afterConnectionClosed may have come first
+			this.directory.closed(connection.getId());
+		}
+	}
+
+	private String newId() {
+		return this.connectionIdPrefix + this.sequence.incrementAndGet();
+	}
+
+	private LocalConnection newConnection(String id, WebSocketSession session) {
+		return new LocalConnection(id, session, TextSender.forSession(session, this.connections.executor(),
+				this.connections::sendTimer, this.limits.sendTimeLimitMillis()), this.outboxLimits,
+				this.connections.outboxListener());
+	}
+
+	/**
+	 * Call {@code onConnect}, then send what was held, then publish the connection.
+	 */
+	private void connect(Recipient connection) {
 		try {
 			this.handler.onConnect(connection);
 		}
@@ -149,18 +206,21 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 		Principal principal = connection.getPrincipal();
 		this.directory.opened(new ClusterConnection(connection.getId(), this.nodeId,
 				(principal != null) ? principal.getName() : null, this.handler.getPublishedAttributes(connection)));
-		if (!session.isOpen()) {
-			// Closed while it was being published: afterConnectionClosed may have come first
-			this.directory.closed(connection.getId());
-		}
 	}
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+		boolean sessionClient = SessionEndpoint.isSessionClient(session);
 		LocalConnection connection = getConnection(session);
-		if (connection != null) {
+		if (connection != null || sessionClient) {
 			String payload = this.partialMessages.add(session, message);
-			if (payload != null) {
+			if (payload == null) {
+				return;
+			}
+			if (sessionClient) {
+				this.sessions.received(session, payload);
+			}
+			else {
 				this.handler.onMessage(payload, connection);
 			}
 		}
@@ -189,6 +249,15 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		LocalConnection connection = getConnection(session);
+		if (SessionEndpoint.isSessionClient(session)) {
+			if (connection != null) {
+				this.connections.closedWith(status);
+				connection.discard();
+				log("Closed " + connection + " with " + status);
+			}
+			this.sessions.closed(session, connection, status);
+			return;
+		}
 		if (connection != null) {
 			this.connections.closedWith(status);
 			this.connections.remove(connection);
@@ -258,6 +327,58 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler implem
 	 */
 	public record Limits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxTextMessageSize,
 			boolean readLiveness) {
+
+	}
+
+	/**
+	 * What the session endpoint asks of this handler.
+	 */
+	private final class SessionCallbacks implements SessionEndpoint.Callbacks {
+
+		@Override
+		public boolean isRunning() {
+			return SocketBoxWebSocketHandler.this.running;
+		}
+
+		@Override
+		public String newId() {
+			return SocketBoxWebSocketHandler.this.newId();
+		}
+
+		@Override
+		public LocalConnection newConnection(String id, WebSocketSession webSocket) {
+			return SocketBoxWebSocketHandler.this.newConnection(id, webSocket);
+		}
+
+		@Override
+		public void attached(WebSocketSession webSocket, LocalConnection connection) {
+			webSocket.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
+		}
+
+		@Override
+		public void started(SessionConnection session) {
+			connect(session);
+			if (!session.isOpen()) {
+				// Ended while it was being published: ended() may have come first
+				SocketBoxWebSocketHandler.this.directory.closed(session.getId());
+			}
+		}
+
+		@Override
+		public void message(String text, SessionConnection session) {
+			SocketBoxWebSocketHandler.this.handler.onMessage(text, session);
+		}
+
+		@Override
+		public void ended(SessionConnection session, CloseStatus status) {
+			SocketBoxWebSocketHandler.this.directory.closed(session.getId());
+			SocketBoxWebSocketHandler.this.handler.onClose(session, status);
+		}
+
+		@Override
+		public void log(String message) {
+			SocketBoxWebSocketHandler.this.log(message);
+		}
 
 	}
 

@@ -66,6 +66,23 @@ public final class TestClient extends TextWebSocketHandler implements AutoClosea
 	}
 
 	/**
+	 * Connect to a URI offering a subprotocol.
+	 * @param uri the URI
+	 * @param protocol the subprotocol
+	 * @return the connected client
+	 */
+	public static TestClient connectWithSubprotocol(String uri, String protocol) {
+		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
+		headers.setSecWebSocketProtocol(protocol);
+		try {
+			return new TestClient(new StandardWebSocketClient(), headers, URI.create(uri));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not connect to " + uri, ex);
+		}
+	}
+
+	/**
 	 * Connect to a URI.
 	 * @param uri the URI
 	 * @return the connected client

@@ -107,11 +107,13 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		this.counter.broadcastSent();
 		OutboundText message = toMessage(payload);
 		// Peers first: queueing for them does not wait, and their connections need not
-		// wait for every write to the connections of this node
-		if (!this.peers.all().isEmpty()) {
-			sendToPeers(Envelope.broadcast(this.localNode.getId(), nextRequestId(), message.text()));
-		}
-		this.connections.broadcast(message);
+		// wait for every write to the connections of this node. The position numbers
+		// this node's broadcasts, for sessions to resume from on any node
+		this.connections.broadcast(message, (position) -> {
+			if (!this.peers.all().isEmpty()) {
+				sendToPeers(Envelope.broadcast(this.localNode.getId(), Long.toString(position), message.text()));
+			}
+		});
 	}
 
 	@Override
@@ -242,8 +244,13 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		switch (envelope.type()) {
 			case Envelope.BROADCAST -> {
 				this.counter.broadcastReceived();
-				if (envelope.payload() != null) {
-					this.connections.broadcast(OutboundText.of(envelope.payload()));
+				long position = broadcastPosition(envelope);
+				if (position < 1) {
+					link.close(CloseStatus.POLICY_VIOLATION
+						.withReason("A broadcast without a position (a node of an older version?)"));
+				}
+				else if (envelope.payload() != null) {
+					this.connections.broadcast(link.peerId(), position, OutboundText.of(envelope.payload()));
 				}
 			}
 			case Envelope.SEND -> {
@@ -267,6 +274,19 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			}
 			default -> link.close(CloseStatus.POLICY_VIOLATION.withReason("Unknown frame type " + envelope.type()));
 		}
+	}
+
+	/**
+	 * Return the position of a peer's broadcast among its broadcasts, carried in the
+	 * frame's id.
+	 * @return the position, or 0 if the id is not a positive number
+	 */
+	private static long broadcastPosition(Envelope envelope) {
+		String id = envelope.id();
+		if (id == null || id.isEmpty() || id.length() > 18 || !id.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			return 0;
+		}
+		return Long.parseLong(id);
 	}
 
 	private void reply(PeerLink link, Envelope request, int count) {

@@ -68,7 +68,7 @@ final class FakePeer implements AutoCloseable {
 	 * Return a broadcast frame from this peer.
 	 */
 	String broadcast(long sequence, String payload) {
-		return text(Envelope.broadcast(this.id, this.id + "-" + sequence, payload).withSequence(sequence));
+		return text(Envelope.broadcast(this.id, String.valueOf(sequence), payload).withSequence(sequence));
 	}
 
 	private String text(Envelope envelope) {

@@ -56,7 +56,7 @@ class PeerFramesTests {
 	}
 
 	private PeerChannel.Outbound outbound(long sequence, String payload) {
-		TextMessage message = this.codec.write(Envelope.broadcast("origin", "origin-" + sequence, payload)
+		TextMessage message = this.codec.write(Envelope.broadcast("origin", String.valueOf(sequence), payload)
 			.withSequence(sequence));
 		return new PeerChannel.Outbound(sequence, message, message.getPayloadLength(), null);
 	}

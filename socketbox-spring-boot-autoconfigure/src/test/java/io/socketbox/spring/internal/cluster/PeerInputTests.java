@@ -41,7 +41,7 @@ class PeerInputTests {
 	@Test
 	void truncatedFrameClosesTheLink() {
 		TestClient peer = authenticatedPeer(1);
-		String frame = text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "injected").withSequence(2));
+		String frame = text(Envelope.broadcast(PEER_ID, "2", "injected").withSequence(2));
 		peer.send(frame.substring(0, frame.length() - 5));
 		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "Malformed frame");
 		assertNotDeliveredToBrowser("injected");
@@ -50,7 +50,7 @@ class PeerInputTests {
 	@Test
 	void frameOverTheMaximumFrameSizeClosesTheLink() {
 		TestClient peer = authenticatedPeer(1);
-		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "injected" + "x".repeat(LIMIT)).withSequence(2)));
+		peer.send(text(Envelope.broadcast(PEER_ID, "2", "injected" + "x".repeat(LIMIT)).withSequence(2)));
 		CloseStatus status = peer.awaitClose();
 		assertThat(status.getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
 		assertThat(status.getReason()).isNotBlank();
@@ -60,7 +60,7 @@ class PeerInputTests {
 	@Test
 	void sequenceNumberGoingBackwardsClosesTheLink() {
 		TestClient peer = authenticatedPeer(5);
-		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "injected").withSequence(3)));
+		peer.send(text(Envelope.broadcast(PEER_ID, "2", "injected").withSequence(3)));
 		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "out of order");
 		assertNotDeliveredToBrowser("injected");
 	}
@@ -68,7 +68,7 @@ class PeerInputTests {
 	@Test
 	void repeatedSequenceNumberClosesTheLink() {
 		TestClient peer = authenticatedPeer(5);
-		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "injected").withSequence(5)));
+		peer.send(text(Envelope.broadcast(PEER_ID, "2", "injected").withSequence(5)));
 		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "out of order");
 		assertNotDeliveredToBrowser("injected");
 	}
@@ -85,7 +85,7 @@ class PeerInputTests {
 	@Test
 	void dataFrameWithoutSequenceNumberClosesTheLink() {
 		TestClient peer = authenticatedPeer(1);
-		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "injected")));
+		peer.send(text(Envelope.broadcast(PEER_ID, "2", "injected")));
 		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "without a sequence number");
 		assertNotDeliveredToBrowser("injected");
 	}
@@ -103,9 +103,9 @@ class PeerInputTests {
 	@Test
 	void severalEnvelopesInOneFrameArriveInOrder() {
 		TestClient peer = authenticatedPeer(1);
-		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "batched-2").withSequence(2)) + "\n"
-				+ text(Envelope.broadcast(PEER_ID, PEER_ID + "-3", "batched-3").withSequence(3)) + "\n"
-				+ text(Envelope.broadcast(PEER_ID, PEER_ID + "-4", "batched-4").withSequence(4)));
+		peer.send(text(Envelope.broadcast(PEER_ID, "2", "batched-2").withSequence(2)) + "\n"
+				+ text(Envelope.broadcast(PEER_ID, "3", "batched-3").withSequence(3)) + "\n"
+				+ text(Envelope.broadcast(PEER_ID, "4", "batched-4").withSequence(4)));
 		this.browser.client().awaitMessageStartingWith("batched-4");
 		assertThat(this.browser.client().messages()).containsSubsequence("batched-2", "batched-3", "batched-4");
 		assertThat(peer.isOpen()).isTrue();
@@ -114,8 +114,8 @@ class PeerInputTests {
 	@Test
 	void badEnvelopeInAFrameClosesTheLinkAndNothingAfterItIsDelivered() {
 		TestClient peer = authenticatedPeer(1);
-		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-2", "before-2").withSequence(2)) + "\n\n"
-				+ text(Envelope.broadcast(PEER_ID, PEER_ID + "-3", "injected").withSequence(3)));
+		peer.send(text(Envelope.broadcast(PEER_ID, "2", "before-2").withSequence(2)) + "\n\n"
+				+ text(Envelope.broadcast(PEER_ID, "3", "injected").withSequence(3)));
 		assertClosed(peer, CloseStatus.POLICY_VIOLATION, "Malformed frame");
 		assertThat(this.browser.client().awaitMessageStartingWith("before-2")).isEqualTo("before-2");
 		assertNotDeliveredToBrowser("injected");
@@ -150,7 +150,7 @@ class PeerInputTests {
 	private TestClient authenticatedPeer(long sequence) {
 		TestClient peer = fixture.authenticatedPeer();
 		String valid = "valid-" + sequence;
-		peer.send(text(Envelope.broadcast(PEER_ID, PEER_ID + "-1", valid).withSequence(sequence)));
+		peer.send(text(Envelope.broadcast(PEER_ID, "1", valid).withSequence(sequence)));
 		this.browser.client().awaitMessageStartingWith(valid);
 		return peer;
 	}

@@ -75,7 +75,7 @@ class PeerSecurityTests {
 		peer.send(text(Envelope.hello("intruder0000", "ws://127.0.0.1:1/x", nonce,
 				wrong.helloProof(challenge.nonce(), nonce, "intruder0000", this.node.id(), this.node.cluster().getNodeName()),
 				0)));
-		peer.sendIfOpen(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected").withSequence(1)));
+		peer.sendIfOpen(text(Envelope.broadcast("intruder0000", "1", "injected").withSequence(1)));
 		assertThat(peer.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertThat(peer.messages()).hasSize(1);
 		assertNotDeliveredToBrowser("injected");
@@ -85,7 +85,7 @@ class PeerSecurityTests {
 	void frameBeforeHandshakeIsRejected() {
 		TestClient peer = connectToClusterEndpoint();
 		awaitChallenge(peer);
-		peer.send(text(Envelope.broadcast("intruder0000", "intruder0000-1", "injected").withSequence(1)));
+		peer.send(text(Envelope.broadcast("intruder0000", "1", "injected").withSequence(1)));
 		assertThat(peer.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertNotDeliveredToBrowser("injected");
 	}
@@ -108,7 +108,7 @@ class PeerSecurityTests {
 		TestClient replay = connectToClusterEndpoint();
 		awaitChallenge(replay);
 		replay.send(hello);
-		replay.sendIfOpen(text(Envelope.broadcast("zzzzzzzzzzz1", "zzzzzzzzzzz1-1", "injected").withSequence(1)));
+		replay.sendIfOpen(text(Envelope.broadcast("zzzzzzzzzzz1", "1", "injected").withSequence(1)));
 		assertThat(replay.awaitClose().getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		assertThat(replay.messages()).hasSize(1);
 		assertNotDeliveredToBrowser("injected");
@@ -210,7 +210,7 @@ class PeerSecurityTests {
 		protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
 			this.received.add(message.getPayload());
 			session.sendMessage(this.codec.write(Envelope.welcome(FORGED_ID, "bm90LWEtcHJvb2Y", 0)));
-			session.sendMessage(this.codec.write(Envelope.broadcast(FORGED_ID, FORGED_ID + "-1", "injected").withSequence(1)));
+			session.sendMessage(this.codec.write(Envelope.broadcast(FORGED_ID, "1", "injected").withSequence(1)));
 		}
 
 		@Override

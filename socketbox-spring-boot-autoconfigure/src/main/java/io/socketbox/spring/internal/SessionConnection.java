@@ -1,0 +1,313 @@
+package io.socketbox.spring.internal;
+
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.internal.session.DirectBuffer;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * A session of a client that offered the {@code socketbox.v1} subprotocol: the
+ * {@link io.socketbox.spring.SocketBoxConnection} the application sees, which outlives
+ * the client's connections. It numbers and keeps the messages sent to it (its
+ * {@link DirectBuffer}) and passes them, and broadcasts, to the connection it has now;
+ * between connections it keeps them for the client's return.
+ */
+final class SessionConnection implements Recipient {
+
+	private final String id;
+
+	private final @Nullable Principal principal;
+
+	private final Map<String, Object> attributes;
+
+	private final Ending ending;
+
+	private final Object lock = new Object();
+
+	private final DirectBuffer buffer;
+
+	private volatile @Nullable LocalConnection current;
+
+	private volatile @Nullable InetSocketAddress remoteAddress;
+
+	private long detachedAt;
+
+	private @Nullable CloseStatus closeRequested;
+
+	private boolean ended;
+
+	SessionConnection(String id, LocalConnection first, DirectBuffer buffer, Ending ending) {
+		this.id = id;
+		this.principal = first.getPrincipal();
+		this.attributes = new ConcurrentHashMap<>(first.getAttributes());
+		this.buffer = buffer;
+		this.ending = ending;
+		this.current = first;
+		this.remoteAddress = first.getRemoteAddress();
+	}
+
+	@Override
+	public String getId() {
+		return this.id;
+	}
+
+	@Override
+	public @Nullable Principal getPrincipal() {
+		return this.principal;
+	}
+
+	@Override
+	public Map<String, Object> getAttributes() {
+		return this.attributes;
+	}
+
+	@Override
+	public @Nullable InetSocketAddress getRemoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/**
+	 * Return whether the session lasts: connected, or between connections within the
+	 * resume window.
+	 */
+	@Override
+	public boolean isOpen() {
+		synchronized (this.lock) {
+			return !this.ended;
+		}
+	}
+
+	/**
+	 * End the session: close its connection with the given status, which a SocketBox
+	 * client takes as the end (1000), or end it now if it has none.
+	 */
+	@Override
+	public void close(CloseStatus status) {
+		LocalConnection connection;
+		synchronized (this.lock) {
+			if (this.ended || this.closeRequested != null) {
+				return;
+			}
+			this.closeRequested = status;
+			connection = this.current;
+			if (connection == null) {
+				this.ended = true;
+			}
+		}
+		if (connection != null) {
+			connection.close(status);
+		}
+		else {
+			this.ending.ended(this, status);
+		}
+	}
+
+	@Override
+	public boolean send(OutboundText message) {
+		synchronized (this.lock) {
+			if (this.ended) {
+				return false;
+			}
+			OutboundText frame = this.buffer.add(message);
+			LocalConnection connection = this.current;
+			if (connection != null) {
+				connection.send(frame);
+			}
+			return true;
+		}
+	}
+
+	@Override
+	public boolean deliver(OutboundText message) {
+		synchronized (this.lock) {
+			if (this.ended) {
+				return false;
+			}
+			OutboundText frame = this.buffer.add(message);
+			LocalConnection connection = this.current;
+			if (connection != null) {
+				connection.deliver(frame);
+			}
+			return true;
+		}
+	}
+
+	/**
+	 * Pass a broadcast to the connection, if there is one; between connections the
+	 * history of broadcasts keeps it.
+	 */
+	@Override
+	public boolean deliver(Broadcast broadcast) {
+		LocalConnection connection = this.current;
+		if (connection != null) {
+			connection.deliver(broadcast.framed());
+		}
+		return true;
+	}
+
+	/**
+	 * Queue a control frame on the connection the client has now, unnumbered.
+	 * @param frame the frame
+	 */
+	void control(OutboundText frame) {
+		LocalConnection connection = this.current;
+		if (connection != null) {
+			connection.deliver(frame);
+		}
+	}
+
+	@Override
+	public void open() {
+		LocalConnection connection = this.current;
+		if (connection != null) {
+			connection.open();
+		}
+	}
+
+	@Override
+	public void checkReadLiveness() {
+		LocalConnection connection = this.current;
+		if (connection != null) {
+			connection.checkReadLiveness();
+		}
+	}
+
+	/**
+	 * Make a new connection of the client the session's connection, and send it the
+	 * messages the client missed, after the frames that {@code first} gives.
+	 * @param connection the new connection
+	 * @param received the seq of the last message the client received
+	 * @param first sends the frames that go before the replay
+	 * @return the connection it had until now, or {@code null}; or the new connection
+	 * itself if the session has ended
+	 */
+	@Nullable LocalConnection attach(LocalConnection connection, long received, Before first) {
+		synchronized (this.lock) {
+			if (this.ended || this.closeRequested != null) {
+				return connection;
+			}
+			LocalConnection previous = this.current;
+			this.current = connection;
+			this.remoteAddress = connection.getRemoteAddress();
+			DirectBuffer.Replay replay = this.buffer.replayAfter(received);
+			first.send(replay.gap());
+			replay.frames().forEach(connection::send);
+			return previous;
+		}
+	}
+
+	/**
+	 * Forget a connection that has closed, if it is still the session's.
+	 * @param connection the connection
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @return what happens to the session
+	 */
+	Detached detach(LocalConnection connection, long now) {
+		synchronized (this.lock) {
+			if (this.current != connection || this.ended) {
+				return Detached.NOT_CURRENT;
+			}
+			this.current = null;
+			this.detachedAt = now;
+			if (this.closeRequested != null) {
+				this.ended = true;
+				return Detached.ENDED;
+			}
+			return Detached.WAITING;
+		}
+	}
+
+	/**
+	 * End the session if it is still waiting since the given time.
+	 * @param since when its connection closed
+	 * @return whether it ended now
+	 */
+	boolean expire(long since) {
+		synchronized (this.lock) {
+			if (this.ended || this.current != null || this.detachedAt != since) {
+				return false;
+			}
+			this.ended = true;
+			return true;
+		}
+	}
+
+	/**
+	 * End the session now, whatever its state.
+	 * @return whether it ended now
+	 */
+	boolean end() {
+		synchronized (this.lock) {
+			if (this.ended) {
+				return false;
+			}
+			this.ended = true;
+			return true;
+		}
+	}
+
+	/**
+	 * Return the status the application closed the session with, if it did.
+	 */
+	@Nullable CloseStatus closeRequested() {
+		synchronized (this.lock) {
+			return this.closeRequested;
+		}
+	}
+
+	@Nullable LocalConnection current() {
+		return this.current;
+	}
+
+	@Override
+	public String toString() {
+		return "SocketBoxConnection[" + this.id + ", session]";
+	}
+
+	/**
+	 * What became of a session whose connection closed.
+	 */
+	enum Detached {
+
+		/** The connection was not the session's (any more): nothing changes. */
+		NOT_CURRENT,
+
+		/** The session waits for its client to come back. */
+		WAITING,
+
+		/** The application had closed the session: it has ended. */
+		ENDED
+
+	}
+
+	/**
+	 * Sends what goes before the replay of a resumed session.
+	 */
+	@FunctionalInterface
+	interface Before {
+
+		/**
+		 * @param directGap whether the client missed messages the session no longer
+		 * keeps
+		 */
+		void send(boolean directGap);
+
+	}
+
+	/**
+	 * Told of a session that the application closed while it had no connection.
+	 */
+	@FunctionalInterface
+	interface Ending {
+
+		void ended(SessionConnection session, CloseStatus status);
+
+	}
+
+}

@@ -1,0 +1,336 @@
+package io.socketbox.spring.internal;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.internal.session.BroadcastHistory;
+import io.socketbox.spring.internal.session.DirectBuffer;
+import io.socketbox.spring.internal.session.SessionFrames;
+import io.socketbox.spring.internal.session.SessionFrames.ClientFrame;
+import io.socketbox.spring.internal.session.SessionTokens;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * The browser endpoint's part for clients that offered the {@code socketbox.v1}
+ * subprotocol: their first frame starts or resumes a {@link SessionConnection}, their
+ * later frames are unwrapped for the application, and a session whose connection closes
+ * waits for its client within the resume window. The frames are described in
+ * {@code docs/sessions.md}.
+ */
+final class SessionEndpoint {
+
+	private static final Log logger = LogFactory.getLog(SessionEndpoint.class);
+
+	/** The session was resumed on a newer connection: the client does not reconnect. */
+	static final CloseStatus SUPERSEDED = new CloseStatus(4001, "Resumed on a newer connection");
+
+	private static final String SESSION_ATTRIBUTE = SessionConnection.class.getName();
+
+	private static final String PENDING_ATTRIBUTE = SessionEndpoint.class.getName() + ".pending";
+
+	private final LocalConnections connections;
+
+	private final SessionTokens tokens;
+
+	private final SessionSettings settings;
+
+	private final Callbacks callbacks;
+
+	private volatile boolean refreshingTokens;
+
+	SessionEndpoint(LocalConnections connections, SessionTokens tokens, Callbacks callbacks) {
+		this.connections = connections;
+		this.tokens = tokens;
+		this.settings = connections.sessionSettings();
+		this.callbacks = callbacks;
+	}
+
+	/**
+	 * Return whether a WebSocket session is a session client's: it offered, and was
+	 * given, the subprotocol.
+	 * @param session the WebSocket session
+	 * @return whether its frames are those of the subprotocol
+	 */
+	static boolean isSessionClient(WebSocketSession session) {
+		return SessionFrames.SUBPROTOCOL.equals(session.getAcceptedProtocol());
+	}
+
+	/**
+	 * Wait for a new connection's first frame, within the hello timeout.
+	 * @param webSocket the connection
+	 */
+	void connected(WebSocketSession webSocket) {
+		webSocket.getAttributes().put(PENDING_ATTRIBUTE, Boolean.TRUE);
+		this.connections.sendTimer().schedule(() -> {
+			if (webSocket.getAttributes().containsKey(PENDING_ATTRIBUTE) && webSocket.isOpen()) {
+				Sessions.closeNow(webSocket,
+						CloseStatus.POLICY_VIOLATION.withReason("No hello or resume within the hello timeout"));
+			}
+		}, this.settings.helloTimeout().toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Handle a whole frame from a session client.
+	 * @param webSocket the connection
+	 * @param frame the frame
+	 */
+	void received(WebSocketSession webSocket, String frame) {
+		ClientFrame parsed;
+		try {
+			parsed = SessionFrames.parse(frame);
+		}
+		catch (SessionFrames.InvalidFrameException ex) {
+			refuse(webSocket, isPending(webSocket) ? CloseStatus.POLICY_VIOLATION : CloseStatus.NOT_ACCEPTABLE,
+					ex.getMessage());
+			return;
+		}
+		if (isPending(webSocket)) {
+			first(webSocket, parsed);
+			return;
+		}
+		SessionConnection session = session(webSocket);
+		if (session == null) {
+			return;
+		}
+		if (parsed instanceof ClientFrame.Message message) {
+			this.callbacks.message(message.text(), session);
+		}
+		else if (parsed instanceof ClientFrame.Hello || parsed instanceof ClientFrame.Resume) {
+			refuse(webSocket, CloseStatus.POLICY_VIOLATION, "A hello or resume after the first frame");
+		}
+		// Other: a control message of a later version, ignored
+	}
+
+	private void first(WebSocketSession webSocket, ClientFrame frame) {
+		webSocket.getAttributes().remove(PENDING_ATTRIBUTE);
+		if (!this.callbacks.isRunning()) {
+			Sessions.closeNow(webSocket, CloseStatus.SERVICE_RESTARTED);
+			return;
+		}
+		if (frame instanceof ClientFrame.Hello) {
+			start(webSocket, null, false);
+		}
+		else if (frame instanceof ClientFrame.Resume resume) {
+			resume(webSocket, resume);
+		}
+		else {
+			refuse(webSocket, CloseStatus.POLICY_VIOLATION, "The first frame must be a hello or a resume");
+		}
+	}
+
+	private void resume(WebSocketSession webSocket, ClientFrame.Resume resume) {
+		String user = userOf(webSocket.getPrincipal());
+		String id = this.tokens.verify(resume.token(), user);
+		SessionConnection session = (id != null) ? this.connections.session(id) : null;
+		if (session != null) {
+			LocalConnection connection = this.callbacks.newConnection(id, webSocket);
+			LocalConnection previous = this.connections.withHistory((history) -> {
+				BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
+				LocalConnection replaced = session.attach(connection, resume.direct(), (directGap) -> {
+					connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), true, replay.positions()));
+					if (directGap) {
+						connection.send(SessionFrames.gap("direct", "overflow", null));
+					}
+					sendReplay(connection, replay);
+				});
+				return replaced;
+			});
+			if (previous != connection) {
+				webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
+				this.callbacks.attached(webSocket, connection);
+				connection.open();
+				if (previous != null) {
+					previous.close(SUPERSEDED);
+				}
+				this.callbacks.log("Resumed " + session + " from " + webSocket.getRemoteAddress());
+				return;
+			}
+		}
+		start(webSocket, resume, true);
+	}
+
+	private void start(WebSocketSession webSocket, ClientFrame.@Nullable Resume resume, boolean resumeFailed) {
+		String id = this.callbacks.newId();
+		String user = userOf(webSocket.getPrincipal());
+		LocalConnection connection = this.callbacks.newConnection(id, webSocket);
+		SessionConnection session = new SessionConnection(id, connection,
+				new DirectBuffer(this.settings.bufferSize(), this.settings.bufferBytes()), this::ended);
+		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
+		this.callbacks.attached(webSocket, connection);
+		this.connections.withHistory((history) -> {
+			String token = this.tokens.issue(id, user);
+			if (resume != null) {
+				BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
+				connection.send(SessionFrames.welcome(id, token, false, replay.positions()));
+				connection.send(SessionFrames.gap("direct", "expired", null));
+				sendReplay(connection, replay);
+			}
+			else {
+				connection.send(SessionFrames.welcome(id, token, false, history.positions()));
+			}
+			// Registered with the history read, so that it misses no broadcast
+			this.connections.add(session);
+			return null;
+		});
+		refreshTokens();
+		this.callbacks.log("Started " + session + (resumeFailed ? " (the resume failed)" : "") + " from "
+				+ webSocket.getRemoteAddress());
+		this.callbacks.started(session);
+	}
+
+	private static void sendReplay(LocalConnection connection, BroadcastHistory.Replay replay) {
+		for (String origin : replay.gaps()) {
+			connection.send(SessionFrames.gap("broadcast", "history", origin));
+		}
+		replay.frames().forEach(connection::send);
+	}
+
+	/**
+	 * Handle a session client's connection that closed.
+	 * @param webSocket the connection
+	 * @param connection its {@link LocalConnection}, if it had started or resumed a
+	 * session
+	 * @param status how it closed
+	 */
+	void closed(WebSocketSession webSocket, @Nullable LocalConnection connection, CloseStatus status) {
+		webSocket.getAttributes().remove(PENDING_ATTRIBUTE);
+		SessionConnection session = session(webSocket);
+		if (session == null || connection == null) {
+			return;
+		}
+		long now = System.nanoTime();
+		switch (session.detach(connection, now)) {
+			case NOT_CURRENT -> {
+			}
+			case ENDED -> ended(session, orElse(session.closeRequested(), status));
+			case WAITING -> {
+				if (status.getCode() == CloseStatus.NORMAL.getCode() || !this.callbacks.isRunning()) {
+					// The client said goodbye, or this node stops (for now, sessions end with it)
+					if (session.end()) {
+						ended(session, status);
+					}
+				}
+				else {
+					this.connections.sendTimer().schedule(() -> {
+						if (session.expire(now)) {
+							ended(session, status);
+						}
+					}, this.settings.resumeWindow().toNanos(), TimeUnit.NANOSECONDS);
+				}
+			}
+		}
+	}
+
+	private void ended(SessionConnection session, CloseStatus status) {
+		this.connections.remove(session);
+		this.callbacks.log("Ended " + session + " with " + status);
+		this.callbacks.ended(session, status);
+	}
+
+	/**
+	 * Send every connected session a fresh token every half resume window, from the
+	 * first session on.
+	 */
+	private void refreshTokens() {
+		if (this.refreshingTokens) {
+			return;
+		}
+		synchronized (this) {
+			if (this.refreshingTokens) {
+				return;
+			}
+			this.refreshingTokens = true;
+		}
+		long period = Math.max(1, this.settings.resumeWindow().toNanos() / 2);
+		this.connections.sendTimer().scheduleWithFixedDelay(() -> {
+			try {
+				for (SessionConnection session : sessions()) {
+					session.control(SessionFrames.token(
+							this.tokens.issue(session.getId(), userOf(session.getPrincipal()))));
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not refresh the tokens of sessions", ex);
+			}
+		}, period, period, TimeUnit.NANOSECONDS);
+	}
+
+	private List<SessionConnection> sessions() {
+		return this.connections.getAll()
+			.stream()
+			.filter(SessionConnection.class::isInstance)
+			.map(SessionConnection.class::cast)
+			.filter((session) -> session.current() != null)
+			.toList();
+	}
+
+	private void refuse(WebSocketSession webSocket, CloseStatus status, @Nullable String reason) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Closing " + webSocket.getId() + " with " + status.getCode() + ": " + reason);
+		}
+		Sessions.closeNow(webSocket, status.withReason(truncate(reason)));
+	}
+
+	/** A close reason is at most 123 bytes of UTF-8. */
+	private static String truncate(@Nullable String reason) {
+		if (reason == null) {
+			return "";
+		}
+		String ascii = reason.replaceAll("[^\\x20-\\x7e]", "?");
+		return (ascii.length() > 120) ? ascii.substring(0, 120) : ascii;
+	}
+
+	private static boolean isPending(WebSocketSession webSocket) {
+		return webSocket.getAttributes().containsKey(PENDING_ATTRIBUTE);
+	}
+
+	static @Nullable SessionConnection session(WebSocketSession webSocket) {
+		return (SessionConnection) webSocket.getAttributes().get(SESSION_ATTRIBUTE);
+	}
+
+	private static @Nullable String userOf(@Nullable Principal principal) {
+		return (principal != null) ? principal.getName() : null;
+	}
+
+	private static CloseStatus orElse(@Nullable CloseStatus status, CloseStatus other) {
+		return (status != null) ? status : other;
+	}
+
+	/**
+	 * What the endpoint's handler does for sessions.
+	 */
+	interface Callbacks {
+
+		/** Return whether the endpoint accepts connections. */
+		boolean isRunning();
+
+		/** Return a new cluster-unique connection id. */
+		String newId();
+
+		/** Make the {@link LocalConnection} of a WebSocket session. */
+		LocalConnection newConnection(String id, WebSocketSession webSocket);
+
+		/** Keep a connection with its WebSocket session. */
+		void attached(WebSocketSession webSocket, LocalConnection connection);
+
+		/** A session started: call {@code onConnect}, open it, publish it. */
+		void started(SessionConnection session);
+
+		/** A message for the application. */
+		void message(String text, SessionConnection session);
+
+		/** A session ended: unpublish it, call {@code onClose}. */
+		void ended(SessionConnection session, CloseStatus status);
+
+		void log(String message);
+
+	}
+
+}

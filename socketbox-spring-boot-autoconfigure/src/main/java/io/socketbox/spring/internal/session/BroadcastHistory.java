@@ -1,0 +1,188 @@
+package io.socketbox.spring.internal.session;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import io.socketbox.spring.internal.OutboundText;
+
+/**
+ * The recent broadcasts of every origin node, by position, as this node delivered them:
+ * what a client that reconnects here may have missed, wherever it was before. Bounded per
+ * origin by count and bytes, and never older than the resume window.
+ * <p>
+ * Not thread-safe: its owner records and replays under one lock, the one under which it
+ * delivers broadcasts, so that a client gets each broadcast either in its replay or
+ * live, never both and never neither.
+ */
+public final class BroadcastHistory {
+
+	/** How many origins a client may know that this node does not: the newest are kept. */
+	static final int MAX_UNKNOWN_ORIGINS = 64;
+
+	private final int maxCount;
+
+	private final long maxBytes;
+
+	private final long maxAgeNanos;
+
+	private final LongSupplier nanoClock;
+
+	private final Map<String, Origin> origins = new HashMap<>();
+
+	/**
+	 * Create a history.
+	 * @param maxCount most broadcasts kept per origin
+	 * @param maxBytes most bytes (UTF-8) kept per origin
+	 * @param maxAgeNanos oldest broadcast kept, and how long an origin that sends nothing
+	 * is remembered
+	 * @param nanoClock the clock, {@link System#nanoTime()} but in tests
+	 */
+	public BroadcastHistory(int maxCount, long maxBytes, long maxAgeNanos, LongSupplier nanoClock) {
+		this.maxCount = maxCount;
+		this.maxBytes = maxBytes;
+		this.maxAgeNanos = maxAgeNanos;
+		this.nanoClock = nanoClock;
+	}
+
+	/**
+	 * Record a broadcast.
+	 * @param origin the node it was sent on
+	 * @param position its number among that node's broadcasts
+	 * @param frame its {@code b} frame
+	 * @return {@code false} if the position is not above the last one of the origin (a
+	 * peer that repeats itself): not recorded
+	 */
+	public boolean record(String origin, long position, OutboundText frame) {
+		long now = this.nanoClock.getAsLong();
+		Origin history = this.origins.computeIfAbsent(origin, (id) -> new Origin());
+		if (position <= history.last) {
+			return false;
+		}
+		history.add(new Entry(position, frame, now));
+		history.last = position;
+		history.lastTime = now;
+		while (history.entries.size() > this.maxCount || history.bytes > this.maxBytes) {
+			history.lostUpTo = history.removeFirst().position();
+		}
+		return true;
+	}
+
+	/**
+	 * Return the last position of every origin this node remembers: where a new client
+	 * starts counting.
+	 * @return the positions by origin
+	 */
+	public Map<String, Long> positions() {
+		expire();
+		Map<String, Long> positions = new LinkedHashMap<>();
+		this.origins.forEach((origin, history) -> positions.put(origin, history.last));
+		return positions;
+	}
+
+	/**
+	 * Return what a client that last received the given positions has missed.
+	 * @param received the last position the client received per origin
+	 * @return the broadcasts to replay, the origins with a gap, and the positions the
+	 * client is to count from afterwards
+	 */
+	public Replay replay(Map<String, Long> received) {
+		expire();
+		List<OutboundText> frames = new ArrayList<>();
+		List<String> gaps = new ArrayList<>();
+		Map<String, Long> positions = new LinkedHashMap<>();
+		this.origins.forEach((origin, history) -> {
+			Long last = received.get(origin);
+			long after = (last != null) ? last : 0;
+			if (after < history.last) {
+				long first = history.entries.isEmpty() ? history.last + 1 : history.entries.peekFirst().position();
+				// A client without the origin has received none of its broadcasts
+				if (first > after + 1 && (last != null || history.lostUpTo > 0)) {
+					gaps.add(origin);
+				}
+				for (Entry entry : history.entries) {
+					if (entry.position() > after) {
+						frames.add(entry.frame());
+					}
+				}
+			}
+			positions.put(origin, Math.max(after, history.last));
+		});
+		received.entrySet()
+			.stream()
+			.filter((entry) -> !this.origins.containsKey(entry.getKey()))
+			.sorted(Map.Entry.<String, Long>comparingByKey(Comparator.reverseOrder()))
+			.limit(MAX_UNKNOWN_ORIGINS)
+			.forEach((entry) -> positions.put(entry.getKey(), entry.getValue()));
+		return new Replay(frames, gaps, positions);
+	}
+
+	/**
+	 * Return the bytes this history holds.
+	 * @return the UTF-8 size of the frames kept
+	 */
+	public long bytes() {
+		return this.origins.values().stream().mapToLong((history) -> history.bytes).sum();
+	}
+
+	private void expire() {
+		long now = this.nanoClock.getAsLong();
+		for (Iterator<Origin> iterator = this.origins.values().iterator(); iterator.hasNext();) {
+			Origin history = iterator.next();
+			while (!history.entries.isEmpty() && now - history.entries.peekFirst().time() > this.maxAgeNanos) {
+				history.removeFirst();
+			}
+			if (history.entries.isEmpty() && now - history.lastTime > this.maxAgeNanos) {
+				iterator.remove();
+			}
+		}
+	}
+
+	/**
+	 * What a client missed.
+	 *
+	 * @param frames the {@code b} frames to send it, in order per origin
+	 * @param gaps the origins of which it missed broadcasts this node no longer keeps
+	 * @param positions the last position per origin once it has the frames
+	 */
+	public record Replay(List<OutboundText> frames, List<String> gaps, Map<String, Long> positions) {
+
+	}
+
+	private record Entry(long position, OutboundText frame, long time) {
+
+	}
+
+	private static final class Origin {
+
+		private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+		private long bytes;
+
+		private long last;
+
+		private long lastTime;
+
+		/** The last position dropped for the bounds of count or bytes, not for age. */
+		private long lostUpTo;
+
+		void add(Entry entry) {
+			this.entries.addLast(entry);
+			this.bytes += entry.frame().size();
+		}
+
+		Entry removeFirst() {
+			Entry entry = this.entries.removeFirst();
+			this.bytes -= entry.frame().size();
+			return entry;
+		}
+
+	}
+
+}
