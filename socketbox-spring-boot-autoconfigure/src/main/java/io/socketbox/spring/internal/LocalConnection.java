@@ -14,7 +14,7 @@ import org.springframework.web.socket.WebSocketSession;
  * session and its {@link ConnectionOutbox outbound queue}; for a client with a session,
  * the connection it has now.
  */
-final class LocalConnection implements Recipient {
+final class LocalConnection implements Recipient, Transport {
 
 	private final String id;
 

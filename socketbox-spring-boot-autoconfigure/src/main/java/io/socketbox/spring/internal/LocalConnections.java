@@ -2,7 +2,9 @@ package io.socketbox.spring.internal;
 
 import java.security.Principal;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -67,6 +69,10 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	private final BroadcastHistory history;
 
 	private long position;
+
+	private volatile SessionRouter sessionRouter = SessionRouter.NONE;
+
+	private volatile @Nullable RemoteSessions remoteSessions;
 
 	private final ExecutorService executor = Executors
 		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
@@ -150,6 +156,54 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 */
 	@Nullable SessionConnection session(String id) {
 		return (this.connections.get(id) instanceof SessionConnection session) ? session : null;
+	}
+
+	/**
+	 * Return the client of another node's session connected here.
+	 * @param id the session id
+	 * @return the proxy, or {@code null}
+	 */
+	@Nullable ProxySession proxy(String id) {
+		return (this.connections.get(id) instanceof ProxySession proxy) ? proxy : null;
+	}
+
+	/**
+	 * Return every session of this node.
+	 * @return the sessions
+	 */
+	List<SessionConnection> sessions() {
+		List<SessionConnection> sessions = new ArrayList<>();
+		for (Recipient connection : this.connections.values()) {
+			if (connection instanceof SessionConnection session) {
+				sessions.add(session);
+			}
+		}
+		return sessions;
+	}
+
+	/**
+	 * Set how this node reaches the sessions of other nodes; the cluster sets it once.
+	 * @param router the router
+	 */
+	public void setSessionRouter(SessionRouter router) {
+		this.sessionRouter = router;
+	}
+
+	SessionRouter sessionRouter() {
+		return this.sessionRouter;
+	}
+
+	/**
+	 * Return what peers ask of this node's sessions, once the browser endpoint exists.
+	 * @return the remote side of sessions
+	 */
+	public RemoteSessions remoteSessions() {
+		RemoteSessions remote = this.remoteSessions;
+		return (remote != null) ? remote : RemoteSessions.NONE;
+	}
+
+	void setRemoteSessions(RemoteSessions remoteSessions) {
+		this.remoteSessions = remoteSessions;
 	}
 
 	/**
@@ -375,6 +429,10 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	public int sendToUser(String user, OutboundText message) {
 		int count = 0;
 		for (Recipient connection : this.connections.values()) {
+			if (connection instanceof ProxySession) {
+				// Its home takes the user's messages for it
+				continue;
+			}
 			Principal principal = connection.getPrincipal();
 			if (principal != null && user.equals(principal.getName()) && connection.deliver(message)) {
 				count++;

@@ -6,7 +6,7 @@ import io.socketbox.spring.SocketBoxConnection;
  * What {@link LocalConnections} keeps under a connection id: a plain
  * {@link LocalConnection}, or a {@link SessionConnection} that outlives its connections.
  */
-sealed interface Recipient extends SocketBoxConnection permits LocalConnection, SessionConnection {
+sealed interface Recipient extends SocketBoxConnection permits LocalConnection, SessionConnection, ProxySession {
 
 	/**
 	 * Queue a message at once, even before {@code onConnect} has returned.

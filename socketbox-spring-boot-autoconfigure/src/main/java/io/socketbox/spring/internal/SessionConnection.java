@@ -32,7 +32,7 @@ final class SessionConnection implements Recipient {
 
 	private final DirectBuffer buffer;
 
-	private volatile @Nullable LocalConnection current;
+	private volatile @Nullable Transport current;
 
 	private volatile @Nullable InetSocketAddress remoteAddress;
 
@@ -89,7 +89,7 @@ final class SessionConnection implements Recipient {
 	 */
 	@Override
 	public void close(CloseStatus status) {
-		LocalConnection connection;
+		Transport connection;
 		synchronized (this.lock) {
 			if (this.ended || this.closeRequested != null) {
 				return;
@@ -115,7 +115,7 @@ final class SessionConnection implements Recipient {
 				return false;
 			}
 			OutboundText frame = this.buffer.add(message);
-			LocalConnection connection = this.current;
+			Transport connection = this.current;
 			if (connection != null) {
 				connection.send(frame);
 			}
@@ -130,7 +130,7 @@ final class SessionConnection implements Recipient {
 				return false;
 			}
 			OutboundText frame = this.buffer.add(message);
-			LocalConnection connection = this.current;
+			Transport connection = this.current;
 			if (connection != null) {
 				connection.deliver(frame);
 			}
@@ -144,8 +144,8 @@ final class SessionConnection implements Recipient {
 	 */
 	@Override
 	public boolean deliver(Broadcast broadcast) {
-		LocalConnection connection = this.current;
-		if (connection != null) {
+		// A client on another node gets broadcasts from that node
+		if (this.current instanceof LocalConnection connection) {
 			connection.deliver(broadcast.framed());
 		}
 		return true;
@@ -156,7 +156,7 @@ final class SessionConnection implements Recipient {
 	 * @param frame the frame
 	 */
 	void control(OutboundText frame) {
-		LocalConnection connection = this.current;
+		Transport connection = this.current;
 		if (connection != null) {
 			connection.deliver(frame);
 		}
@@ -164,7 +164,7 @@ final class SessionConnection implements Recipient {
 
 	@Override
 	public void open() {
-		LocalConnection connection = this.current;
+		Transport connection = this.current;
 		if (connection != null) {
 			connection.open();
 		}
@@ -172,7 +172,7 @@ final class SessionConnection implements Recipient {
 
 	@Override
 	public void checkReadLiveness() {
-		LocalConnection connection = this.current;
+		Transport connection = this.current;
 		if (connection != null) {
 			connection.checkReadLiveness();
 		}
@@ -187,12 +187,12 @@ final class SessionConnection implements Recipient {
 	 * @return the connection it had until now, or {@code null}; or the new connection
 	 * itself if the session has ended
 	 */
-	@Nullable LocalConnection attach(LocalConnection connection, long received, Before first) {
+	@Nullable Transport attach(Transport connection, long received, Before first) {
 		synchronized (this.lock) {
 			if (this.ended || this.closeRequested != null) {
 				return connection;
 			}
-			LocalConnection previous = this.current;
+			Transport previous = this.current;
 			this.current = connection;
 			this.remoteAddress = connection.getRemoteAddress();
 			DirectBuffer.Replay replay = this.buffer.replayAfter(received);
@@ -208,7 +208,7 @@ final class SessionConnection implements Recipient {
 	 * @param now the time, from {@link System#nanoTime()}
 	 * @return what happens to the session
 	 */
-	Detached detach(LocalConnection connection, long now) {
+	Detached detach(Transport connection, long now) {
 		synchronized (this.lock) {
 			if (this.current != connection || this.ended) {
 				return Detached.NOT_CURRENT;
@@ -261,7 +261,7 @@ final class SessionConnection implements Recipient {
 		}
 	}
 
-	@Nullable LocalConnection current() {
+	@Nullable Transport current() {
 		return this.current;
 	}
 

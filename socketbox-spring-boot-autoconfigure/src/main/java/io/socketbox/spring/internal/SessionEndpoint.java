@@ -2,7 +2,11 @@ package io.socketbox.spring.internal;
 
 import java.security.Principal;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,7 +28,7 @@ import org.springframework.web.socket.WebSocketSession;
  * waits for its client within the resume window. The frames are described in
  * {@code docs/sessions.md}.
  */
-final class SessionEndpoint {
+final class SessionEndpoint implements RemoteSessions {
 
 	private static final Log logger = LogFactory.getLog(SessionEndpoint.class);
 
@@ -34,6 +38,8 @@ final class SessionEndpoint {
 	private static final String SESSION_ATTRIBUTE = SessionConnection.class.getName();
 
 	private static final String PENDING_ATTRIBUTE = SessionEndpoint.class.getName() + ".pending";
+
+	private static final String PROXY_ATTRIBUTE = ProxySession.class.getName();
 
 	private final LocalConnections connections;
 
@@ -45,11 +51,15 @@ final class SessionEndpoint {
 
 	private volatile boolean refreshingTokens;
 
+	/** Clients whose resume waits for their session's home, by session id. */
+	private final Map<String, ProxySession> attaching = new ConcurrentHashMap<>();
+
 	SessionEndpoint(LocalConnections connections, SessionTokens tokens, Callbacks callbacks) {
 		this.connections = connections;
 		this.tokens = tokens;
 		this.settings = connections.sessionSettings();
 		this.callbacks = callbacks;
+		connections.setRemoteSessions(this);
 	}
 
 	/**
@@ -95,8 +105,12 @@ final class SessionEndpoint {
 			first(webSocket, parsed);
 			return;
 		}
-		SessionConnection session = session(webSocket);
+		Recipient session = session(webSocket);
 		if (session == null) {
+			session = (ProxySession) webSocket.getAttributes().get(PROXY_ATTRIBUTE);
+		}
+		if (session == null) {
+			// Its resume waits for the session's home: nothing to take a message yet
 			return;
 		}
 		if (parsed instanceof ClientFrame.Message message) {
@@ -129,31 +143,87 @@ final class SessionEndpoint {
 		String user = userOf(webSocket.getPrincipal());
 		String id = this.tokens.verify(resume.token(), user);
 		SessionConnection session = (id != null) ? this.connections.session(id) : null;
-		if (session != null) {
-			LocalConnection connection = this.callbacks.newConnection(id, webSocket);
-			LocalConnection previous = this.connections.withHistory((history) -> {
-				BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
-				LocalConnection replaced = session.attach(connection, resume.direct(), (directGap) -> {
-					connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), true, replay.positions()));
-					if (directGap) {
-						connection.send(SessionFrames.gap("direct", "overflow", null));
-					}
-					sendReplay(connection, replay);
-				});
-				return replaced;
-			});
-			if (previous != connection) {
-				webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
-				this.callbacks.attached(webSocket, connection);
-				connection.open();
-				if (previous != null) {
-					previous.close(SUPERSEDED);
-				}
-				this.callbacks.log("Resumed " + session + " from " + webSocket.getRemoteAddress());
-				return;
-			}
+		if (session != null && resumeHere(webSocket, session, user, resume)) {
+			return;
+		}
+		String home = (id != null && session == null) ? this.connections.sessionRouter().homeOf(id) : null;
+		if (home != null) {
+			resumeAt(home, webSocket, id, user, resume);
+			return;
 		}
 		start(webSocket, resume, true);
+	}
+
+	/**
+	 * Resume a session of this node.
+	 * @return whether it was resumed; {@code false} if it has ended meanwhile
+	 */
+	private boolean resumeHere(WebSocketSession webSocket, SessionConnection session, @Nullable String user,
+			ClientFrame.Resume resume) {
+		String id = session.getId();
+		LocalConnection connection = this.callbacks.newConnection(id, webSocket);
+		Transport previous = this.connections.withHistory((history) -> {
+			BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
+			return session.attach(connection, resume.direct(), (directGap) -> {
+				connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), true, replay.positions()));
+				if (directGap) {
+					connection.send(SessionFrames.gap("direct", "overflow", null));
+				}
+				sendReplay(connection, replay);
+			});
+		});
+		if (previous == connection) {
+			return false;
+		}
+		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
+		this.callbacks.attached(webSocket, connection);
+		connection.open();
+		if (previous != null) {
+			previous.close(SUPERSEDED);
+		}
+		this.callbacks.log("Resumed " + session + " from " + webSocket.getRemoteAddress());
+		return true;
+	}
+
+	/**
+	 * Resume a session of another node: ask its home to relay it here.
+	 */
+	private void resumeAt(String home, WebSocketSession webSocket, String id, @Nullable String user,
+			ClientFrame.Resume resume) {
+		LocalConnection connection = this.callbacks.newConnection(id, webSocket);
+		ProxySession proxy = new ProxySession(id, home, connection, this.connections.sessionRouter());
+		webSocket.getAttributes().put(PROXY_ATTRIBUTE, proxy);
+		this.callbacks.attached(webSocket, connection);
+		// Frames the home relays before its answer is handled here wait in the proxy
+		this.attaching.put(id, proxy);
+		this.connections.sessionRouter().attach(home, id, resume.direct()).whenComplete((answer, failure) -> {
+			this.attaching.remove(id, proxy);
+			boolean attached = failure == null && answer != null && answer != SessionRouter.UNKNOWN;
+			if (!webSocket.isOpen()) {
+				if (attached) {
+					this.connections.sessionRouter().detached(home, id, false);
+				}
+				return;
+			}
+			if (!attached) {
+				webSocket.getAttributes().remove(PROXY_ATTRIBUTE);
+				start(webSocket, resume, true);
+				return;
+			}
+			this.connections.withHistory((history) -> {
+				BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
+				connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), true, replay.positions()));
+				if (answer == SessionRouter.ATTACHED_WITH_GAP) {
+					connection.send(SessionFrames.gap("direct", "overflow", null));
+				}
+				sendReplay(connection, replay);
+				this.connections.add(proxy);
+				proxy.welcomed();
+				return null;
+			});
+			connection.open();
+			this.callbacks.log("Resumed " + proxy + " from " + webSocket.getRemoteAddress());
+		});
 	}
 
 	private void start(WebSocketSession webSocket, ClientFrame.@Nullable Resume resume, boolean resumeFailed) {
@@ -201,10 +271,25 @@ final class SessionEndpoint {
 	 */
 	void closed(WebSocketSession webSocket, @Nullable LocalConnection connection, CloseStatus status) {
 		webSocket.getAttributes().remove(PENDING_ATTRIBUTE);
+		ProxySession proxy = (ProxySession) webSocket.getAttributes().get(PROXY_ATTRIBUTE);
+		if (proxy != null) {
+			this.connections.remove(proxy);
+			this.connections.sessionRouter().detached(proxy.home(), proxy.getId(),
+					proxy.isCloseRequested() || status.getCode() == CloseStatus.NORMAL.getCode());
+			return;
+		}
 		SessionConnection session = session(webSocket);
 		if (session == null || connection == null) {
 			return;
 		}
+		detach(session, connection, status);
+	}
+
+	/**
+	 * A session's connection has closed, here or on another node: the session waits for
+	 * its client, or ends.
+	 */
+	private void detach(SessionConnection session, Transport connection, CloseStatus status) {
 		long now = System.nanoTime();
 		switch (session.detach(connection, now)) {
 			case NOT_CURRENT -> {
@@ -232,6 +317,66 @@ final class SessionEndpoint {
 		this.connections.remove(session);
 		this.callbacks.log("Ended " + session + " with " + status);
 		this.callbacks.ended(session, status);
+	}
+
+	@Override
+	public void attach(String nodeId, String sessionId, long received, IntConsumer reply) {
+		SessionConnection session = this.connections.session(sessionId);
+		if (session == null) {
+			reply.accept(SessionRouter.UNKNOWN);
+			return;
+		}
+		RemoteTransport transport = new RemoteTransport(nodeId, sessionId, this.connections.sessionRouter());
+		Transport previous = session.attach(transport, received,
+				(directGap) -> reply.accept(directGap ? SessionRouter.ATTACHED_WITH_GAP : SessionRouter.ATTACHED));
+		if (previous == transport) {
+			reply.accept(SessionRouter.UNKNOWN);
+			return;
+		}
+		if (previous != null && !previous.equals(transport)) {
+			previous.close(SUPERSEDED);
+		}
+		this.callbacks.log("Relaying " + session + " to " + nodeId);
+	}
+
+	@Override
+	public void detached(String nodeId, String sessionId, boolean ended) {
+		SessionConnection session = this.connections.session(sessionId);
+		if (session != null && session.current() instanceof RemoteTransport remote && remote.nodeId().equals(nodeId)) {
+			detach(session, remote, ended ? CloseStatus.NORMAL : CloseStatus.GOING_AWAY);
+		}
+	}
+
+	@Override
+	public void relayed(String home, String sessionId, String frame) {
+		ProxySession proxy = this.attaching.get(sessionId);
+		if (proxy == null) {
+			proxy = this.connections.proxy(sessionId);
+		}
+		if (proxy != null && proxy.home().equals(home)) {
+			proxy.relayed(OutboundText.of(frame));
+		}
+		else {
+			// Its client has gone from here: the home is to stop relaying
+			this.connections.sessionRouter().detached(home, sessionId, false);
+		}
+	}
+
+	@Override
+	public void close(String home, String sessionId, CloseStatus status) {
+		ProxySession proxy = this.connections.proxy(sessionId);
+		if (proxy != null && proxy.home().equals(home)) {
+			proxy.close(status);
+		}
+	}
+
+	@Override
+	public void detachFrom(Predicate<String> reachable) {
+		for (SessionConnection session : this.connections.sessions()) {
+			if (session.current() instanceof RemoteTransport remote && !reachable.test(remote.nodeId())) {
+				detach(session, remote, CloseStatus.GOING_AWAY);
+			}
+		}
 	}
 
 	/**
@@ -324,7 +469,7 @@ final class SessionEndpoint {
 		void started(SessionConnection session);
 
 		/** A message for the application. */
-		void message(String text, SessionConnection session);
+		void message(String text, Recipient session);
 
 		/** A session ended: unpublish it, call {@code onClose}. */
 		void ended(SessionConnection session, CloseStatus status);

@@ -365,7 +365,7 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler
 		}
 
 		@Override
-		public void message(String text, SessionConnection session) {
+		public void message(String text, Recipient session) {
 			SocketBoxWebSocketHandler.this.handler.onMessage(text, session);
 		}
 

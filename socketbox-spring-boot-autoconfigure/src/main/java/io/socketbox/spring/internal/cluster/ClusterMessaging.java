@@ -26,6 +26,7 @@ import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.MessageCounter;
 import io.socketbox.spring.internal.OutboundText;
+import io.socketbox.spring.internal.SessionRouter;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -266,6 +267,35 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 						? this.connections.sendToUser(envelope.target(), OutboundText.of(envelope.payload())) : 0;
 				reply(link, envelope, count);
 			}
+			case Envelope.SESSION_ATTACH -> {
+				long received = position(envelope.payload());
+				if (envelope.target() == null || received < 0) {
+					link.close(CloseStatus.POLICY_VIOLATION.withReason("A session attach without a session or position"));
+				}
+				else {
+					this.connections.remoteSessions()
+						.attach(link.peerId(), envelope.target(), received, (answer) -> reply(link, envelope, answer));
+				}
+			}
+			case Envelope.SESSION_FRAME -> {
+				if (envelope.target() != null && envelope.payload() != null) {
+					this.connections.remoteSessions().relayed(link.peerId(), envelope.target(), envelope.payload());
+				}
+			}
+			case Envelope.SESSION_DETACH -> {
+				if (envelope.target() != null) {
+					this.connections.remoteSessions()
+						.detached(link.peerId(), envelope.target(), Integer.valueOf(1).equals(envelope.count()));
+				}
+			}
+			case Envelope.SESSION_CLOSE -> {
+				Integer code = envelope.count();
+				if (envelope.target() != null) {
+					CloseStatus status = (code != null && code >= 1000 && code <= 4999 && code != 1005 && code != 1006
+							&& code != 1015) ? new CloseStatus(code, envelope.payload()) : CloseStatus.SERVER_ERROR;
+					this.connections.remoteSessions().close(link.peerId(), envelope.target(), status);
+				}
+			}
 			case Envelope.REPLY -> {
 				PendingReply pending = (envelope.id() != null) ? this.pendingReplies.get(envelope.id()) : null;
 				if (pending != null && pending.peerId().equals(link.peerId()) && envelope.count() != null) {
@@ -282,11 +312,36 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * @return the position, or 0 if the id is not a positive number
 	 */
 	private static long broadcastPosition(Envelope envelope) {
-		String id = envelope.id();
-		if (id == null || id.isEmpty() || id.length() > 18 || !id.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-			return 0;
+		return Math.max(0, position(envelope.id()));
+	}
+
+	/**
+	 * Read a position a peer wrote in decimal.
+	 * @return the position, or -1 if it is not one
+	 */
+	private static long position(@Nullable String text) {
+		if (text == null || text.isEmpty() || text.length() > 18
+				|| !text.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			return -1;
 		}
-		return Long.parseLong(id);
+		return Long.parseLong(text);
+	}
+
+	/**
+	 * Ask a session's home to relay the session here.
+	 * @return the home's answer, or {@link SessionRouter#UNKNOWN} if there was none
+	 */
+	CompletableFuture<Integer> attachSession(String home, String sessionId, long received) {
+		return request(home, Envelope.sessionAttach(this.localNode.getId(), nextRequestId(), sessionId, received))
+			.thenApply((answer) -> (answer > 0) ? answer : SessionRouter.UNKNOWN);
+	}
+
+	/**
+	 * Queue a session frame for one peer; one it cannot take is left out, and the
+	 * client sees the skip in the numbers.
+	 */
+	void queueSessionFrame(String peerId, Envelope envelope) {
+		sendToPeer(peerId, envelope, null);
 	}
 
 	private void reply(PeerLink link, Envelope request, int count) {

@@ -128,6 +128,8 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 				eventPublisher::publishEvent, this.events);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug(), this.directory);
+		connections.setSessionRouter(new SessionRelay(localNode, this.messaging, peers, connections, this.scheduler,
+				links.heartbeatInterval()));
 		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
 				this.scheduler, links.heartbeatInterval(), links.maxFrameSize());
 		this.rpcTransport = new PeerRpcTransport(localNode.getId(), this.messaging, operations, rpcCodec);

@@ -42,14 +42,16 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	}
 
 	/**
-	 * The protocol version; 3 since links carry the connection directory, cluster
+	 * The protocol version; 4 since a broadcast's id is its position among its origin's
+	 * broadcasts and links carry sessions ({@code s-attach}, {@code s-frame},
+	 * {@code s-detach} and {@code s-close} frames), 3 since links carry the connection directory, cluster
 	 * operations, application messages and STOMP ({@code dir}, {@code rpc},
 	 * {@code rpc-reply}, {@code msg}, {@code stomp}, {@code stomp-sub} and {@code stomp-user} frames), 2 since they
 	 * carry several envelopes per frame and the node with the higher id dials. Nodes of
 	 * other versions are refused at the handshake, before any frame of a kind they do not
 	 * know could close a link.
 	 */
-	static final int VERSION = 3;
+	static final int VERSION = 4;
 
 	static final String CHALLENGE = "challenge";
 
@@ -96,6 +98,37 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	 * A change or snapshot part of the STOMP users and sessions of the sender's clients.
 	 */
 	static final String STOMP_USERS = "stomp-user";
+
+	/** A client resumed a session of the receiver on the sender: relay it there. */
+	static final String SESSION_ATTACH = "s-attach";
+
+	/** A frame of one of the sender's sessions, for its client on the receiver. */
+	static final String SESSION_FRAME = "s-frame";
+
+	/** The client of one of the receiver's sessions left the sender. */
+	static final String SESSION_DETACH = "s-detach";
+
+	/** Close the client's connection of one of the sender's sessions. */
+	static final String SESSION_CLOSE = "s-close";
+
+	static Envelope sessionAttach(String origin, String id, String sessionId, long received) {
+		return new Envelope(VERSION, SESSION_ATTACH, origin, id, sessionId, Long.toString(received), null, null, null,
+				null, null, null);
+	}
+
+	static Envelope sessionFrame(String origin, String sessionId, String frame) {
+		return new Envelope(VERSION, SESSION_FRAME, origin, null, sessionId, frame, null, null, null, null, null, null);
+	}
+
+	static Envelope sessionDetach(String origin, String sessionId, boolean ended) {
+		return new Envelope(VERSION, SESSION_DETACH, origin, null, sessionId, null, ended ? 1 : 0, null, null, null,
+				null, null);
+	}
+
+	static Envelope sessionClose(String origin, String sessionId, int code, String reason) {
+		return new Envelope(VERSION, SESSION_CLOSE, origin, null, sessionId, reason, code, null, null, null, null,
+				null);
+	}
 
 	static Envelope challenge(String origin, String name, String nonce) {
 		return new Envelope(VERSION, CHALLENGE, origin, null, null, null, null, name, nonce, null, null, null);
@@ -190,7 +223,9 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 				|| REPLY.equals(this.type) || LEAVE.equals(this.type) || MEMBERS.equals(this.type)
 				|| DIRECTORY.equals(this.type) || RPC.equals(this.type) || RPC_REPLY.equals(this.type)
 				|| MESSAGE.equals(this.type) || STOMP.equals(this.type) || STOMP_INTEREST.equals(this.type)
-				|| STOMP_USERS.equals(this.type);
+				|| STOMP_USERS.equals(this.type) || SESSION_ATTACH.equals(this.type)
+				|| SESSION_FRAME.equals(this.type) || SESSION_DETACH.equals(this.type)
+				|| SESSION_CLOSE.equals(this.type);
 	}
 
 	boolean isHandshake() {

@@ -40,8 +40,8 @@ public final class BroadcastHistory {
 	 * Create a history.
 	 * @param maxCount most broadcasts kept per origin
 	 * @param maxBytes most bytes (UTF-8) kept per origin
-	 * @param maxAgeNanos oldest broadcast kept, and how long an origin that sends nothing
-	 * is remembered
+	 * @param maxAgeNanos oldest broadcast kept; an origin that sends nothing is
+	 * remembered for twice as long
 	 * @param nanoClock the clock, {@link System#nanoTime()} but in tests
 	 */
 	public BroadcastHistory(int maxCount, long maxBytes, long maxAgeNanos, LongSupplier nanoClock) {
@@ -89,8 +89,9 @@ public final class BroadcastHistory {
 	/**
 	 * Return what a client that last received the given positions has missed.
 	 * @param received the last position the client received per origin
-	 * @return the broadcasts to replay, the origins with a gap, and the positions the
-	 * client is to count from afterwards
+	 * @return the broadcasts to replay, the origins with a gap, and the position the
+	 * client is to count from per origin: just before the first broadcast replayed, or
+	 * where it is if it has missed nothing this node keeps
 	 */
 	public Replay replay(Map<String, Long> received) {
 		expire();
@@ -106,13 +107,20 @@ public final class BroadcastHistory {
 				if (first > after + 1 && (last != null || history.lostUpTo > 0)) {
 					gaps.add(origin);
 				}
+				long start = -1;
 				for (Entry entry : history.entries) {
 					if (entry.position() > after) {
 						frames.add(entry.frame());
+						start = (start < 0) ? entry.position() - 1 : start;
 					}
 				}
+				// Where the client counts from: just before the first frame replayed, so
+				// that it skips none of them
+				positions.put(origin, (start >= 0) ? start : history.last);
 			}
-			positions.put(origin, Math.max(after, history.last));
+			else {
+				positions.put(origin, after);
+			}
 		});
 		received.entrySet()
 			.stream()
@@ -138,7 +146,10 @@ public final class BroadcastHistory {
 			while (!history.entries.isEmpty() && now - history.entries.peekFirst().time() > this.maxAgeNanos) {
 				history.removeFirst();
 			}
-			if (history.entries.isEmpty() && now - history.lastTime > this.maxAgeNanos) {
+			// Its last position outlives its broadcasts by a window, so that a client that
+			// missed them learns of the gap
+			long quiet = now - history.lastTime;
+			if (history.entries.isEmpty() && quiet > this.maxAgeNanos && quiet - this.maxAgeNanos > this.maxAgeNanos) {
 				iterator.remove();
 			}
 		}
@@ -149,7 +160,7 @@ public final class BroadcastHistory {
 	 *
 	 * @param frames the {@code b} frames to send it, in order per origin
 	 * @param gaps the origins of which it missed broadcasts this node no longer keeps
-	 * @param positions the last position per origin once it has the frames
+	 * @param positions the position per origin the client counts from before the frames
 	 */
 	public record Replay(List<OutboundText> frames, List<String> gaps, Map<String, Long> positions) {
 

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Issues and verifies the signed tokens with which a client resumes its session:
- * {@code <session id>.<user>.<issued>.<mac>}, the id and the user (UTF-16BE, so that
- * two names never share a token, after a marker byte, so that an empty name is not the
+ * {@code <session id>.<user>.<issued>.<mac>}, the id and the user (its UTF-16 chars as
+ * they are, lone surrogates included, so that two names never share a token, after a marker byte, so that an empty name is not the
  * absence of a principal) in base64url, the second it was issued in decimal, and
  * an HMAC-SHA256 over the three under a key derived from the cluster secret.
  * <p>
@@ -148,10 +148,13 @@ public final class SessionTokens {
 		if (user == null) {
 			return new byte[0];
 		}
-		byte[] name = user.getBytes(StandardCharsets.UTF_16BE);
-		byte[] bytes = new byte[name.length + 1];
+		// Each char as it is, lone surrogates included, which an encoder would replace
+		byte[] bytes = new byte[user.length() * 2 + 1];
 		bytes[0] = 1;
-		System.arraycopy(name, 0, bytes, 1, name.length);
+		for (int i = 0; i < user.length(); i++) {
+			bytes[2 * i + 1] = (byte) (user.charAt(i) >> 8);
+			bytes[2 * i + 2] = (byte) user.charAt(i);
+		}
 		return bytes;
 	}
 

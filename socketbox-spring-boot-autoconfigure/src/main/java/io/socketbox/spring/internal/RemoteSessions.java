@@ -1,0 +1,85 @@
+package io.socketbox.spring.internal;
+
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * What other nodes ask of this node's sessions and of the clients connected here whose
+ * session is another node's; see {@link SessionRouter}.
+ * <p>
+ * Internal to SocketBox, public for the {@code cluster} package.
+ */
+public interface RemoteSessions {
+
+	/** No browser endpoint: no session knows anything. */
+	RemoteSessions NONE = new RemoteSessions() {
+
+		@Override
+		public void attach(String nodeId, String sessionId, long received, IntConsumer reply) {
+			reply.accept(SessionRouter.UNKNOWN);
+		}
+
+		@Override
+		public void detached(String nodeId, String sessionId, boolean ended) {
+		}
+
+		@Override
+		public void relayed(String home, String sessionId, String frame) {
+		}
+
+		@Override
+		public void close(String home, String sessionId, CloseStatus status) {
+		}
+
+		@Override
+		public void detachFrom(Predicate<String> reachable) {
+		}
+
+	};
+
+	/**
+	 * At the home: relay a session to the node its client resumed on, after the frames
+	 * the client missed.
+	 * @param nodeId that node
+	 * @param sessionId the session
+	 * @param received the seq of the last frame the client received
+	 * @param reply given the answer ({@link SessionRouter#UNKNOWN},
+	 * {@link SessionRouter#ATTACHED} or {@link SessionRouter#ATTACHED_WITH_GAP}) before
+	 * any frame is relayed
+	 */
+	void attach(String nodeId, String sessionId, long received, IntConsumer reply);
+
+	/**
+	 * At the home: the client's connection to another node closed.
+	 * @param nodeId that node
+	 * @param sessionId the session
+	 * @param ended whether the session ends
+	 */
+	void detached(String nodeId, String sessionId, boolean ended);
+
+	/**
+	 * At the node the client is connected to: a frame its session's home relayed.
+	 * @param home the home
+	 * @param sessionId the session
+	 * @param frame the frame
+	 */
+	void relayed(String home, String sessionId, String frame);
+
+	/**
+	 * At the node the client is connected to: close the client's connection.
+	 * @param home the home
+	 * @param sessionId the session
+	 * @param status the close status
+	 */
+	void close(String home, String sessionId, CloseStatus status);
+
+	/**
+	 * At the home: sessions whose client is connected to a node that is no longer
+	 * reachable wait for their client, as if its connection had closed.
+	 * @param reachable whether a node is reachable
+	 */
+	void detachFrom(Predicate<String> reachable);
+
+}

@@ -1,0 +1,111 @@
+package io.socketbox.spring.internal;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * How a node reaches the sessions of other nodes: the cluster implements it; a single
+ * node has {@link #NONE}. A session's messages are numbered and kept by its home node
+ * (the node in its id); a client that resumes on another node attaches there, and the
+ * home relays the session's frames to it.
+ * <p>
+ * Internal to SocketBox, public for the {@code cluster} package.
+ */
+public interface SessionRouter {
+
+	/** No other nodes: every session is this node's. */
+	SessionRouter NONE = new SessionRouter() {
+
+		@Override
+		public @Nullable String homeOf(String sessionId) {
+			return null;
+		}
+
+		@Override
+		public CompletableFuture<Integer> attach(String home, String sessionId, long received) {
+			return CompletableFuture.completedFuture(UNKNOWN);
+		}
+
+		@Override
+		public void detached(String home, String sessionId, boolean ended) {
+		}
+
+		@Override
+		public void relay(String nodeId, String sessionId, OutboundText frame) {
+		}
+
+		@Override
+		public void close(String nodeId, String sessionId, CloseStatus status) {
+		}
+
+		@Override
+		public void toHome(String home, String sessionId, OutboundText message) {
+		}
+
+	};
+
+	/** The home does not know the session (any more). */
+	int UNKNOWN = 0;
+
+	/** Attached: the frames the client missed follow. */
+	int ATTACHED = 1;
+
+	/** Attached, but the client missed frames the home no longer keeps. */
+	int ATTACHED_WITH_GAP = 2;
+
+	/**
+	 * Return the home of a session when it is another node that this node can reach.
+	 * @param sessionId the session
+	 * @return the home's node id, or {@code null} for this node or a home that is gone
+	 */
+	@Nullable String homeOf(String sessionId);
+
+	/**
+	 * Ask a session's home to relay the session to this node from now on, after the
+	 * frames the client missed.
+	 * @param home the home
+	 * @param sessionId the session
+	 * @param received the seq of the last frame the client received
+	 * @return {@link #UNKNOWN}, {@link #ATTACHED} or {@link #ATTACHED_WITH_GAP};
+	 * {@link #UNKNOWN} too if the home does not answer
+	 */
+	CompletableFuture<Integer> attach(String home, String sessionId, long received);
+
+	/**
+	 * Tell a session's home that the client's connection to this node closed.
+	 * @param home the home
+	 * @param sessionId the session
+	 * @param ended whether the session ends (the client said goodbye, or the application
+	 * closed it)
+	 */
+	void detached(String home, String sessionId, boolean ended);
+
+	/**
+	 * Relay a frame of one of this node's sessions to the node its client is connected to.
+	 * @param nodeId that node
+	 * @param sessionId the session
+	 * @param frame the frame
+	 */
+	void relay(String nodeId, String sessionId, OutboundText frame);
+
+	/**
+	 * Close the connection of one of this node's sessions on the node its client is
+	 * connected to.
+	 * @param nodeId that node
+	 * @param sessionId the session
+	 * @param status the close status
+	 */
+	void close(String nodeId, String sessionId, CloseStatus status);
+
+	/**
+	 * Send a message to a session of another node, as a direct send does.
+	 * @param home the session's home
+	 * @param sessionId the session
+	 * @param message the message
+	 */
+	void toHome(String home, String sessionId, OutboundText message);
+
+}

@@ -1,0 +1,105 @@
+package io.socketbox.spring.internal.cluster;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.internal.LocalConnections;
+import io.socketbox.spring.internal.LocalNode;
+import io.socketbox.spring.internal.OutboundText;
+import io.socketbox.spring.internal.SessionRouter;
+
+import org.springframework.web.socket.CloseStatus;
+
+/**
+ * The cluster's {@link SessionRouter}: a session's frames travel between its home and the
+ * node its client is connected to as data frames on their channel, so they are ordered,
+ * resent after a broken link and delivered once like any other. Once per heartbeat
+ * interval from the first relayed session on, this node's sessions whose client is on a
+ * node that is no longer reachable wait for their client, as after a closed connection.
+ */
+final class SessionRelay implements SessionRouter {
+
+	private static final Log logger = LogFactory.getLog(SessionRelay.class);
+
+	private final String nodeId;
+
+	private final ClusterMessaging messaging;
+
+	private final Peers peers;
+
+	private final LocalConnections connections;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final Duration sweepInterval;
+
+	private final AtomicBoolean sweeping = new AtomicBoolean();
+
+	SessionRelay(LocalNode localNode, ClusterMessaging messaging, Peers peers, LocalConnections connections,
+			ScheduledExecutorService scheduler, Duration sweepInterval) {
+		this.nodeId = localNode.getId();
+		this.messaging = messaging;
+		this.peers = peers;
+		this.connections = connections;
+		this.scheduler = scheduler;
+		this.sweepInterval = sweepInterval;
+	}
+
+	@Override
+	public @Nullable String homeOf(String sessionId) {
+		String home = LocalNode.nodeIdOf(sessionId);
+		if (home == null || home.equals(this.nodeId) || !this.peers.isReachable(home)) {
+			return null;
+		}
+		return home;
+	}
+
+	@Override
+	public CompletableFuture<Integer> attach(String home, String sessionId, long received) {
+		return this.messaging.attachSession(home, sessionId, received);
+	}
+
+	@Override
+	public void detached(String home, String sessionId, boolean ended) {
+		this.messaging.queueSessionFrame(home, Envelope.sessionDetach(this.nodeId, sessionId, ended));
+	}
+
+	@Override
+	public void relay(String nodeId, String sessionId, OutboundText frame) {
+		startSweeping();
+		this.messaging.queueSessionFrame(nodeId, Envelope.sessionFrame(this.nodeId, sessionId, frame.text()));
+	}
+
+	@Override
+	public void close(String nodeId, String sessionId, CloseStatus status) {
+		this.messaging.queueSessionFrame(nodeId, Envelope.sessionClose(this.nodeId, sessionId, status.getCode(),
+				(status.getReason() != null) ? status.getReason() : ""));
+	}
+
+	@Override
+	public void toHome(String home, String sessionId, OutboundText message) {
+		this.messaging.send(sessionId, message.text());
+	}
+
+	private void startSweeping() {
+		if (this.sweeping.compareAndSet(false, true)) {
+			long period = Math.max(1, this.sweepInterval.toMillis());
+			this.scheduler.scheduleWithFixedDelay(() -> {
+				try {
+					this.connections.remoteSessions().detachFrom(this.peers::isReachable);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not sweep the relayed sessions", ex);
+				}
+			}, period, period, TimeUnit.MILLISECONDS);
+		}
+	}
+
+}

@@ -1,0 +1,149 @@
+package io.socketbox.spring.internal.cluster;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.socketbox.spring.SendResult;
+import io.socketbox.spring.testsupport.ClusterNodes;
+import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
+import io.socketbox.spring.testsupport.Node;
+import io.socketbox.spring.testsupport.SessionClient;
+import io.socketbox.spring.testsupport.TestNodeApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Sessions across two nodes that share a real Redis server, with real WebSocket
+ * clients: a client that resumes on the other node gets what it missed from its
+ * session's home and the broadcasts from that node's history, once each and in order,
+ * and the home relays what follows.
+ */
+class SessionClusterTests {
+
+	@RegisterExtension
+	static final EmbeddedRedisExtension redis = new EmbeddedRedisExtension();
+
+	private ClusterNodes nodes;
+
+	private Node home;
+
+	private Node other;
+
+	@BeforeEach
+	void startCluster(TestInfo testInfo) {
+		this.nodes = new ClusterNodes(redis.getPort(), testInfo.getTestMethod().orElseThrow().getName() + ":");
+		this.home = this.nodes.start();
+		this.other = this.nodes.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.home.isLinkedTo(this.other) && this.other.isLinkedTo(this.home));
+	}
+
+	@AfterEach
+	void stopCluster() {
+		this.nodes.close();
+	}
+
+	@Test
+	void aClientThatResumesOnTheOtherNodeGetsWhatItMissedAndWhatFollows() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), "alice");
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		this.other.messaging().broadcast("b-other-1");
+		this.home.messaging().broadcast("b-home-1");
+		first.awaitBroadcasts(2);
+		first.drop();
+		await().until(() -> this.home.messaging().send(id, "probe").get() == SendResult.DELIVERED);
+		// Away: sent from both nodes, to the session, its user, and everyone
+		assertThat(this.other.messaging().send(id, "d-from-other").get()).isEqualTo(SendResult.DELIVERED);
+		assertThat(this.home.messaging().send(id, "d-from-home").get()).isEqualTo(SendResult.DELIVERED);
+		assertThat(this.other.messaging().sendToUser("alice", "u-from-other").get()).isOne();
+		this.other.messaging().broadcast("b-other-2");
+		this.home.messaging().broadcast("b-home-2");
+		try (SessionClient second = SessionClient.resume(this.other.port(), "alice", first)) {
+			assertThat(second.welcome().path("resumed").asBoolean()).isTrue();
+			assertThat(second.sessionId()).isEqualTo(id);
+			// The probe may have reached the first connection before it closed
+			assertThat(second.awaitDirects(3)).endsWith("d-from-other", "d-from-home", "u-from-other");
+			assertThat(second.awaitBroadcasts(2)).containsExactlyInAnyOrder("b-other-2", "b-home-2");
+			// Live, relayed by the home, or sent by the other node itself
+			this.other.messaging().send(id, "live-1").get();
+			this.home.messaging().send(id, "live-2").get();
+			this.home.messaging().broadcast("b-home-3");
+			assertThat(second.awaitDirects(5)).endsWith("live-1", "live-2");
+			assertThat(second.awaitBroadcasts(3)).endsWith("b-home-3");
+			// What the client sends reaches the application where it is connected
+			second.send(TestNodeApplication.ECHO_PREFIX + "hi");
+			assertThat(second.awaitDirects(6)).endsWith(TestNodeApplication.ECHO_PREFIX + "hi");
+			assertThat(second.gaps()).isEmpty();
+			assertThat(first.directs().size() + second.directs().size())
+				.as("every message once: the probe on one connection or the other")
+				.isEqualTo(second.lastSeq());
+		}
+	}
+
+	@Test
+	void aClientThatMovesBackAndForthKeepsOneNumberedStream() throws Exception {
+		SessionClient client = SessionClient.hello(this.home.port(), null);
+		String id = client.sessionId();
+		client.awaitDirects(1);
+		long expected = 1;
+		for (int round = 0; round < 4; round++) {
+			Node to = (round % 2 == 0) ? this.other : this.home;
+			client.drop();
+			this.home.messaging().send(id, "away-" + round).get();
+			SessionClient resumed = SessionClient.resume(to.port(), null, client);
+			assertThat(resumed.welcome().path("resumed").asBoolean()).isTrue();
+			expected++;
+			this.other.messaging().send(id, "back-" + round).get();
+			expected++;
+			long seq = expected;
+			await().until(() -> resumed.lastSeq() == seq);
+			client = resumed;
+		}
+		client.close();
+		await().until(() -> this.home.messaging().getLocalConnections().isEmpty());
+	}
+
+	@Test
+	void aNewConnectionOfTheSessionSupersedesTheOneOnTheOtherNode() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		// Resumed again on the home while the connection to the other node is open
+		try (SessionClient again = SessionClient.resume(this.home.port(), null, first)) {
+			assertThat(again.welcome().path("resumed").asBoolean()).isTrue();
+			assertThat(onOther.awaitClose().getCode()).isEqualTo(4001);
+			this.other.messaging().send(id, "after").get();
+			assertThat(again.awaitDirects(1)).containsExactly("after");
+		}
+	}
+
+	@Test
+	void theApplicationClosingASessionClosesItsClientOnTheOtherNode() {
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		this.home.messaging()
+			.getLocalConnections()
+			.stream()
+			.filter((connection) -> connection.getId().equals(id))
+			.findFirst()
+			.orElseThrow()
+			.close(org.springframework.web.socket.CloseStatus.NORMAL);
+		assertThat(onOther.awaitClose().getCode()).isEqualTo(1000);
+		await().until(() -> this.home.messaging().getLocalConnections().isEmpty()
+				&& this.other.messaging().getLocalConnections().isEmpty());
+	}
+
+}
