@@ -15,6 +15,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 
 /**
@@ -22,7 +23,8 @@ import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
  * conditional requests, ranges). The URL carries no version, so a browser revalidates
  * on every load ({@code Cache-Control: no-cache}) against an ETag of the content and gets
  * a 304 until the application ships another client; the jar entry's time is not used,
- * since reproducible builds give every version the same one.
+ * since reproducible builds give every version the same one. Any origin may read it
+ * (CORS), as it is the same public file for all.
  */
 final class ClientScriptRequestHandler extends ResourceHttpRequestHandler {
 
@@ -44,6 +46,12 @@ final class ClientScriptRequestHandler extends ResourceHttpRequestHandler {
 		setMediaTypes(Map.of("js", MEDIA_TYPE));
 		setCacheControl(CacheControl.noCache());
 		setUseLastModified(false);
+		// The same public file for every page: a page of another origin may load it as a
+		// module script, which is fetched in CORS mode
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.addAllowedOrigin(CorsConfiguration.ALL);
+		cors.setAllowedMethods(List.of("GET", "HEAD"));
+		setCorsConfiguration(cors);
 		String etag = contentHash(this.script);
 		setEtagGenerator((resource) -> etag);
 	}

@@ -106,6 +106,17 @@ class SocketBoxClientScriptAutoConfigurationTests {
 			HttpResponse<byte[]> changed = get(app, "/ws/client.js", List.of("If-None-Match", "\"other\""));
 			assertThat(changed.statusCode()).isEqualTo(200);
 			assertThat(changed.body()).isEqualTo(script);
+			assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		}
+	}
+
+	@Test
+	void startedServerLetsAPageOfAnotherOriginLoadItAsAModule() throws Exception {
+		try (ConfigurableApplicationContext app = runApplication()) {
+			HttpResponse<byte[]> response = get(app, "/ws/client.js", List.of("Origin", "https://pages.example"));
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+			assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
 		}
 	}
 
