@@ -14,6 +14,9 @@
 # RabbitMQ and Spring's simple broker: it starts rabbitmq-server (with its STOMP plugin) when
 # it is installed, and says so and skips that column when it is not.
 #
+# Scenario 11 (rolling restart behind nginx, issue 15) runs only when named: --scenarios 11; it
+# needs nginx (apt-get install nginx-light).
+#
 # A full run takes about 20 minutes (scenario 10 alone: about 8); --quick takes about 3.
 set -euo pipefail
 

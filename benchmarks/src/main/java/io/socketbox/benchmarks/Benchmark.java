@@ -72,9 +72,11 @@ public final class Benchmark {
 
 	private void run() throws Exception {
 		boolean onlyStomp = this.options.scenarios().equals(List.of(10));
-		if (!onlyStomp) {
+		if (this.options.needsSample()) {
 			check(Files.isRegularFile(this.options.sampleJar()), "No sample jar at " + this.options.sampleJar()
 					+ ": build it with ./mvnw -q -pl sample-app -am -DskipTests package");
+		}
+		if (!onlyStomp) {
 			npmInstall(this.options.socketIoDirectory());
 		}
 		Path logs = this.options.output().getParent().resolve("bench-logs");
@@ -90,7 +92,7 @@ public final class Benchmark {
 			})
 			.build();
 		redis.start();
-		if (this.options.cds() && !onlyStomp) {
+		if (this.options.cds() && this.options.needsSample()) {
 			// Prepared here, once, so that no scenario's start figure includes the training run
 			CdsArchive.useDirectory(this.options.output().getParent().resolve("cds"));
 			CdsArchive.launch(this.options.sampleJar());
@@ -121,6 +123,7 @@ public final class Benchmark {
 					case 8 -> stuckBrowser();
 					case 9 -> clusterView();
 					case 10 -> stomp(redisPort, logs);
+					case 11 -> rollingRestart(redisPort, logs);
 					default -> throw new IllegalStateException("No scenario " + scenario);
 				}
 			}
@@ -402,6 +405,65 @@ public final class Benchmark {
 		Files.createDirectories(chart.getParent());
 		Files.writeString(chart, results.toSvg(chartSubtitle()));
 		log("STOMP chart written to " + chart);
+	}
+
+	/**
+	 * Scenario 11, the rolling restart (issue 15), on Socket.IO with the Redis Streams
+	 * adapter and connection state recovery; the SocketBox column waits for the server
+	 * side of sessions (see "Rolling restart (issue 15)" in docs/benchmarks.md).
+	 */
+	private void rollingRestart(int redisPort, Path logs) {
+		RollingRestart.Settings settings = this.options.rollingRestart();
+		Path nginxTemplate = this.options.socketIoDirectory().resolve("../../sample-app/nginx/nginx.conf").normalize();
+		RollingRestart rolling = new RollingRestart(settings, this.options.socketIoDirectory(), nginxTemplate, logs);
+		RollingRestart.SocketIo socketIo = new RollingRestart.SocketIo(this.options.socketIoDirectory(), redisPort);
+		List<Map<String, Double>> rounds = new ArrayList<>();
+		for (int round = 0; round < this.options.repeat(); round++) {
+			rounds.add(once("11", this.b, round, (t) -> rolling.run(socketIo)));
+		}
+		// Losses are rare events: the median of a few rounds hides them, the worst round shows them
+		Map<String, Double> b = median(rounds);
+		Map<String, Double> worst = new LinkedHashMap<>();
+		rounds.forEach((figures) -> figures.forEach((key, value) -> worst.merge(key, value, Math::max)));
+		String ofRounds = (rounds.size() > 1) ? ", median of " + rounds.size() + " rounds" : "";
+		String s = String.format(Locale.ROOT,
+				"11 rolling restart of 3 nodes behind nginx, %d clients, %s broadcasts/s, %s direct msg/s to %d of them",
+				settings.clients(), rate(settings.broadcastRate()), rate(settings.directRate()),
+				settings.directClients());
+		String pending = "pending";
+		rolling(s, "expected", "messages expected (all clients)" + ofRounds, pending, b);
+		rolling(s, "lost", "lost" + ofRounds, pending, b);
+		rolling(s, "clientsWithLoss", "clients that lost any" + ofRounds, pending, b);
+		rolling(s, "duplicated", "duplicated" + ofRounds, pending, b);
+		rolling(s, "outOfOrder", "out of order (per sender)" + ofRounds, pending, b);
+		rolling(s, "reconnects", "reconnects" + ofRounds, pending, b);
+		rolling(s, "notRecovered", "reconnects without recovery (new session)" + ofRounds, pending, b);
+		rolling(s, "gaps", "gaps announced to the client" + ofRounds, pending, b);
+		this.report.row(s, "longest gap (max over clients)" + ofRounds, pending, millis(b.get("longestGapMs")), "",
+				null);
+		this.report.row(s, "longest gap (median over clients)" + ofRounds, pending,
+				millis(b.get("medianLongestGapMs")), "", null);
+		if (rounds.size() > 1) {
+			String ofWorst = ", worst of " + rounds.size() + " rounds";
+			rolling(s, "lost", "lost" + ofWorst, pending, worst);
+			rolling(s, "duplicated", "duplicated" + ofWorst, pending, worst);
+			rolling(s, "outOfOrder", "out of order (per sender)" + ofWorst, pending, worst);
+			rolling(s, "notRecovered", "reconnects without recovery" + ofWorst, pending, worst);
+			this.report.row(s, "longest gap (max over clients)" + ofWorst, pending,
+					millis(worst.get("longestGapMs")), "", null);
+		}
+		this.report.row(s, "slowest node stop (SIGTERM to exit)", pending,
+				Unit.SECONDS.format(b.getOrDefault("nodeStopMax", Double.NaN)), "", null);
+		this.report.row(s, "slowest node start (to ready)", pending,
+				Unit.SECONDS.format(b.getOrDefault("nodeReadyMax", Double.NaN)), "", null);
+	}
+
+	private void rolling(String scenario, String key, String metric, String a, Map<String, Double> b) {
+		this.report.row(scenario, metric, a, Unit.COUNT.format(b.getOrDefault(key, Double.NaN)), "", null);
+	}
+
+	private static String millis(Double value) {
+		return (value != null) ? String.format(Locale.ROOT, "%,.0f ms", value) : "n/a";
 	}
 
 	private void row(String scenario, String key, String metric, Unit unit, Pair pair, String target,

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * Command-line options of the benchmark.
  *
- * @param scenarios the scenarios to run, 1 to 10
+ * @param scenarios the scenarios to run, 1 to 11 (11 only when asked for)
  * @param quick whether to shorten every scenario to a few seconds
  * @param repeat how many times to run each scenario for each system, alternating the order
  * @param sampleJar the sample application's executable jar
@@ -68,7 +68,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/benchmarks.jar [options]
 			  --quick                 every scenario shortened to a few seconds
-			  --scenarios 1,2,...     run only these (1-10; 10 is STOMP; default all)
+			  --scenarios 1,2,...     run only these (1-11; 10 is STOMP; default 1-10: the rolling
+			                          restart, 11, runs only when named)
 			  --repeat N              run each scenario N times per system, order alternating (default 1)
 			  --container NAME        tomcat (default) or jetty: the sample jar built for that container
 			  --sample-jar PATH       default sample-app/target/sample-app.jar (sample-app-jetty.jar for jetty)
@@ -121,8 +122,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		TreeSet<Integer> scenarios = new TreeSet<>();
 		for (String part : value.split(",")) {
 			int scenario = Integer.parseInt(part.trim());
-			if (scenario < 1 || scenario > 10) {
-				throw new IllegalArgumentException("Scenarios are numbered 1 to 10, not " + scenario);
+			if (scenario < 1 || scenario > 11) {
+				throw new IllegalArgumentException("Scenarios are numbered 1 to 11, not " + scenario);
 			}
 			scenarios.add(scenario);
 		}
@@ -211,6 +212,23 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	 */
 	Path growthChart(String name) {
 		return this.stompChart.resolveSibling("benchmarks-growth-" + name + ".svg");
+	}
+
+	/**
+	 * Return the load and timing of scenario 11, the rolling restart: 100 clients, 10 of
+	 * them also receiving direct messages, 100 broadcasts/s and 10 direct messages/s to
+	 * each of the 10.
+	 */
+	RollingRestart.Settings rollingRestart() {
+		return new RollingRestart.Settings(100, 10, 100, 10,
+				this.quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10));
+	}
+
+	/**
+	 * Return whether any of the scenarios to run starts the SocketBox sample.
+	 */
+	boolean needsSample() {
+		return this.scenarios.stream().anyMatch((scenario) -> scenario != 10 && scenario != 11);
 	}
 
 	/**

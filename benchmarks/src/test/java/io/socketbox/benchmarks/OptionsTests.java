@@ -88,9 +88,31 @@ class OptionsTests {
 	}
 
 	@Test
+	void rollingRestartIsElevenAndRunsOnlyWhenAskedFor() {
+		assertThat(Options.parse().scenarios()).doesNotContain(11);
+		Options options = Options.parse("--quick", "--scenarios", "11");
+		assertThat(options.scenarios()).containsExactly(11);
+		RollingRestart.Settings quick = options.rollingRestart();
+		RollingRestart.Settings full = Options.parse("--scenarios", "11").rollingRestart();
+		assertThat(quick.clients()).isEqualTo(full.clients()).isEqualTo(100);
+		assertThat(full.directClients()).isEqualTo(10);
+		assertThat(full.broadcastRatePerNode() * RollingRestart.NODES).isEqualTo(100);
+		assertThat(full.directRatePerNode() * RollingRestart.NODES).isEqualTo(10);
+		assertThat(quick.steady()).isLessThan(full.steady());
+	}
+
+	@Test
+	void onlyScenariosOtherThanStompAndTheRollingRestartNeedTheSample() {
+		assertThat(Options.parse("--scenarios", "10,11").needsSample()).isFalse();
+		assertThat(Options.parse("--scenarios", "11").needsSample()).isFalse();
+		assertThat(Options.parse("--scenarios", "6,11").needsSample()).isTrue();
+		assertThat(Options.parse().needsSample()).isTrue();
+	}
+
+	@Test
 	void rejectsUnknownScenarioAndOption() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "0"));
-		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "11"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--scenarios", "12"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--fast"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--container", "undertow"));
 		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--container"));
