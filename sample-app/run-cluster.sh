@@ -167,7 +167,7 @@ if [[ "$lb" == true ]]; then
 	mkdir -p "$nginx_dir/temp"
 	awk -v ports="${ports[*]}" '
 		/upstream-servers-start/ { skip = 1; n = split(ports, p, " ")
-			for (i = 1; i <= n; i++) printf "\t\tserver 127.0.0.1:%s max_fails=1 fail_timeout=2s;\n", p[i]
+			for (i = 1; i <= n; i++) printf "\t\tserver 127.0.0.1:%s max_fails=0;\n", p[i]
 			next }
 		/upstream-servers-end/ { skip = 0; next }
 		!skip' "$SAMPLE_DIR/nginx/nginx.conf" >"$nginx_dir/nginx.conf"

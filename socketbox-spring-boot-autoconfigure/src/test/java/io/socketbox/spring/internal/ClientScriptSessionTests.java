@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.socketbox.spring.testsupport.Node;
+import io.socketbox.spring.testsupport.NodeJs;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -47,6 +48,7 @@ class ClientScriptSessionTests {
 
 	@BeforeEach
 	void start() throws IOException {
+		NodeJs.assumeAvailable();
 		this.node = new Node(new SpringApplicationBuilder(TestNodeApplication.class)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off")
 			.run());
@@ -74,9 +76,13 @@ class ClientScriptSessionTests {
 
 	@AfterEach
 	void stop() throws InterruptedException {
-		this.client.destroy();
-		this.client.waitFor(10, TimeUnit.SECONDS);
-		this.node.stop();
+		if (this.client != null) {
+			this.client.destroy();
+			this.client.waitFor(10, TimeUnit.SECONDS);
+		}
+		if (this.node != null) {
+			this.node.stop();
+		}
 	}
 
 	@Test
