@@ -1,6 +1,7 @@
 package io.socketbox.spring.autoconfigure;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,10 @@ class ClientScriptNodeTests {
 		Process node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "src/test/js")
 			.directory(new File("."))
 			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.INHERIT)
 			.start();
+		// Read to the end (the process ends when its tests do), into this test's output
+		String report = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		System.out.println(report);
 		assertThat(node.waitFor(120, TimeUnit.SECONDS)).as("node --test finished within 2 minutes").isTrue();
 		assertThat(node.exitValue()).as("exit status of node --test src/test/js (its report is above)").isZero();
 	}
