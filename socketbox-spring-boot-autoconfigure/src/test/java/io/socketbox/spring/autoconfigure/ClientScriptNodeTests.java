@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import io.socketbox.spring.testsupport.NodeJs;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientScriptNodeTests {
 
 	@Test
+	@Timeout(value = 3, unit = TimeUnit.MINUTES)
 	void theClientsOwnTestsPass() throws Exception {
 		NodeJs.assumeAvailable();
 		Process node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "src/test/js")
