@@ -72,6 +72,9 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	private volatile SessionRouter sessionRouter = SessionRouter.NONE;
 
+	/** Sessions handed to other nodes: their heir, until the resume window has passed. */
+	private final Map<String, Route> routes = new ConcurrentHashMap<>();
+
 	private volatile @Nullable RemoteSessions remoteSessions;
 
 	private final ExecutorService executor = Executors
@@ -159,6 +162,15 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * Return whether a session is this node's: started here, or handed to it.
+	 * @param id the session id
+	 * @return whether this node numbers and keeps its messages
+	 */
+	public boolean hasSession(String id) {
+		return session(id) != null;
+	}
+
+	/**
 	 * Return the client of another node's session connected here.
 	 * @param id the session id
 	 * @return the proxy, or {@code null}
@@ -179,6 +191,39 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 			}
 		}
 		return sessions;
+	}
+
+	/**
+	 * Record that a session was handed to another node, for the resume window.
+	 * @param sessionId the session
+	 * @param heir the node that took it over
+	 */
+	public void route(String sessionId, String heir) {
+		long now = System.nanoTime();
+		this.routes.values().removeIf((route) -> route.expired(now));
+		this.routes.put(sessionId, new Route(heir, now + this.sessionSettings.resumeWindow().toNanos()));
+	}
+
+	/**
+	 * Return the node a session was handed to, if it was.
+	 * @param sessionId the session
+	 * @return its heir, or {@code null}
+	 */
+	public @Nullable String routeOf(String sessionId) {
+		Route route = this.routes.get(sessionId);
+		return (route != null && !route.expired(System.nanoTime())) ? route.heir() : null;
+	}
+
+	void unroute(String sessionId) {
+		this.routes.remove(sessionId);
+	}
+
+	private record Route(String heir, long expiresAt) {
+
+		boolean expired(long now) {
+			return now - this.expiresAt > 0;
+		}
+
 	}
 
 	/**

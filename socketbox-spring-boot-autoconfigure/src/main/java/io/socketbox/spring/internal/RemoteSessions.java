@@ -1,7 +1,12 @@
 package io.socketbox.spring.internal;
 
+import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.CloseStatus;
 
@@ -35,6 +40,14 @@ public interface RemoteSessions {
 
 		@Override
 		public void detachFrom(Predicate<String> reachable) {
+		}
+
+		@Override
+		public void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce) {
+		}
+
+		@Override
+		public void adopt(String nodeId, Adoption adoption) {
 		}
 
 	};
@@ -81,5 +94,36 @@ public interface RemoteSessions {
 	 * @param reachable whether a node is reachable
 	 */
 	void detachFrom(Predicate<String> reachable);
+
+	/**
+	 * At a node that stops: hand every session of this node to an heir, announce each
+	 * move, then close the session's connection here with 1012 (service restart) so that
+	 * its client reconnects and resumes, wherever it lands.
+	 * @param heirOf given a session id and the node its client is connected to (or
+	 * {@code null}), the node to hand it to, or {@code null} to keep it
+	 * @param announce queues the adoption for the heir and the move for every node,
+	 * before the client's connection closes
+	 */
+	void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce);
+
+	/**
+	 * At the heir: take over a session another node handed over.
+	 * @param nodeId the node that handed it over
+	 * @param adoption the session
+	 */
+	void adopt(String nodeId, Adoption adoption);
+
+	/**
+	 * A session handed from one node to another.
+	 *
+	 * @param sessionId the session
+	 * @param user the name of its principal, or {@code null}
+	 * @param last the seq of its last message
+	 * @param frames the {@code d} frames it kept, oldest first
+	 * @param heir the node that takes it over
+	 */
+	record Adoption(String sessionId, @Nullable String user, long last, List<String> frames, String heir) {
+
+	}
 
 }

@@ -2,6 +2,7 @@ package io.socketbox.spring.internal;
 
 import java.net.InetSocketAddress;
 import java.security.Principal;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,13 +44,24 @@ final class SessionConnection implements Recipient {
 	private boolean ended;
 
 	SessionConnection(String id, LocalConnection first, DirectBuffer buffer, Ending ending) {
+		this(id, first.getPrincipal(), first.getAttributes(), buffer, ending, first, System.nanoTime());
+	}
+
+	/**
+	 * Create a session that another node hands to this one.
+	 * @param current the client's connection to this node, or {@code null} if it is
+	 * between connections (since {@code detachedAt})
+	 */
+	SessionConnection(String id, @Nullable Principal principal, Map<String, Object> attributes, DirectBuffer buffer,
+			Ending ending, @Nullable Transport current, long detachedAt) {
 		this.id = id;
-		this.principal = first.getPrincipal();
-		this.attributes = new ConcurrentHashMap<>(first.getAttributes());
+		this.principal = principal;
+		this.attributes = new ConcurrentHashMap<>(attributes);
 		this.buffer = buffer;
 		this.ending = ending;
-		this.current = first;
-		this.remoteAddress = first.getRemoteAddress();
+		this.current = current;
+		this.remoteAddress = (current != null) ? current.getRemoteAddress() : null;
+		this.detachedAt = detachedAt;
 	}
 
 	@Override
@@ -253,6 +265,23 @@ final class SessionConnection implements Recipient {
 	}
 
 	/**
+	 * End the session here to hand it to another node: what it keeps, and the
+	 * connection it had.
+	 * @return the session's state, or {@code null} if it had ended
+	 */
+	@Nullable Handover handOver() {
+		synchronized (this.lock) {
+			if (this.ended || this.closeRequested != null) {
+				return null;
+			}
+			this.ended = true;
+			Transport connection = this.current;
+			this.current = null;
+			return new Handover(this.buffer.last(), this.buffer.frames(), connection);
+		}
+	}
+
+	/**
 	 * Return the status the application closed the session with, if it did.
 	 */
 	@Nullable CloseStatus closeRequested() {
@@ -268,6 +297,17 @@ final class SessionConnection implements Recipient {
 	@Override
 	public String toString() {
 		return "SocketBoxConnection[" + this.id + ", session]";
+	}
+
+	/**
+	 * The state of a session handed to another node.
+	 *
+	 * @param last the seq of its last message
+	 * @param frames the {@code d} frames it kept
+	 * @param connection the connection it had, or {@code null}
+	 */
+	record Handover(long last, List<String> frames, @Nullable Transport connection) {
+
 	}
 
 	/**

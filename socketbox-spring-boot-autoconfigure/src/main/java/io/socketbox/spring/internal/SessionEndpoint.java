@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
@@ -303,14 +305,18 @@ final class SessionEndpoint implements RemoteSessions {
 					}
 				}
 				else {
-					this.connections.sendTimer().schedule(() -> {
-						if (session.expire(now)) {
-							ended(session, status);
-						}
-					}, this.settings.resumeWindow().toNanos(), TimeUnit.NANOSECONDS);
+					expireLater(session, now, status);
 				}
 			}
 		}
+	}
+
+	private void expireLater(SessionConnection session, long since, CloseStatus status) {
+		this.connections.sendTimer().schedule(() -> {
+			if (session.expire(since)) {
+				ended(session, status);
+			}
+		}, this.settings.resumeWindow().toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	private void ended(SessionConnection session, CloseStatus status) {
@@ -377,6 +383,65 @@ final class SessionEndpoint implements RemoteSessions {
 				detach(session, remote, CloseStatus.GOING_AWAY);
 			}
 		}
+	}
+
+	@Override
+	public void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce) {
+		for (SessionConnection session : this.connections.sessions()) {
+			String attached = (session.current() instanceof RemoteTransport remote) ? remote.nodeId() : null;
+			String heir = heirOf.apply(session.getId(), attached);
+			if (heir == null) {
+				continue;
+			}
+			SessionConnection.Handover handover = session.handOver();
+			if (handover == null) {
+				continue;
+			}
+			this.connections.remove(session);
+			this.connections.route(session.getId(), heir);
+			announce.accept(new Adoption(session.getId(), userOf(session.getPrincipal()), handover.last(),
+					handover.frames(), heir));
+			this.callbacks.movedAway(session);
+			if (handover.connection() instanceof LocalConnection local) {
+				// After the adoption was queued: the client reconnects and resumes
+				local.close(CloseStatus.SERVICE_RESTARTED);
+			}
+			this.callbacks.log("Handed " + session + " to " + heir);
+		}
+	}
+
+	@Override
+	public void adopt(String nodeId, Adoption adoption) {
+		DirectBuffer buffer = new DirectBuffer(this.settings.bufferSize(), this.settings.bufferBytes());
+		try {
+			buffer.restore(adoption.last(), adoption.frames());
+		}
+		catch (IllegalArgumentException ex) {
+			logger.warn("Refused session " + adoption.sessionId() + " from " + nodeId + ": " + ex.getMessage());
+			return;
+		}
+		String id = adoption.sessionId();
+		long now = System.nanoTime();
+		ProxySession proxy = this.connections.proxy(id);
+		SessionConnection session;
+		if (proxy != null && proxy.home().equals(nodeId)) {
+			// Its client is connected here: the session goes on without a reconnect
+			LocalConnection connection = proxy.connection();
+			session = new SessionConnection(id, connection.getPrincipal(), connection.getAttributes(), buffer,
+					this::ended, connection, now);
+			connection.session().getAttributes().remove(PROXY_ATTRIBUTE);
+			connection.session().getAttributes().put(SESSION_ATTRIBUTE, session);
+			this.connections.add(session);
+		}
+		else {
+			Principal principal = (adoption.user() != null) ? new UserPrincipal(adoption.user()) : null;
+			session = new SessionConnection(id, principal, Map.of(), buffer, this::ended, null, now);
+			this.connections.add(session);
+			expireLater(session, now, CloseStatus.GOING_AWAY);
+		}
+		this.connections.unroute(id);
+		this.callbacks.adopted(session);
+		this.callbacks.log("Took over " + session + " from " + nodeId);
 	}
 
 	/**
@@ -449,6 +514,18 @@ final class SessionEndpoint implements RemoteSessions {
 	}
 
 	/**
+	 * The principal of a session handed over from another node: its name.
+	 */
+	private record UserPrincipal(String name) implements Principal {
+
+		@Override
+		public String getName() {
+			return this.name;
+		}
+
+	}
+
+	/**
 	 * What the endpoint's handler does for sessions.
 	 */
 	interface Callbacks {
@@ -473,6 +550,12 @@ final class SessionEndpoint implements RemoteSessions {
 
 		/** A session ended: unpublish it, call {@code onClose}. */
 		void ended(SessionConnection session, CloseStatus status);
+
+		/** A session was handed to another node: unpublish it, without {@code onClose}. */
+		void movedAway(SessionConnection session);
+
+		/** A session was handed to this node: publish it, without {@code onConnect}. */
+		void adopted(SessionConnection session);
 
 		void log(String message);
 

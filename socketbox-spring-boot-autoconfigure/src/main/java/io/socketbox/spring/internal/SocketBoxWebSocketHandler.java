@@ -376,6 +376,19 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler
 		}
 
 		@Override
+		public void movedAway(SessionConnection session) {
+			SocketBoxWebSocketHandler.this.directory.closed(session.getId());
+		}
+
+		@Override
+		public void adopted(SessionConnection session) {
+			Principal principal = session.getPrincipal();
+			SocketBoxWebSocketHandler.this.directory.opened(new ClusterConnection(session.getId(),
+					SocketBoxWebSocketHandler.this.nodeId, (principal != null) ? principal.getName() : null,
+					SocketBoxWebSocketHandler.this.handler.getPublishedAttributes(session)));
+		}
+
+		@Override
 		public void log(String message) {
 			SocketBoxWebSocketHandler.this.log(message);
 		}

@@ -47,6 +47,9 @@ public final class ClusterMembership implements SocketBoxCluster {
 
 	private static final Log logger = LogFactory.getLog(ClusterMembership.class);
 
+	private volatile Runnable beforeLeave = () -> {
+	};
+
 	/**
 	 * How often a stopping node looks whether its peers have confirmed everything.
 	 */
@@ -199,6 +202,15 @@ public final class ClusterMembership implements SocketBoxCluster {
 	}
 
 	/**
+	 * Set what is done just before the leave notice is queued, after everything else that
+	 * was queued: the handover of this node's sessions.
+	 * @param beforeLeave the task
+	 */
+	void setBeforeLeave(Runnable beforeLeave) {
+		this.beforeLeave = beforeLeave;
+	}
+
+	/**
 	 * Leave the cluster, and wait until the links are closed.
 	 */
 	public void stop() {
@@ -237,6 +249,12 @@ public final class ClusterMembership implements SocketBoxCluster {
 				return null;
 			})
 			.thenComposeAsync((ignored) -> {
+				try {
+					this.beforeLeave.run();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not hand this node's sessions to its peers", ex);
+				}
 				this.messaging.leave();
 				return whenConfirmed(System.nanoTime() + this.settings.drainTimeout().toNanos());
 			}, this.scheduler)

@@ -26,6 +26,7 @@ import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.MessageCounter;
 import io.socketbox.spring.internal.OutboundText;
+import io.socketbox.spring.internal.RemoteSessions;
 import io.socketbox.spring.internal.SessionRouter;
 
 import org.springframework.web.socket.CloseStatus;
@@ -120,7 +121,9 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	@Override
 	public CompletableFuture<SendResult> send(String connectionId, Object payload) {
 		this.counter.directSent();
-		String nodeId = LocalNode.nodeIdOf(connectionId);
+		String heir = this.connections.routeOf(connectionId);
+		String nodeId = this.connections.hasSession(connectionId) ? this.localNode.getId()
+				: (heir != null) ? heir : LocalNode.nodeIdOf(connectionId);
 		if (nodeId == null) {
 			return CompletableFuture.completedFuture(SendResult.UNKNOWN_CONNECTION);
 		}
@@ -258,7 +261,16 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				this.counter.directReceived();
 				boolean sent = envelope.target() != null && envelope.payload() != null
 						&& this.connections.send(envelope.target(), OutboundText.of(envelope.payload()));
-				reply(link, envelope, sent ? 1 : 0);
+				String heir = (!sent && envelope.target() != null) ? this.connections.routeOf(envelope.target()) : null;
+				if (heir != null && envelope.payload() != null) {
+					// Handed to another node while this one stops: on to it, and its answer back
+					request(heir, Envelope.send(this.localNode.getId(), nextRequestId(), envelope.target(),
+							envelope.payload()))
+						.thenAccept((count) -> reply(link, envelope, Math.max(0, count)));
+				}
+				else {
+					reply(link, envelope, sent ? 1 : 0);
+				}
 			}
 			case Envelope.USER -> {
 				this.userRequestsReceived.incrementAndGet();
@@ -294,6 +306,22 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					CloseStatus status = (code != null && code >= 1000 && code <= 4999 && code != 1005 && code != 1006
 							&& code != 1015) ? new CloseStatus(code, envelope.payload()) : CloseStatus.SERVER_ERROR;
 					this.connections.remoteSessions().close(link.peerId(), envelope.target(), status);
+				}
+			}
+			case Envelope.SESSION_ADOPT -> {
+				RemoteSessions.Adoption adoption = (envelope.target() != null)
+						? SessionStates.read(envelope.target(), envelope.payload(), this.localNode.getId()) : null;
+				if (adoption == null) {
+					link.close(CloseStatus.POLICY_VIOLATION.withReason("A malformed session handover"));
+				}
+				else {
+					this.connections.remoteSessions().adopt(link.peerId(), adoption);
+				}
+			}
+			case Envelope.SESSION_MOVED -> {
+				if (envelope.target() != null && envelope.payload() != null
+						&& !envelope.payload().equals(this.localNode.getId())) {
+					this.connections.route(envelope.target(), envelope.payload());
 				}
 			}
 			case Envelope.REPLY -> {

@@ -128,8 +128,9 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 				eventPublisher::publishEvent, this.events);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug(), this.directory);
-		connections.setSessionRouter(new SessionRelay(localNode, this.messaging, peers, connections, this.scheduler,
-				links.heartbeatInterval()));
+		SessionRelay sessionRelay = new SessionRelay(localNode, this.messaging, peers, connections, this.scheduler,
+				links.heartbeatInterval());
+		connections.setSessionRouter(sessionRelay);
 		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
 				this.scheduler, links.heartbeatInterval(), links.maxFrameSize());
 		this.rpcTransport = new PeerRpcTransport(localNode.getId(), this.messaging, operations, rpcCodec);
@@ -159,6 +160,8 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 						links.drainTimeout(), ReplyTimeouts.sweepPeriod(delivery.replyTimeout())),
 				new ManagerElection(cache, discovery.cachePrefix(), localNode.getId(), discovery.leaseDuration(),
 						new MonotonicClock(), (state) -> publishManagerChanged(eventPublisher, state)));
+		// The sessions of this node go to its peers before it leaves
+		this.membership.setBeforeLeave(sessionRelay::handOver);
 	}
 
 	/**

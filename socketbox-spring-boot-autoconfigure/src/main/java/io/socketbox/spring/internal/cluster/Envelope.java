@@ -44,7 +44,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	/**
 	 * The protocol version; 4 since a broadcast's id is its position among its origin's
 	 * broadcasts and links carry sessions ({@code s-attach}, {@code s-frame},
-	 * {@code s-detach} and {@code s-close} frames), 3 since links carry the connection directory, cluster
+	 * {@code s-detach}, {@code s-close}, {@code s-adopt} and {@code s-moved} frames), 3 since links carry the connection directory, cluster
 	 * operations, application messages and STOMP ({@code dir}, {@code rpc},
 	 * {@code rpc-reply}, {@code msg}, {@code stomp}, {@code stomp-sub} and {@code stomp-user} frames), 2 since they
 	 * carry several envelopes per frame and the node with the higher id dials. Nodes of
@@ -110,6 +110,20 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	/** Close the client's connection of one of the sender's sessions. */
 	static final String SESSION_CLOSE = "s-close";
+
+	/** The sender stops and hands one of its sessions to the receiver. */
+	static final String SESSION_ADOPT = "s-adopt";
+
+	/** The sender handed one of its sessions to another node, the payload. */
+	static final String SESSION_MOVED = "s-moved";
+
+	static Envelope sessionAdopt(String origin, String sessionId, String state) {
+		return new Envelope(VERSION, SESSION_ADOPT, origin, null, sessionId, state, null, null, null, null, null, null);
+	}
+
+	static Envelope sessionMoved(String origin, String sessionId, String heir) {
+		return new Envelope(VERSION, SESSION_MOVED, origin, null, sessionId, heir, null, null, null, null, null, null);
+	}
 
 	static Envelope sessionAttach(String origin, String id, String sessionId, long received) {
 		return new Envelope(VERSION, SESSION_ATTACH, origin, id, sessionId, Long.toString(received), null, null, null,
@@ -225,7 +239,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 				|| MESSAGE.equals(this.type) || STOMP.equals(this.type) || STOMP_INTEREST.equals(this.type)
 				|| STOMP_USERS.equals(this.type) || SESSION_ATTACH.equals(this.type)
 				|| SESSION_FRAME.equals(this.type) || SESSION_DETACH.equals(this.type)
-				|| SESSION_CLOSE.equals(this.type);
+				|| SESSION_CLOSE.equals(this.type) || SESSION_ADOPT.equals(this.type)
+				|| SESSION_MOVED.equals(this.type);
 	}
 
 	boolean isHandshake() {

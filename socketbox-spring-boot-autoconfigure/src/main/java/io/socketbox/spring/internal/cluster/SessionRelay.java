@@ -1,6 +1,7 @@
 package io.socketbox.spring.internal.cluster;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,8 @@ final class SessionRelay implements SessionRouter {
 
 	@Override
 	public @Nullable String homeOf(String sessionId) {
-		String home = LocalNode.nodeIdOf(sessionId);
+		String heir = this.connections.routeOf(sessionId);
+		String home = (heir != null) ? heir : LocalNode.nodeIdOf(sessionId);
 		if (home == null || home.equals(this.nodeId) || !this.peers.isReachable(home)) {
 			return null;
 		}
@@ -86,6 +88,33 @@ final class SessionRelay implements SessionRouter {
 	@Override
 	public void toHome(String home, String sessionId, OutboundText message) {
 		this.messaging.send(sessionId, message.text());
+	}
+
+	/**
+	 * Hand this node's sessions to the peers, as it stops: each to the node its client is
+	 * connected to, or spread over the reachable peers; announced to every peer before
+	 * the leave notice, so that they send to the heir once this node has left.
+	 */
+	void handOver() {
+		List<String> heirs = this.peers.all()
+			.stream()
+			.map(PeerChannel::peerId)
+			.filter(this.peers::isReachable)
+			.sorted()
+			.toList();
+		if (heirs.isEmpty()) {
+			return;
+		}
+		this.connections.remoteSessions().handOver((sessionId, attached) -> {
+			if (attached != null && this.peers.isReachable(attached)) {
+				return attached;
+			}
+			return heirs.get(Math.floorMod(sessionId.hashCode(), heirs.size()));
+		}, (adoption) -> {
+			this.messaging.queueSessionFrame(adoption.heir(),
+					Envelope.sessionAdopt(this.nodeId, adoption.sessionId(), SessionStates.write(adoption)));
+			this.messaging.replicate(Envelope.sessionMoved(this.nodeId, adoption.sessionId(), adoption.heir()));
+		});
 	}
 
 	private void startSweeping() {

@@ -72,6 +72,51 @@ public final class DirectBuffer {
 	}
 
 	/**
+	 * Return the frames kept, oldest first, to hand the session to another node.
+	 * @return the texts of the {@code d} frames
+	 */
+	public List<String> frames() {
+		return this.entries.stream().map((entry) -> entry.frame().text()).toList();
+	}
+
+	/**
+	 * Take over the frames another node kept for a session, and its numbering.
+	 * @param last the seq of the session's last message
+	 * @param frames the {@code d} frames kept, oldest first
+	 * @throws IllegalArgumentException if a frame is not a {@code d} frame numbered at
+	 * most {@code last}, in order
+	 */
+	public void restore(long last, List<String> frames) {
+		long previous = 0;
+		for (String text : frames) {
+			long seq = seqOf(text);
+			if (seq <= previous || seq > last) {
+				throw new IllegalArgumentException("Frames out of order or beyond the last seq");
+			}
+			previous = seq;
+			OutboundText frame = OutboundText.of(text);
+			this.entries.addLast(new Entry(seq, frame));
+			this.bytes += frame.size();
+		}
+		while (this.entries.size() > this.maxCount || this.bytes > this.maxBytes) {
+			this.bytes -= this.entries.removeFirst().frame().size();
+		}
+		this.last = last;
+	}
+
+	private static long seqOf(String frame) {
+		int space = frame.indexOf(' ', 2);
+		if (!frame.startsWith("d ") || space < 3 || space > 21) {
+			throw new IllegalArgumentException("Not a d frame");
+		}
+		String seq = frame.substring(2, space);
+		if (!seq.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			throw new IllegalArgumentException("Not a d frame");
+		}
+		return Long.parseLong(seq);
+	}
+
+	/**
 	 * Return the seq of the last message.
 	 * @return the last seq, 0 before the first message
 	 */

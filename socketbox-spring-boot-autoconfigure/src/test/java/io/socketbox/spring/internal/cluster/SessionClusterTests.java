@@ -146,4 +146,47 @@ class SessionClusterTests {
 				&& this.other.messaging().getLocalConnections().isEmpty());
 	}
 
+	@Test
+	void aNodeThatStopsHandsItsSessionsOverAndTheirClientsResumeElsewhereWithNothingLost() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), "alice");
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		this.home.messaging().send(id, "before").get();
+		first.awaitDirects(2);
+		this.home.stop();
+		// Told to come back with 1012 (service restart), which browsers and Node.js
+		// report; Tomcat's client takes it for an invalid code and reports 1002
+		assertThat(first.awaitClose().getCode()).isIn(1012, 1002);
+		// The other node took the session over: it takes messages for it at once
+		assertThat(this.other.messaging().send(id, "while-away").get()).isEqualTo(SendResult.DELIVERED);
+		assertThat(this.other.messaging().sendToUser("alice", "to-alice").get()).isOne();
+		try (SessionClient second = SessionClient.resume(this.other.port(), "alice", first)) {
+			assertThat(second.welcome().path("resumed").asBoolean()).isTrue();
+			assertThat(second.sessionId()).isEqualTo(id);
+			assertThat(second.awaitDirects(2)).containsExactly("while-away", "to-alice");
+			assertThat(second.directs()).containsExactly("3 while-away", "4 to-alice");
+			assertThat(second.gaps()).isEmpty();
+		}
+	}
+
+	@Test
+	void aClientOnTheHeirKeepsItsConnectionWhenItsSessionsHomeStops() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		this.home.messaging().send(id, "relayed").get();
+		assertThat(onOther.awaitDirects(1)).containsExactly("relayed");
+		this.home.stop();
+		// The session now lives where its client is, which noticed nothing
+		await().until(() -> this.other.messaging().send(id, "kept").get() == SendResult.DELIVERED);
+		assertThat(onOther.awaitDirects(2)).containsExactly("relayed", "kept");
+		assertThat(onOther.directs()).containsExactly("2 relayed", "3 kept");
+		assertThat(onOther.raw().isOpen()).isTrue();
+		onOther.close();
+		await().until(() -> this.other.messaging().getLocalConnections().isEmpty());
+	}
+
 }
