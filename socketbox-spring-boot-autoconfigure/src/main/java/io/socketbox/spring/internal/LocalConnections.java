@@ -179,6 +179,10 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		return (this.connections.get(id) instanceof ProxySession proxy) ? proxy : null;
 	}
 
+	Collection<Recipient> getAllRecipients() {
+		return this.connections.values();
+	}
+
 	/**
 	 * Return every session of this node.
 	 * @return the sessions

@@ -43,6 +43,10 @@ public interface RemoteSessions {
 		}
 
 		@Override
+		public void closeOrphans(Predicate<String> reachable) {
+		}
+
+		@Override
 		public void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce) {
 		}
 
@@ -94,6 +98,14 @@ public interface RemoteSessions {
 	 * @param reachable whether a node is reachable
 	 */
 	void detachFrom(Predicate<String> reachable);
+
+	/**
+	 * At the node a client is connected to: close the connections of clients whose
+	 * session's home is no longer reachable (it crashed, or its link is gone), with 1012,
+	 * so that they reconnect, resume, and learn what was lost.
+	 * @param reachable whether a node is reachable
+	 */
+	void closeOrphans(Predicate<String> reachable);
 
 	/**
 	 * At a node that stops: hand every session of this node to an heir, announce each

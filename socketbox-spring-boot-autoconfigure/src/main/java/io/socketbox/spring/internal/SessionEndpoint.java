@@ -131,7 +131,7 @@ final class SessionEndpoint implements RemoteSessions {
 			return;
 		}
 		if (frame instanceof ClientFrame.Hello) {
-			start(webSocket, null, false);
+			start(webSocket, null, null);
 		}
 		else if (frame instanceof ClientFrame.Resume resume) {
 			resume(webSocket, resume);
@@ -153,7 +153,11 @@ final class SessionEndpoint implements RemoteSessions {
 			resumeAt(home, webSocket, id, user, resume);
 			return;
 		}
-		start(webSocket, resume, true);
+		// A valid token of another node's session whose home is gone: what it kept is lost
+		String lostHome = (id != null) ? LocalNode.nodeIdOf(id) : null;
+		boolean nodeLost = lostHome != null && !lostHome.equals(this.connections.nodeId())
+				&& this.connections.routeOf(id) == null;
+		start(webSocket, resume, nodeLost ? "node-lost" : "expired");
 	}
 
 	/**
@@ -209,7 +213,7 @@ final class SessionEndpoint implements RemoteSessions {
 			}
 			if (!attached) {
 				webSocket.getAttributes().remove(PROXY_ATTRIBUTE);
-				start(webSocket, resume, true);
+				start(webSocket, resume, "expired");
 				return;
 			}
 			this.connections.withHistory((history) -> {
@@ -228,7 +232,11 @@ final class SessionEndpoint implements RemoteSessions {
 		});
 	}
 
-	private void start(WebSocketSession webSocket, ClientFrame.@Nullable Resume resume, boolean resumeFailed) {
+	/**
+	 * Start a new session, for a hello or a resume that failed.
+	 * @param lost why the session the client resumed is lost, for its {@code gap}
+	 */
+	private void start(WebSocketSession webSocket, ClientFrame.@Nullable Resume resume, @Nullable String lost) {
 		String id = this.callbacks.newId();
 		String user = userOf(webSocket.getPrincipal());
 		LocalConnection connection = this.callbacks.newConnection(id, webSocket);
@@ -241,7 +249,7 @@ final class SessionEndpoint implements RemoteSessions {
 			if (resume != null) {
 				BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
 				connection.send(SessionFrames.welcome(id, token, false, replay.positions()));
-				connection.send(SessionFrames.gap("direct", "expired", null));
+				connection.send(SessionFrames.gap("direct", (lost != null) ? lost : "expired", null));
 				sendReplay(connection, replay);
 			}
 			else {
@@ -252,7 +260,7 @@ final class SessionEndpoint implements RemoteSessions {
 			return null;
 		});
 		refreshTokens();
-		this.callbacks.log("Started " + session + (resumeFailed ? " (the resume failed)" : "") + " from "
+		this.callbacks.log("Started " + session + ((lost != null) ? " (the resume failed: " + lost + ")" : "") + " from "
 				+ webSocket.getRemoteAddress());
 		this.callbacks.started(session);
 	}
@@ -381,6 +389,16 @@ final class SessionEndpoint implements RemoteSessions {
 		for (SessionConnection session : this.connections.sessions()) {
 			if (session.current() instanceof RemoteTransport remote && !reachable.test(remote.nodeId())) {
 				detach(session, remote, CloseStatus.GOING_AWAY);
+			}
+		}
+	}
+
+	@Override
+	public void closeOrphans(Predicate<String> reachable) {
+		for (Recipient recipient : List.copyOf(this.connections.getAllRecipients())) {
+			if (recipient instanceof ProxySession proxy && !reachable.test(proxy.home())) {
+				this.callbacks.log("Closing " + proxy + ": its home is unreachable");
+				proxy.connection().close(CloseStatus.SERVICE_RESTARTED);
 			}
 		}
 	}

@@ -23,7 +23,8 @@ import org.springframework.web.socket.CloseStatus;
  * node its client is connected to as data frames on their channel, so they are ordered,
  * resent after a broken link and delivered once like any other. Once per heartbeat
  * interval from the first relayed session on, this node's sessions whose client is on a
- * node that is no longer reachable wait for their client, as after a closed connection.
+ * node that is no longer reachable wait for their client, as after a closed connection,
+ * and clients here whose session's home is no longer reachable are told to reconnect.
  */
 final class SessionRelay implements SessionRouter {
 
@@ -65,6 +66,7 @@ final class SessionRelay implements SessionRouter {
 
 	@Override
 	public CompletableFuture<Integer> attach(String home, String sessionId, long received) {
+		startSweeping();
 		return this.messaging.attachSession(home, sessionId, received);
 	}
 
@@ -123,6 +125,7 @@ final class SessionRelay implements SessionRouter {
 			this.scheduler.scheduleWithFixedDelay(() -> {
 				try {
 					this.connections.remoteSessions().detachFrom(this.peers::isReachable);
+					this.connections.remoteSessions().closeOrphans(this.peers::isReachable);
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not sweep the relayed sessions", ex);
