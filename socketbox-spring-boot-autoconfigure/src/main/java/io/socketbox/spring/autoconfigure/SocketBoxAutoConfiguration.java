@@ -102,6 +102,16 @@ public final class SocketBoxAutoConfiguration {
 	}
 
 	private static SessionSettings sessionSettings(SocketBoxProperties.Session session) {
+		requirePositive("socketbox.session.resume-window", session.getResumeWindow(),
+				session.getResumeWindow().isNegative() || session.getResumeWindow().isZero());
+		requirePositive("socketbox.session.buffer-size", session.getBufferSize(), session.getBufferSize() < 1);
+		requirePositive("socketbox.session.buffer-bytes", session.getBufferBytes(),
+				session.getBufferBytes().toBytes() < 1);
+		requirePositive("socketbox.session.history-size", session.getHistorySize(), session.getHistorySize() < 1);
+		requirePositive("socketbox.session.history-bytes", session.getHistoryBytes(),
+				session.getHistoryBytes().toBytes() < 1);
+		requirePositive("socketbox.session.hello-timeout", session.getHelloTimeout(),
+				session.getHelloTimeout().isNegative() || session.getHelloTimeout().isZero());
 		return new SessionSettings(session.getResumeWindow(), session.getBufferSize(),
 				session.getBufferBytes().toBytes(), session.getHistorySize(), session.getHistoryBytes().toBytes(),
 				session.getHelloTimeout());
@@ -120,6 +130,12 @@ public final class SocketBoxAutoConfiguration {
 				clusterProperties.getPreviousSecretKeys(), properties.getSession().getResumeWindow());
 		return new SocketBoxWebSocketHandler(handler, cluster, connections,
 				directory.getIfAvailable(() -> DirectoryUpdates.NONE), tokens, limits, properties.isDebugMode());
+	}
+
+	private static void requirePositive(String name, Object value, boolean invalid) {
+		if (invalid) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "Set " + name + " to more than zero");
+		}
 	}
 
 	static Function<Object, String> payloadWriter(ObjectProvider<JsonMapper> jsonMapper) {

@@ -40,6 +40,8 @@ import io.socketbox.spring.internal.cluster.ClusterNode;
 import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.cluster.NodeNameResolver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -295,6 +297,19 @@ class SocketBoxAutoConfigurationTests {
 			.withPropertyValues(clusterProperties())
 			.run((context) -> assertThat(context.getBean(CacheProvider.class))
 				.isInstanceOf(FileSystemCacheProvider.class));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "resume-window=0s", "resume-window=-1s", "buffer-size=0", "buffer-bytes=0B",
+			"history-size=0", "history-bytes=0B", "hello-timeout=0ms" })
+	void sessionSettingsThatAreNotPositiveFailWithTheProperty(String setting) {
+		this.contextRunner.withUserConfiguration(HandlerConfiguration.class)
+			.withPropertyValues("socketbox.session." + setting)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("socketbox.session." + setting.substring(0, setting.indexOf('=')))
+				.hasMessageContaining("more than zero"));
 	}
 
 	@Test
