@@ -122,21 +122,19 @@ final class SessionConnection implements Recipient {
 
 	@Override
 	public boolean send(OutboundText message) {
-		synchronized (this.lock) {
-			if (this.ended) {
-				return false;
-			}
-			OutboundText frame = this.buffer.add(message);
-			Transport connection = this.current;
-			if (connection != null) {
-				connection.send(frame);
-			}
-			return true;
-		}
+		return number(message, true);
 	}
 
 	@Override
 	public boolean deliver(OutboundText message) {
+		return number(message, false);
+	}
+
+	/**
+	 * Number a message, keep it, and queue it on the connection the client has now.
+	 * @param now whether it goes at once, even before {@code onConnect} has returned
+	 */
+	private boolean number(OutboundText message, boolean now) {
 		synchronized (this.lock) {
 			if (this.ended) {
 				return false;
@@ -144,7 +142,12 @@ final class SessionConnection implements Recipient {
 			OutboundText frame = this.buffer.add(message);
 			Transport connection = this.current;
 			if (connection != null) {
-				connection.deliver(frame);
+				if (now) {
+					connection.send(frame);
+				}
+				else {
+					connection.deliver(frame);
+				}
 			}
 			return true;
 		}
