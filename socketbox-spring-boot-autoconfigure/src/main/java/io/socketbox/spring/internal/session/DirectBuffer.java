@@ -83,10 +83,13 @@ public final class DirectBuffer {
 	 * Take over the frames another node kept for a session, and its numbering.
 	 * @param last the seq of the session's last message
 	 * @param frames the {@code d} frames kept, oldest first
-	 * @throws IllegalArgumentException if a frame is not a {@code d} frame numbered at
-	 * most {@code last}, in order
+	 * @throws IllegalArgumentException if {@code last} is negative, or a frame is not a
+	 * {@code d} frame numbered at most {@code last}, in order
 	 */
 	public void restore(long last, List<String> frames) {
+		if (last < 0) {
+			throw new IllegalArgumentException("A negative last seq");
+		}
 		long previous = 0;
 		for (String text : frames) {
 			long seq = seqOf(text);

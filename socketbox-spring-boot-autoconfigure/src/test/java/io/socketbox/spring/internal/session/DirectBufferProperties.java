@@ -1,14 +1,20 @@
 package io.socketbox.spring.internal.session;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 
 import io.socketbox.spring.internal.OutboundText;
+import io.socketbox.spring.testsupport.HostileStrings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +47,61 @@ class DirectBufferProperties {
 		assertThat(replay.gap()).isEqualTo(replayed.size() < missed);
 		assertThat(replayed.size()).isLessThanOrEqualTo(maxCount);
 		assertThat(buffer.bytes()).isLessThanOrEqualTo(maxBytes);
+	}
+
+
+	@Property(tries = 500)
+	void aHandedOverBufferIsTakenOnlyIfItIsNumberedInOrder(
+			@ForAll("handedOver") List<String> frames, @ForAll @IntRange(min = -3, max = 20) int last) {
+		DirectBuffer buffer = new DirectBuffer(100, 64 * 1024);
+		boolean wellFormed = last >= 0 && isInOrder(frames, last);
+		try {
+			buffer.restore(last, frames);
+			assertThat(wellFormed).as("taken although malformed").isTrue();
+			assertThat(buffer.last()).isEqualTo(last);
+			assertThat(buffer.frames()).isEqualTo(frames);
+			// Numbering goes on after the last seq handed over
+			assertThat(buffer.add(OutboundText.of("next")).text()).isEqualTo("d " + (last + 1) + " next");
+		}
+		catch (IllegalArgumentException ex) {
+			assertThat(wellFormed).as("refused although well-formed").isFalse();
+		}
+	}
+
+	@Property(tries = 300)
+	void aBufferHandedOverIsTheSameOnTheHeir(@ForAll @Size(max = 40) List<@StringLength(max = 30) String> texts) {
+		DirectBuffer home = new DirectBuffer(20, 2000);
+		texts.forEach((text) -> home.add(OutboundText.of(text)));
+		DirectBuffer heir = new DirectBuffer(20, 2000);
+		heir.restore(home.last(), home.frames());
+		assertThat(heir.frames()).isEqualTo(home.frames());
+		assertThat(heir.replayAfter(0).frames()).extracting(OutboundText::text)
+			.isEqualTo(home.replayAfter(0).frames().stream().map(OutboundText::text).toList());
+	}
+
+	@Provide
+	Arbitrary<List<String>> handedOver() {
+		Arbitrary<String> frame = Arbitraries.oneOf(
+				Arbitraries.integers().between(0, 25).map((seq) -> "d " + seq + " text"),
+				Arbitraries.of("d 1", "d  1 x", "d x y", "b 1 x", "d -1 x", "d 99999999999999999999 x", "d 01 x", ""),
+				HostileStrings.upTo(20));
+		return frame.list().ofMaxSize(8);
+	}
+
+	private static boolean isInOrder(List<String> frames, long last) {
+		long previous = 0;
+		for (String frame : frames) {
+			Matcher matcher = Pattern.compile("d ([0-9]{1,18}) .*", Pattern.DOTALL).matcher(frame);
+			if (!matcher.matches()) {
+				return false;
+			}
+			long seq = Long.parseLong(matcher.group(1));
+			if (seq <= previous || seq > last) {
+				return false;
+			}
+			previous = seq;
+		}
+		return true;
 	}
 
 }
