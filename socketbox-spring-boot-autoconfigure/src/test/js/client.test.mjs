@@ -299,13 +299,18 @@ describe('gaps', () => {
 		]);
 	});
 
-	it('takes the first broadcast of an origin the welcome did not list as it comes', () => {
+	it('takes the first broadcast of an origin the welcome did not list, with a gap unless it is the first', () => {
 		const { events } = connect();
 		const socket = welcomeLatest({ b: {} });
 		socket.serverSend('b n7 12 twelve');
 		socket.serverSend('b n7 13 thirteen');
-		assert.deepEqual(events.slice(1).map(([name, text]) => [name, text]),
-				[['message', 'twelve'], ['message', 'thirteen']]);
+		socket.serverSend('b n8 1 one');
+		assert.deepEqual(events.slice(1).map(([name, detail]) => [name, detail]), [
+			['gap', { kind: 'broadcast', reason: 'skipped', origin: 'n7' }],
+			['message', 'twelve'],
+			['message', 'thirteen'],
+			['message', 'one'],
+		]);
 	});
 
 });

@@ -4,7 +4,9 @@ import java.security.Principal;
 import java.util.Collection;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -181,6 +183,21 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 
 	Collection<Recipient> getAllRecipients() {
 		return this.connections.values();
+	}
+
+	/**
+	 * Return the nodes whose leave notice a session handed over from them waits for.
+	 * @return the node ids
+	 */
+	public Set<String> fencingNodes() {
+		Set<String> nodes = new HashSet<>();
+		for (SessionConnection session : sessions()) {
+			String fencedBy = session.fencedBy();
+			if (fencedBy != null) {
+				nodes.add(fencedBy);
+			}
+		}
+		return nodes;
 	}
 
 	/**
@@ -399,7 +416,22 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @return whether the connection exists and took the message
 	 */
 	public boolean send(String id, OutboundText message) {
+		return send(id, message, null);
+	}
+
+	/**
+	 * Queue a message from another node for one connection of this node, as
+	 * {@link #send(String, OutboundText)} does.
+	 * @param id the connection id
+	 * @param message the message
+	 * @param fromNode the node that sent it, or {@code null} for this node
+	 * @return whether the connection exists and took the message
+	 */
+	public boolean send(String id, OutboundText message, @Nullable String fromNode) {
 		Recipient connection = this.connections.get(id);
+		if (connection instanceof SessionConnection session) {
+			return session.deliverFrom(message, fromNode);
+		}
 		return connection != null && connection.deliver(message);
 	}
 

@@ -47,6 +47,10 @@ public interface RemoteSessions {
 		}
 
 		@Override
+		public void left(String nodeId) {
+		}
+
+		@Override
 		public void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce) {
 		}
 
@@ -106,6 +110,13 @@ public interface RemoteSessions {
 	 * @param reachable whether a node is reachable
 	 */
 	void closeOrphans(Predicate<String> reachable);
+
+	/**
+	 * A node left, or is no longer reachable: sessions handed over from it stop holding
+	 * other senders' messages.
+	 * @param nodeId the node
+	 */
+	void left(String nodeId);
 
 	/**
 	 * At a node that stops: hand every session of this node to an heir, announce each

@@ -2,6 +2,7 @@ package io.socketbox.spring.internal;
 
 import java.net.InetSocketAddress;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,12 @@ final class SessionConnection implements Recipient {
 	private @Nullable CloseStatus closeRequested;
 
 	private boolean ended;
+
+	/** The node this session was handed over from, until its leave notice has arrived. */
+	private @Nullable String fencedBy;
+
+	/** Messages of other senders that wait for the fence to lift. */
+	private final List<OutboundText> held = new ArrayList<>();
 
 	SessionConnection(String id, LocalConnection first, DirectBuffer buffer, Ending ending) {
 		this(id, first.getPrincipal(), first.getAttributes(), buffer, ending, first, System.nanoTime());
@@ -128,6 +135,56 @@ final class SessionConnection implements Recipient {
 	@Override
 	public boolean deliver(OutboundText message) {
 		return number(message, false);
+	}
+
+	/**
+	 * Queue a message from a node: until the node this session was handed over from has
+	 * left, only its messages go through (it forwards what its senders sent it before
+	 * they learnt of the move); other senders' wait, so that no sender's message overtakes
+	 * an earlier one.
+	 * @param message the message
+	 * @param fromNode the node that sent it, or {@code null} for this node
+	 * @return whether the session took it
+	 */
+	boolean deliverFrom(OutboundText message, @Nullable String fromNode) {
+		synchronized (this.lock) {
+			if (this.fencedBy != null && !this.fencedBy.equals(fromNode) && !this.ended) {
+				this.held.add(message);
+				return true;
+			}
+			return number(message, false);
+		}
+	}
+
+	@Nullable String fencedBy() {
+		synchronized (this.lock) {
+			return this.fencedBy;
+		}
+	}
+
+	/**
+	 * Hold other senders' messages until the given node has left.
+	 * @param oldHome the node the session was handed over from
+	 */
+	void fence(String oldHome) {
+		synchronized (this.lock) {
+			this.fencedBy = oldHome;
+		}
+	}
+
+	/**
+	 * A node has left or is gone: if the session waited for it, what other senders sent
+	 * meanwhile follows, in order.
+	 * @param nodeId the node
+	 */
+	void lift(String nodeId) {
+		synchronized (this.lock) {
+			if (nodeId.equals(this.fencedBy)) {
+				this.fencedBy = null;
+				this.held.forEach((message) -> number(message, false));
+				this.held.clear();
+			}
+		}
 	}
 
 	/**

@@ -394,6 +394,13 @@ final class SessionEndpoint implements RemoteSessions {
 	}
 
 	@Override
+	public void left(String nodeId) {
+		for (SessionConnection session : this.connections.sessions()) {
+			session.lift(nodeId);
+		}
+	}
+
+	@Override
 	public void closeOrphans(Predicate<String> reachable) {
 		for (Recipient recipient : List.copyOf(this.connections.getAllRecipients())) {
 			if (recipient instanceof ProxySession proxy && !reachable.test(proxy.home())) {
@@ -430,6 +437,16 @@ final class SessionEndpoint implements RemoteSessions {
 
 	@Override
 	public void adopt(String nodeId, Adoption adoption) {
+		try {
+			adoptSession(nodeId, adoption);
+		}
+		catch (RuntimeException ex) {
+			// Never into the link that carried it
+			logger.warn("Could not take over session " + adoption.sessionId() + " from " + nodeId, ex);
+		}
+	}
+
+	private void adoptSession(String nodeId, Adoption adoption) {
 		DirectBuffer buffer = new DirectBuffer(this.settings.bufferSize(), this.settings.bufferBytes());
 		try {
 			buffer.restore(adoption.last(), adoption.frames());
@@ -457,6 +474,9 @@ final class SessionEndpoint implements RemoteSessions {
 			this.connections.add(session);
 			expireLater(session, now, CloseStatus.GOING_AWAY);
 		}
+		// Until the old home's leave notice: it forwards what its senders sent before the move
+		session.fence(nodeId);
+		this.connections.sessionRouter().watch();
 		this.connections.unroute(id);
 		this.callbacks.adopted(session);
 		this.callbacks.log("Took over " + session + " from " + nodeId);

@@ -101,6 +101,13 @@ public interface SessionRouter {
 	void close(String nodeId, String sessionId, CloseStatus status);
 
 	/**
+	 * Watch the other nodes from now on: sessions relayed to or handed over from a node
+	 * that becomes unreachable stop waiting for it. The default does nothing.
+	 */
+	default void watch() {
+	}
+
+	/**
 	 * Send a message to a session of another node, as a direct send does.
 	 * @param home the session's home
 	 * @param sessionId the session

@@ -382,10 +382,9 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler
 
 		@Override
 		public void adopted(SessionConnection session) {
-			Principal principal = session.getPrincipal();
-			SocketBoxWebSocketHandler.this.directory.opened(new ClusterConnection(session.getId(),
-					SocketBoxWebSocketHandler.this.nodeId, (principal != null) ? principal.getName() : null,
-					SocketBoxWebSocketHandler.this.handler.getPublishedAttributes(session)));
+			// Not published: the directory lists a node's own connections only (a peer that
+			// listed another node's would be refused), so a user send does not find a
+			// session handed over until its client reconnects with a new one
 		}
 
 		@Override

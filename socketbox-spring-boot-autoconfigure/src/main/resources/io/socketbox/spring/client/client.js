@@ -420,9 +420,10 @@
 		if (last !== undefined && frame.position <= last) {
 			return;
 		}
-		// An origin the welcome did not list has no history on the server, so a first
-		// broadcast from it above 1 is no loss this client could have been owed
-		var skipped = last !== undefined && frame.position > last + 1
+		// An origin the welcome did not list is new to this client: a first broadcast
+		// from it above 1 means the node it is connected to did not have the earlier ones
+		// (it was linked to that origin late), which this client may have been owed
+		var skipped = frame.position > (last === undefined ? 0 : last) + 1
 				&& !this._broadcastGapsAnnounced.has(frame.origin);
 		this._positions.set(frame.origin, frame.position);
 		this._broadcastGapsAnnounced.delete(frame.origin);

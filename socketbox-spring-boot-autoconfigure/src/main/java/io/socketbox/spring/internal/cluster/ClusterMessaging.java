@@ -260,7 +260,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			case Envelope.SEND -> {
 				this.counter.directReceived();
 				boolean sent = envelope.target() != null && envelope.payload() != null
-						&& this.connections.send(envelope.target(), OutboundText.of(envelope.payload()));
+						&& this.connections.send(envelope.target(), OutboundText.of(envelope.payload()), link.peerId());
 				String heir = (!sent && envelope.target() != null) ? this.connections.routeOf(envelope.target()) : null;
 				if (heir != null && envelope.payload() != null) {
 					// Handed to another node while this one stops: on to it, and its answer back
@@ -353,6 +353,13 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			return -1;
 		}
 		return Long.parseLong(text);
+	}
+
+	/**
+	 * A peer left: sessions it handed over stop holding other senders' messages.
+	 */
+	void peerLeft(String peerId) {
+		this.connections.remoteSessions().left(peerId);
 	}
 
 	/**

@@ -127,6 +127,7 @@ final class PeerInbox {
 				if (this.stomp != null) {
 					this.stomp.left(peerId);
 				}
+				this.messaging.peerLeft(peerId);
 			}
 			case Envelope.MEMBERS -> {
 				if (envelope.payload() != null) {

@@ -119,6 +119,23 @@ final class SessionRelay implements SessionRouter {
 		});
 	}
 
+	/**
+	 * Sessions handed over from a node that went unreachable without its leave notice
+	 * stop waiting for it.
+	 */
+	private void liftUnreachable() {
+		for (String nodeId : this.connections.fencingNodes()) {
+			if (!this.peers.isReachable(nodeId)) {
+				this.connections.remoteSessions().left(nodeId);
+			}
+		}
+	}
+
+	@Override
+	public void watch() {
+		startSweeping();
+	}
+
 	private void startSweeping() {
 		if (this.sweeping.compareAndSet(false, true)) {
 			long period = Math.max(1, this.sweepInterval.toMillis());
@@ -126,6 +143,7 @@ final class SessionRelay implements SessionRouter {
 				try {
 					this.connections.remoteSessions().detachFrom(this.peers::isReachable);
 					this.connections.remoteSessions().closeOrphans(this.peers::isReachable);
+					liftUnreachable();
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not sweep the relayed sessions", ex);

@@ -66,6 +66,9 @@ public final class BroadcastHistory {
 			return false;
 		}
 		history.add(new Entry(position, frame, now));
+		if (history.firstRecorded == 0) {
+			history.firstRecorded = position;
+		}
 		history.last = position;
 		history.lastTime = now;
 		while (history.entries.size() > this.maxCount || history.bytes > this.maxBytes) {
@@ -103,8 +106,9 @@ public final class BroadcastHistory {
 			long after = (last != null) ? last : 0;
 			if (after < history.last) {
 				long first = history.entries.isEmpty() ? history.last + 1 : history.entries.peekFirst().position();
-				// A client without the origin has received none of its broadcasts
-				if (first > after + 1 && (last != null || history.lostUpTo > 0)) {
+				// A client without the origin has received none of its broadcasts: it missed
+				// some if this node dropped some, or never had the first ones
+				if (first > after + 1 && (last != null || history.lostUpTo > 0 || history.firstRecorded > 1)) {
 					gaps.add(origin);
 				}
 				long start = -1;
@@ -182,6 +186,12 @@ public final class BroadcastHistory {
 
 		/** The last position dropped for the bounds of count or bytes, not for age. */
 		private long lostUpTo;
+
+		/**
+		 * The first position this node recorded: above 1 when the origin broadcast before
+		 * this node was linked to it.
+		 */
+		private long firstRecorded;
 
 		void add(Entry entry) {
 			this.entries.addLast(entry);

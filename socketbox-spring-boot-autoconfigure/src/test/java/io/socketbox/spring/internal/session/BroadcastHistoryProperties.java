@@ -67,6 +67,20 @@ class BroadcastHistoryProperties {
 	}
 
 	@Property(tries = 200)
+	void aClientWithoutAnOriginThatThisNodeHeardLateIsToldOfTheGap(@ForAll @IntRange(min = 1, max = 10) int first,
+			@ForAll @IntRange(min = 0, max = 10) int more) {
+		// This node was linked to the origin only from its broadcast number `first` on
+		BroadcastHistory history = new BroadcastHistory(100, Long.MAX_VALUE, Long.MAX_VALUE, System::nanoTime);
+		for (long position = first; position <= first + more; position++) {
+			history.record("a1", position, frame("a1", position));
+		}
+		BroadcastHistory.Replay replay = history.replay(Map.of());
+		assertThat(replay.frames()).hasSize(more + 1);
+		assertThat(replay.gaps().contains("a1")).isEqualTo(first > 1);
+		assertThat(replay.positions()).containsEntry("a1", (long) first - 1);
+	}
+
+	@Property(tries = 200)
 	void aNewClientStartsAfterEveryBroadcastKept(@ForAll("broadcasts") List<String> origins) {
 		BroadcastHistory history = new BroadcastHistory(5, Long.MAX_VALUE, Long.MAX_VALUE, System::nanoTime);
 		Map<String, Long> last = new HashMap<>();

@@ -1,0 +1,81 @@
+package io.socketbox.spring.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.socketbox.spring.internal.session.DirectBuffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A session handed over from another node holds other senders' messages until that node
+ * has left, so that none overtakes an earlier one the old home still forwards.
+ */
+class SessionConnectionTests {
+
+	private final List<String> relayed = new ArrayList<>();
+
+	private final SessionRouter router = new SessionRouter() {
+
+		@Override
+		public String homeOf(String sessionId) {
+			return null;
+		}
+
+		@Override
+		public java.util.concurrent.CompletableFuture<Integer> attach(String home, String sessionId, long received) {
+			return java.util.concurrent.CompletableFuture.completedFuture(UNKNOWN);
+		}
+
+		@Override
+		public void detached(String home, String sessionId, boolean ended) {
+		}
+
+		@Override
+		public void relay(String nodeId, String sessionId, OutboundText frame) {
+			SessionConnectionTests.this.relayed.add(frame.text());
+		}
+
+		@Override
+		public void close(String nodeId, String sessionId, org.springframework.web.socket.CloseStatus status) {
+		}
+
+		@Override
+		public void toHome(String home, String sessionId, OutboundText message) {
+		}
+
+	};
+
+	@Test
+	void otherSendersWaitUntilTheOldHomeHasLeftAndThenFollowInOrder() {
+		SessionConnection session = new SessionConnection("a.1", null, Map.of(), new DirectBuffer(100, 64 * 1024),
+				(s, status) -> {
+				}, new RemoteTransport("client-node", "a.1", this.router), System.nanoTime());
+		session.fence("old-home");
+		assertThat(session.deliverFrom(OutboundText.of("from S, after the move"), "s-node")).isTrue();
+		assertThat(session.deliverFrom(OutboundText.of("local, after the move"), null)).isTrue();
+		assertThat(session.deliverFrom(OutboundText.of("forwarded by the old home"), "old-home")).isTrue();
+		assertThat(this.relayed).containsExactly("d 1 forwarded by the old home");
+		session.lift("another-node");
+		assertThat(this.relayed).hasSize(1);
+		session.lift("old-home");
+		assertThat(this.relayed).containsExactly("d 1 forwarded by the old home", "d 2 from S, after the move",
+				"d 3 local, after the move");
+		assertThat(session.deliverFrom(OutboundText.of("later"), "s-node")).isTrue();
+		assertThat(this.relayed).endsWith("d 4 later");
+	}
+
+	@Test
+	void aSessionThatIsNotHandedOverHoldsNothing() {
+		SessionConnection session = new SessionConnection("a.1", null, Map.of(), new DirectBuffer(100, 64 * 1024),
+				(s, status) -> {
+				}, new RemoteTransport("client-node", "a.1", this.router), System.nanoTime());
+		session.deliverFrom(OutboundText.of("one"), "s-node");
+		session.deliverFrom(OutboundText.of("two"), null);
+		assertThat(this.relayed).containsExactly("d 1 one", "d 2 two");
+	}
+
+}
