@@ -103,7 +103,8 @@ class Record {
 
   /** Count what was owed and not received, announced or not. */
   losses(produced) {
-    const result = { expected: 0, lost: 0, announced: 0, silent: 0, unexpected: 0, silentExamples: [] };
+    const result = { expected: 0, lost: 0, announced: 0, silent: 0, silentAtStart: 0, unexpected: 0, silentExamples: [],
+      silentLaterExamples: [] };
     for (const of of produced) {
       const owed = { b: of.broadcast || 0, d: (of.direct && of.direct[this.name]) || 0 };
       for (const kind of ['b', 'd']) {
@@ -132,6 +133,13 @@ class Record {
           }
           else {
             result.silent++;
+            if (index === 0) {
+              // Before the first number of this sender that reached the client
+              result.silentAtStart++;
+            }
+            else if (result.silentLaterExamples.length < 5) {
+              result.silentLaterExamples.push(`${this.name} ${kind} ${of.sender} ${n}`);
+            }
             if (result.silentExamples.length < 5) {
               result.silentExamples.push(`${this.name} ${kind} ${of.sender} ${n}`);
             }
@@ -211,8 +219,9 @@ function main() {
       }
       clearInterval(timer);
       const figures = { clients: clients.length, expected: 0, received: 0, lost: 0, announced: 0, silent: 0,
-        unexpected: 0, duplicated: 0, outOfOrder: 0, clientsWithLoss: 0, reconnects: 0, notRecovered: 0, gaps: 0,
-        gapReasons: {}, ended: 0, disconnectedAtEnd: 0, longestGapMs: 0, medianLongestGapMs: 0, silentExamples: [] };
+        silentAtStart: 0, unexpected: 0, duplicated: 0, outOfOrder: 0, clientsWithLoss: 0, reconnects: 0, notRecovered: 0, gaps: 0,
+        gapReasons: {}, ended: 0, disconnectedAtEnd: 0, longestGapMs: 0, medianLongestGapMs: 0, silentExamples: [],
+        silentLaterExamples: [] };
       const longestGaps = [];
       for (const client of clients) {
         const losses = client.record.losses(produced);
@@ -220,6 +229,7 @@ function main() {
         figures.lost += losses.lost;
         figures.announced += losses.announced;
         figures.silent += losses.silent;
+        figures.silentAtStart += losses.silentAtStart;
         figures.unexpected += losses.unexpected;
         figures.clientsWithLoss += (losses.lost > 0) ? 1 : 0;
         figures.received += client.record.received;
@@ -236,6 +246,9 @@ function main() {
         longestGaps.push(client.record.longestGap);
         if (figures.silentExamples.length < 20) {
           figures.silentExamples.push(...losses.silentExamples);
+        }
+        if (figures.silentLaterExamples.length < 20) {
+          figures.silentLaterExamples.push(...losses.silentLaterExamples);
         }
       }
       figures.longestGapMs = Math.round(Math.max(0, ...longestGaps));
