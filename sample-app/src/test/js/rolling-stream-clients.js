@@ -284,4 +284,9 @@ function main() {
   input.on('close', () => setTimeout(() => process.exit(0), 60000).unref());
 }
 
-main();
+if (require.main === module) {
+  main();
+}
+else {
+  module.exports = { Record };
+}
