@@ -439,7 +439,9 @@ final class RollingRestart {
 					"--sample.stream.broadcast-rate=" + settings.broadcastRatePerNode(),
 					"--sample.stream.direct-rate=" + settings.directRatePerNode(),
 					"--sample.stream.direct-targets=" + settings.directClients(),
-					"--sample.stream.produce-at-start=" + produce));
+					"--sample.stream.produce-at-start=" + produce,
+					// Ready, and producing, once linked with the other nodes: see docs/benchmarks.md
+					"--sample.stream.await-peers=" + (NODES - 1)));
 			return command;
 		}
 

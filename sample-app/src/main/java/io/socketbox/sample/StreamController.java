@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The stream's HTTP side, as {@code benchmarks/socketio/rolling-server.js} has it:
  * {@code GET /ready} (200 once the node accepts traffic, SocketBox's endpoint
- * included), {@code GET /stream/start} and {@code GET /stream/stop} (what was produced).
+ * included, and is linked with {@code sample.stream.await-peers} other nodes), {@code GET /stream/start} and {@code GET /stream/stop} (what was produced).
  */
 @RestController
 @ConditionalOnProperty(name = "sample.stream.enabled", havingValue = "true")
@@ -29,7 +29,8 @@ class StreamController {
 
 	@GetMapping(path = "/ready", produces = MediaType.TEXT_PLAIN_VALUE)
 	ResponseEntity<String> ready() {
-		if (this.availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+		if (this.availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC
+				|| !this.producer.arePeersLinked()) {
 			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("starting");
 		}
 		return ResponseEntity.ok("ready");

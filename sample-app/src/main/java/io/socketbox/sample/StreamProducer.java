@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxMessaging;
 import org.apache.commons.logging.Log;
@@ -35,7 +36,10 @@ import org.springframework.stereotype.Component;
  * registered ({@link StreamRegistrations}). {@code n} counts 1, 2, 3, ... per stream;
  * message n is due at start + n / rate, and a late tick sends everything due since the
  * last one. The sender is {@code sample.stream.sender}, by default {@code node-<node id>}:
- * a restarted node is a new sender that counts from 1.
+ * a restarted node is a new sender that counts from 1. With
+ * {@code sample.stream.await-peers=N} the stream (and its clock) starts only once the
+ * node is linked with N other nodes: SocketBox delivers a broadcast made before a peer
+ * is linked to none of that peer's clients, and nothing tells them.
  * <p>
  * A direct message to a name that no node has a registration for yet waits (its stream
  * does not advance) until one appears; what is counted as produced is what was handed
@@ -55,6 +59,8 @@ class StreamProducer implements SmartLifecycle {
 
 	private final SocketBoxMessaging messaging;
 
+	private final SocketBoxCluster cluster;
+
 	private final StreamRegistrations registrations;
 
 	private final JsonMapper jsonMapper;
@@ -66,6 +72,10 @@ class StreamProducer implements SmartLifecycle {
 	private final List<Stream> directs = new ArrayList<>();
 
 	private final boolean produceAtStart;
+
+	private final int awaitPeers;
+
+	private volatile boolean peersLinked;
 
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "sample-stream");
@@ -85,6 +95,8 @@ class StreamProducer implements SmartLifecycle {
 
 	private volatile boolean started;
 
+	private boolean linkedAtStart;
+
 	private volatile boolean running;
 
 	StreamProducer(SocketBoxMessaging messaging, SocketBoxCluster cluster, StreamRegistrations registrations,
@@ -92,8 +104,11 @@ class StreamProducer implements SmartLifecycle {
 			@Value("${sample.stream.broadcast-rate:100}") double broadcastRate,
 			@Value("${sample.stream.direct-rate:10}") double directRate,
 			@Value("${sample.stream.direct-targets:10}") int directTargets,
-			@Value("${sample.stream.produce-at-start:false}") boolean produceAtStart) {
+			@Value("${sample.stream.produce-at-start:false}") boolean produceAtStart,
+			@Value("${sample.stream.await-peers:0}") int awaitPeers) {
 		this.messaging = messaging;
+		this.cluster = cluster;
+		this.awaitPeers = awaitPeers;
 		this.registrations = registrations;
 		this.jsonMapper = jsonMapper;
 		this.sender = sender.isEmpty() ? "node-" + cluster.getNodeId() : sender;
@@ -150,7 +165,30 @@ class StreamProducer implements SmartLifecycle {
 			.writeValueAsString(new Produced(this.sender, this.broadcast.sent, direct, this.undelivered.get()));
 	}
 
+	/**
+	 * Whether this node is linked with at least {@code sample.stream.await-peers} other
+	 * nodes: a broadcast made before a peer is linked never reaches that peer's clients.
+	 * @return whether the peers are linked
+	 */
+	boolean arePeersLinked() {
+		if (!this.peersLinked) {
+			this.peersLinked = this.cluster.getMembers()
+				.stream()
+				.filter((member) -> member.link() == ClusterMember.LinkState.UP)
+				.count() >= this.awaitPeers;
+		}
+		return this.peersLinked;
+	}
+
 	private void tick() {
+		if (!this.linkedAtStart) {
+			// The stream's clock starts once the peers are linked
+			if (!arePeersLinked()) {
+				return;
+			}
+			this.linkedAtStart = true;
+			this.startedAt = System.nanoTime();
+		}
 		double elapsed = (System.nanoTime() - this.startedAt) / 1e9;
 		boolean missing = false;
 		long due = (long) Math.floor(elapsed * this.broadcast.rate);
