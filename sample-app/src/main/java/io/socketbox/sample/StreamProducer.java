@@ -135,7 +135,7 @@ class StreamProducer implements SmartLifecycle {
 		}
 		this.started = true;
 		this.startedAt = System.nanoTime();
-		this.producing = this.executor.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+		this.producing = this.executor.scheduleAtFixedRate(this::safeTick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -178,6 +178,16 @@ class StreamProducer implements SmartLifecycle {
 				.count() >= this.awaitPeers;
 		}
 		return this.peersLinked;
+	}
+
+	private void safeTick() {
+		try {
+			tick();
+		}
+		catch (RuntimeException ex) {
+			// An exception would cancel the schedule: the stream would end without a word
+			logger.warn("The stream's tick failed", ex);
+		}
 	}
 
 	private void tick() {
