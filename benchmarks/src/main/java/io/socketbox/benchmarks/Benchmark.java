@@ -408,58 +408,77 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Scenario 11, the rolling restart (issue 15), on Socket.IO with the Redis Streams
-	 * adapter and connection state recovery; the SocketBox column waits for the server
-	 * side of sessions (see "Rolling restart (issue 15)" in docs/benchmarks.md).
+	 * Scenario 11, the rolling restart (issue 15): SocketBox's sample with its stream,
+	 * and Socket.IO with the Redis Streams adapter and connection state recovery, in
+	 * alternating order (see "Rolling restart (issue 15)" in docs/benchmarks.md).
 	 */
 	private void rollingRestart(int redisPort, Path logs) {
 		RollingRestart.Settings settings = this.options.rollingRestart();
 		Path nginxTemplate = this.options.socketIoDirectory().resolve("../../sample-app/nginx/nginx.conf").normalize();
 		RollingRestart rolling = new RollingRestart(settings, this.options.socketIoDirectory(), nginxTemplate, logs);
+		RollingRestart.SocketBox socketBox = new RollingRestart.SocketBox(this.options.sampleJar(), redisPort,
+				this.options.nodeJvmArguments());
 		RollingRestart.SocketIo socketIo = new RollingRestart.SocketIo(this.options.socketIoDirectory(), redisPort);
+		List<Map<String, Double>> roundsA = new ArrayList<>();
 		List<Map<String, Double>> rounds = new ArrayList<>();
 		for (int round = 0; round < this.options.repeat(); round++) {
-			rounds.add(once("11", this.b, round, (t) -> rolling.run(socketIo)));
+			for (Target target : (round % 2 == 0) ? List.of(this.a, this.b) : List.of(this.b, this.a)) {
+				if (target == this.a) {
+					roundsA.add(once("11", this.a, round, (t) -> rolling.run(socketBox)));
+				}
+				else {
+					rounds.add(once("11", this.b, round, (t) -> rolling.run(socketIo)));
+				}
+			}
 		}
 		// Losses are rare events: the median of a few rounds hides them, the worst round shows them
+		Map<String, Double> a = median(roundsA);
 		Map<String, Double> b = median(rounds);
-		Map<String, Double> worst = new LinkedHashMap<>();
-		rounds.forEach((figures) -> figures.forEach((key, value) -> worst.merge(key, value, Math::max)));
+		Map<String, Double> worstA = worst(roundsA);
+		Map<String, Double> worst = worst(rounds);
 		String ofRounds = (rounds.size() > 1) ? ", median of " + rounds.size() + " rounds" : "";
 		String s = String.format(Locale.ROOT,
 				"11 rolling restart of 3 nodes behind nginx, %d clients, %s broadcasts/s, %s direct msg/s to %d of them",
 				settings.clients(), rate(settings.broadcastRate()), rate(settings.directRate()),
 				settings.directClients());
-		String pending = "pending";
-		rolling(s, "expected", "messages expected (all clients)" + ofRounds, pending, b);
-		rolling(s, "lost", "lost" + ofRounds, pending, b);
-		rolling(s, "clientsWithLoss", "clients that lost any" + ofRounds, pending, b);
-		rolling(s, "duplicated", "duplicated" + ofRounds, pending, b);
-		rolling(s, "outOfOrder", "out of order (per sender)" + ofRounds, pending, b);
-		rolling(s, "reconnects", "reconnects" + ofRounds, pending, b);
-		rolling(s, "notRecovered", "reconnects without recovery (new session)" + ofRounds, pending, b);
-		rolling(s, "gaps", "gaps announced to the client" + ofRounds, pending, b);
-		this.report.row(s, "longest gap (max over clients)" + ofRounds, pending, millis(b.get("longestGapMs")), "",
-				null);
-		this.report.row(s, "longest gap (median over clients)" + ofRounds, pending,
+		rolling(s, "expected", "messages expected (all clients)" + ofRounds, a, b);
+		rolling(s, "lost", "lost" + ofRounds, a, b);
+		rolling(s, "clientsWithLoss", "clients that lost any" + ofRounds, a, b);
+		rolling(s, "duplicated", "duplicated" + ofRounds, a, b);
+		rolling(s, "outOfOrder", "out of order (per sender)" + ofRounds, a, b);
+		rolling(s, "reconnects", "reconnects" + ofRounds, a, b);
+		rolling(s, "notRecovered", "reconnects without recovery (new session)" + ofRounds, a, b);
+		rolling(s, "gaps", "gaps announced to the client" + ofRounds, a, b);
+		this.report.row(s, "longest gap (max over clients)" + ofRounds, millis(a.get("longestGapMs")),
+				millis(b.get("longestGapMs")), "", null);
+		this.report.row(s, "longest gap (median over clients)" + ofRounds, millis(a.get("medianLongestGapMs")),
 				millis(b.get("medianLongestGapMs")), "", null);
 		if (rounds.size() > 1) {
 			String ofWorst = ", worst of " + rounds.size() + " rounds";
-			rolling(s, "lost", "lost" + ofWorst, pending, worst);
-			rolling(s, "duplicated", "duplicated" + ofWorst, pending, worst);
-			rolling(s, "outOfOrder", "out of order (per sender)" + ofWorst, pending, worst);
-			rolling(s, "notRecovered", "reconnects without recovery" + ofWorst, pending, worst);
-			this.report.row(s, "longest gap (max over clients)" + ofWorst, pending,
+			rolling(s, "lost", "lost" + ofWorst, worstA, worst);
+			rolling(s, "duplicated", "duplicated" + ofWorst, worstA, worst);
+			rolling(s, "outOfOrder", "out of order (per sender)" + ofWorst, worstA, worst);
+			rolling(s, "notRecovered", "reconnects without recovery" + ofWorst, worstA, worst);
+			this.report.row(s, "longest gap (max over clients)" + ofWorst, millis(worstA.get("longestGapMs")),
 					millis(worst.get("longestGapMs")), "", null);
 		}
-		this.report.row(s, "slowest node stop (SIGTERM to exit)", pending,
+		this.report.row(s, "slowest node stop (SIGTERM to exit)",
+				Unit.SECONDS.format(a.getOrDefault("nodeStopMax", Double.NaN)),
 				Unit.SECONDS.format(b.getOrDefault("nodeStopMax", Double.NaN)), "", null);
-		this.report.row(s, "slowest node start (to ready)", pending,
+		this.report.row(s, "slowest node start (to ready)",
+				Unit.SECONDS.format(a.getOrDefault("nodeReadyMax", Double.NaN)),
 				Unit.SECONDS.format(b.getOrDefault("nodeReadyMax", Double.NaN)), "", null);
 	}
 
-	private void rolling(String scenario, String key, String metric, String a, Map<String, Double> b) {
-		this.report.row(scenario, metric, a, Unit.COUNT.format(b.getOrDefault(key, Double.NaN)), "", null);
+	private static Map<String, Double> worst(List<Map<String, Double>> rounds) {
+		Map<String, Double> worst = new LinkedHashMap<>();
+		rounds.forEach((figures) -> figures.forEach((key, value) -> worst.merge(key, value, Math::max)));
+		return worst;
+	}
+
+	private void rolling(String scenario, String key, String metric, Map<String, Double> a, Map<String, Double> b) {
+		this.report.row(scenario, metric, Unit.COUNT.format(a.getOrDefault(key, Double.NaN)),
+				Unit.COUNT.format(b.getOrDefault(key, Double.NaN)), "", null);
 	}
 
 	private static String millis(Double value) {

@@ -228,7 +228,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	 * Return whether any of the scenarios to run starts the SocketBox sample.
 	 */
 	boolean needsSample() {
-		return this.scenarios.stream().anyMatch((scenario) -> scenario != 10 && scenario != 11);
+		return this.scenarios.stream().anyMatch((scenario) -> scenario != 10);
 	}
 
 	/**

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +53,9 @@ final class RollingRestart {
 
 	private static final String PRODUCED = "produced ";
 
+	/** Counts runs, so that each SocketBox run has its own cache namespace. */
+	private static final AtomicInteger RUNS = new AtomicInteger();
+
 	private final Settings settings;
 
 	private final Path socketIoDirectory;
@@ -78,6 +82,7 @@ final class RollingRestart {
 	 */
 	Map<String, Double> run(RollingSystem system) throws Exception {
 		Files.createDirectories(this.logDirectory);
+		RUNS.incrementAndGet();
 		String prefix = "rolling-" + system.name().toLowerCase().replaceAll("[^a-z0-9]", "");
 		List<Integer> ports = new ArrayList<>();
 		List<Node> nodes = new ArrayList<>();
@@ -399,6 +404,61 @@ final class RollingRestart {
 		String clientTransport();
 
 		String clientUrl(int balancerPort);
+
+	}
+
+	/**
+	 * SocketBox's sample with its stream on ({@code sample.stream.enabled}, see the
+	 * sample's {@code StreamProducer}): sessions at their defaults, Redis as the cache,
+	 * Boot's graceful shutdown on SIGTERM; clients through {@code client.js}.
+	 *
+	 * @param jar the sample's jar
+	 * @param redisPort the port of the benchmark's Redis
+	 * @param jvmArguments the nodes' JVM arguments
+	 */
+	record SocketBox(Path jar, int redisPort, List<String> jvmArguments) implements RollingSystem {
+
+		@Override
+		public String name() {
+			return "SocketBox";
+		}
+
+		@Override
+		public List<String> nodeCommand(int port, String sender, Settings settings, boolean produce) {
+			List<String> command = new ArrayList<>();
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.addAll(this.jvmArguments);
+			command.addAll(CdsArchive.launch(this.jar));
+			command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+					"--socketbox.cache.type=redis", "--spring.data.redis.host=127.0.0.1",
+					"--spring.data.redis.port=" + this.redisPort,
+					// A fresh namespace per run, so that members of an earlier one never show up
+					"--socketbox.cluster.cache-prefix=rolling-" + ProcessHandle.current().pid() + "-"
+							+ RUNS.get() + ":",
+					"--sample.stream.enabled=true", "--sample.stream.sender=" + sender,
+					"--sample.stream.broadcast-rate=" + settings.broadcastRatePerNode(),
+					"--sample.stream.direct-rate=" + settings.directRatePerNode(),
+					"--sample.stream.direct-targets=" + settings.directClients(),
+					"--sample.stream.produce-at-start=" + produce,
+					// Ready, and producing, once linked with the other nodes: see docs/benchmarks.md
+					"--sample.stream.await-peers=" + (NODES - 1)));
+			return command;
+		}
+
+		@Override
+		public Path workingDirectory() {
+			return this.jar.getParent();
+		}
+
+		@Override
+		public String clientTransport() {
+			return "socketbox";
+		}
+
+		@Override
+		public String clientUrl(int balancerPort) {
+			return "ws://127.0.0.1:" + balancerPort + "/ws";
+		}
 
 	}
 

@@ -102,9 +102,9 @@ class OptionsTests {
 	}
 
 	@Test
-	void onlyScenariosOtherThanStompAndTheRollingRestartNeedTheSample() {
-		assertThat(Options.parse("--scenarios", "10,11").needsSample()).isFalse();
-		assertThat(Options.parse("--scenarios", "11").needsSample()).isFalse();
+	void everyScenarioButStompNeedsTheSample() {
+		assertThat(Options.parse("--scenarios", "10").needsSample()).isFalse();
+		assertThat(Options.parse("--scenarios", "11").needsSample()).isTrue();
 		assertThat(Options.parse("--scenarios", "6,11").needsSample()).isTrue();
 		assertThat(Options.parse().needsSample()).isTrue();
 	}

@@ -6,14 +6,17 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
  * The chat: greets each connection, fans chat messages out to the whole cluster and
  * routes direct messages to one connection, wherever it is. A malformed frame gets an
- * error back and leaves the connection open.
+ * error back and leaves the connection open. With {@code sample.stream.enabled=true}
+ * {@link StreamHandler} takes its place: the same chat, plus the stream's registrations.
  */
 @Component
+@ConditionalOnProperty(name = "sample.stream.enabled", havingValue = "false", matchIfMissing = true)
 class ChatHandler extends SocketBoxHandler {
 
 	private final JsonMapper jsonMapper;

@@ -1,0 +1,327 @@
+package io.socketbox.sample;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static io.socketbox.sample.SampleNodeProcess.START_TIMEOUT;
+import static io.socketbox.sample.SampleNodeProcess.awaitLinked;
+import static io.socketbox.sample.SampleNodeProcess.freePorts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A rolling restart behind nginx (issue 15), in separate processes: three sample nodes
+ * with the stream on ({@code sample.stream.enabled}: 100 numbered broadcasts/s from the
+ * cluster, 10 numbered messages/s to each of 10 clients), nginx round-robin in front of
+ * them (the sample's {@code nginx/nginx.conf}), 100 Node.js clients on {@code client.js}
+ * ({@code src/test/js/rolling-stream-clients.js}); every node in turn gets SIGTERM, is
+ * started again on its port, and serves before the next one stops.
+ * <p>
+ * Asserts that nothing is missing silently: every number a client did not receive was
+ * announced by a {@code gap} event; and that nothing arrives twice or out of order per
+ * sender. Prints the figures (lost, announced, reconnects, longest gap). Skipped, with
+ * the reason, where nginx or Node.js 20+ is missing. Logs in {@code target/process-it/}.
+ */
+class RollingRestartIT {
+
+	private static final int NODES = 3;
+
+	private static final int CLIENTS = 100;
+
+	private static final int DIRECT_CLIENTS = 10;
+
+	private static final double BROADCAST_RATE = 100;
+
+	private static final double DIRECT_RATE = 10;
+
+	private static final Duration STEADY = Duration.ofSeconds(5);
+
+	private static final Duration CLIENTS_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final String PRODUCED = "produced ";
+
+	private static final Path LOGS = SampleNodeProcess.JAR.resolveSibling("process-it");
+
+	@RegisterExtension
+	final ProcessCluster processes = new ProcessCluster();
+
+	@Test
+	void everyNumberArrivesOnceInOrderOrItsLossIsAnnounced() throws Exception {
+		Optional<String> nginx = nginx();
+		assumeThat(nginx).as("nginx is not installed (apt-get install nginx-light): RollingRestartIT needs it")
+			.isPresent();
+		assumeThat(nodeMajorVersion()).as("Node.js 20+ is not on the PATH: RollingRestartIT's clients need it")
+			.isGreaterThanOrEqualTo(20);
+		int[] ports = freePorts(NODES + 1);
+		List<String> arguments = new ArrayList<>(this.processes.fileCache());
+		arguments.addAll(List.of("--sample.stream.enabled=true",
+				"--sample.stream.broadcast-rate=" + (BROADCAST_RATE / NODES),
+				"--sample.stream.direct-rate=" + (DIRECT_RATE / NODES),
+				"--sample.stream.direct-targets=" + DIRECT_CLIENTS,
+				// A restarted node produces once linked with the others (docs/benchmarks.md)
+				"--sample.stream.await-peers=" + (NODES - 1)));
+		List<SampleNodeProcess> nodes = new ArrayList<>();
+		for (int i = 0; i < NODES; i++) {
+			nodes.add(this.processes.start("rolling-node-" + (i + 1) + "a", ports[i], arguments));
+		}
+		awaitLinked(nodes, START_TIMEOUT);
+		nodes.forEach(RollingRestartIT::awaitReady);
+		int balancerPort = ports[NODES];
+		startNginx(nginx.get(), balancerPort, Arrays.copyOf(ports, NODES));
+
+		Process clients = startClients(balancerPort);
+		BlockingQueue<String> lines = lines(clients);
+		Writer commands = new OutputStreamWriter(clients.getOutputStream(), StandardCharsets.UTF_8);
+		expect(lines, "connected", CLIENTS_TIMEOUT);
+		command(commands, "start");
+		expect(lines, "started", CLIENTS_TIMEOUT);
+		for (SampleNodeProcess node : nodes) {
+			assertThat(node.get("/stream/start", Duration.ofSeconds(10)).statusCode()).isEqualTo(200);
+		}
+		Thread.sleep(STEADY.toMillis());
+		List<String> produced = new ArrayList<>();
+		for (int i = 0; i < NODES; i++) {
+			SampleNodeProcess old = nodes.get(i);
+			long stopping = System.nanoTime();
+			old.stop();
+			assertThat(old.awaitExit(Duration.ofSeconds(30))).as("%s exits on SIGTERM", old).isTrue();
+			produced.add(producedLine(old));
+			SampleNodeProcess restarted = this.processes.start("rolling-node-" + (i + 1) + "b", old.port(),
+					withProduceAtStart(arguments));
+			nodes.set(i, restarted);
+			awaitLinked(nodes, START_TIMEOUT);
+			awaitReady(restarted);
+			System.out.printf("RollingRestartIT: node %d restarted, %.1f s from SIGTERM to ready%n", i + 1,
+					(System.nanoTime() - stopping) / 1e9);
+		}
+		Thread.sleep(STEADY.toMillis());
+		for (SampleNodeProcess node : nodes) {
+			HttpResponse<String> stop = node.get("/stream/stop", Duration.ofSeconds(10));
+			assertThat(stop.statusCode()).isEqualTo(200);
+			produced.add(stop.body().trim());
+		}
+		command(commands, "stop");
+		expect(lines, "stopped", CLIENTS_TIMEOUT);
+		Path producedFile = LOGS.resolve("rolling-produced.json");
+		Files.writeString(producedFile, "[" + String.join(",\n", produced) + "]\n");
+		command(commands, "finish " + producedFile);
+		String result = expect(lines, "result", RESULT_TIMEOUT).substring("result ".length());
+		System.out.println("RollingRestartIT: " + result);
+		JsonNode figures = JsonMapper.shared().readTree(result);
+		System.out.printf(
+				"RollingRestartIT: %d owed, %d received, %d lost (%d announced by a gap, %d silently, %d of them before "
+						+ "the first number of their sender that reached the client), %d duplicated, "
+						+ "%d out of order; %d reconnects (%d with a new session), %d gap events %s; "
+						+ "longest gap %d ms (median over clients %d ms)%n",
+				figures.path("expected").asLong(), figures.path("received").asLong(), figures.path("lost").asLong(),
+				figures.path("announced").asLong(), figures.path("silent").asLong(),
+				figures.path("silentAtStart").asLong(), figures.path("duplicated").asLong(),
+				figures.path("outOfOrder").asLong(),
+				figures.path("reconnects").asLong(), figures.path("notRecovered").asLong(),
+				figures.path("gaps").asLong(), figures.path("gapReasons"), figures.path("longestGapMs").asLong(),
+				figures.path("medianLongestGapMs").asLong());
+
+		assertThat(figures.path("expected").asLong()).as("messages owed").isPositive();
+		assertThat(figures.path("ended").asLong()).as("clients that gave up").isZero();
+		assertThat(figures.path("disconnectedAtEnd").asLong()).as("clients not connected at the end").isZero();
+		assertThat(figures.path("silent").asLong())
+			.as("numbers lost without a gap event, for example %s; after a number of their sender that arrived: %s",
+					figures.path("silentExamples"), figures.path("silentLaterExamples"))
+			.isZero();
+		assertThat(figures.path("unexpected").asLong()).as("numbers no sender produced").isZero();
+		assertThat(figures.path("duplicated").asLong()).as("numbers received twice").isZero();
+		assertThat(figures.path("outOfOrder").asLong()).as("numbers received after a higher one of their sender")
+			.isZero();
+	}
+
+	private static List<String> withProduceAtStart(List<String> arguments) {
+		List<String> restarted = new ArrayList<>(arguments);
+		restarted.add("--sample.stream.produce-at-start=true");
+		return restarted;
+	}
+
+	private static void awaitReady(SampleNodeProcess node) {
+		await().alias(node + " ready")
+			.atMost(START_TIMEOUT)
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.failFast("the node exited", () -> !node.isAlive())
+			.until(() -> node.get("/ready", Duration.ofSeconds(2)).statusCode() == 200);
+	}
+
+	private static String producedLine(SampleNodeProcess node) throws IOException {
+		return node.log()
+			.lines()
+			.filter((line) -> line.startsWith(PRODUCED))
+			.map((line) -> line.substring(PRODUCED.length()).trim())
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(node + " did not print what it produced on SIGTERM"));
+	}
+
+	private void startNginx(String nginx, int port, int[] nodePorts) throws IOException {
+		Path directory = Files.createDirectories(LOGS.resolve("rolling-nginx"));
+		Files.createDirectories(directory.resolve("temp"));
+		Path configuration = directory.resolve("nginx.conf");
+		Files.writeString(configuration,
+				nginxConfiguration(Files.readString(Path.of("nginx", "nginx.conf")), port, nodePorts));
+		Process process = new ProcessBuilder(nginx, "-p", directory.toString(), "-c", configuration.toString(), "-g",
+				"daemon off;")
+			.redirectErrorStream(true)
+			.redirectOutput(directory.resolve("nginx.log").toFile())
+			.start();
+		this.processes.closeAfterNodes(() -> stop(process));
+		await().alias("nginx on port " + port)
+			.atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.failFast("nginx exited", () -> !process.isAlive())
+			.until(() -> accepts(port));
+	}
+
+	private static boolean accepts(int port) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			return socket.isConnected();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Return the sample's nginx configuration listening on {@code port}, with the given
+	 * nodes between its {@code upstream-servers-start}/{@code -end} markers.
+	 */
+	static String nginxConfiguration(String template, int port, int[] nodePorts) {
+		StringBuilder configuration = new StringBuilder();
+		boolean skipping = false;
+		for (String line : template.split("\n", -1)) {
+			if (line.contains("upstream-servers-start")) {
+				skipping = true;
+				for (int nodePort : nodePorts) {
+					configuration.append("\t\tserver 127.0.0.1:").append(nodePort).append(" max_fails=0;\n");
+				}
+				continue;
+			}
+			if (line.contains("upstream-servers-end")) {
+				skipping = false;
+				continue;
+			}
+			if (!skipping) {
+				configuration.append(line.replaceFirst("listen 127\\.0\\.0\\.1:\\d+;", "listen 127.0.0.1:" + port + ";"))
+					.append('\n');
+			}
+		}
+		return configuration.toString();
+	}
+
+	private Process startClients(int balancerPort) throws IOException {
+		Path clientModule = LOGS.resolve("client.js");
+		try (InputStream in = RollingRestartIT.class.getResourceAsStream("/io/socketbox/spring/client/client.js")) {
+			assertThat(in).as("client.js on the class path").isNotNull();
+			Files.write(clientModule, in.readAllBytes());
+		}
+		Process process = new ProcessBuilder("node", "--experimental-websocket", "--no-warnings",
+				Path.of("src", "test", "js", "rolling-stream-clients.js").toAbsolutePath().toString(), "--url",
+				"ws://127.0.0.1:" + balancerPort + "/ws", "--client-module", clientModule.toString(), "--clients",
+				Integer.toString(CLIENTS), "--direct", Integer.toString(DIRECT_CLIENTS))
+			.redirectError(LOGS.resolve("rolling-clients.log").toFile())
+			.start();
+		this.processes.closeAfterNodes(() -> stop(process));
+		return process;
+	}
+
+	private static Optional<String> nginx() {
+		for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
+			if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, "nginx"))) {
+				return Optional.of(Path.of(directory, "nginx").toString());
+			}
+		}
+		return Files.isExecutable(Path.of("/usr/sbin/nginx")) ? Optional.of("/usr/sbin/nginx") : Optional.empty();
+	}
+
+	private static int nodeMajorVersion() {
+		try {
+			Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+			String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			process.waitFor(10, TimeUnit.SECONDS);
+			return Integer.parseInt(version.replaceFirst("^v(\\d+).*$", "$1"));
+		}
+		catch (IOException | NumberFormatException ex) {
+			return 0;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return 0;
+		}
+	}
+
+	private static BlockingQueue<String> lines(Process process) {
+		BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				for (String line = in.readLine(); line != null; line = in.readLine()) {
+					lines.add(line);
+				}
+			}
+			catch (IOException ex) {
+				// The process ended
+			}
+		}, "rolling-clients-output");
+		reader.setDaemon(true);
+		reader.start();
+		return lines;
+	}
+
+	private static String expect(BlockingQueue<String> lines, String word, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			long left = deadline - System.nanoTime();
+			String line = (left > 0) ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+			assertThat(line).as("the clients' '%s' within %s (see %s)", word, timeout,
+					LOGS.resolve("rolling-clients.log")).isNotNull();
+			if (line.equals(word) || line.startsWith(word + " ")) {
+				return line;
+			}
+		}
+	}
+
+	private static void command(Writer commands, String command) throws IOException {
+		commands.write(command + "\n");
+		commands.flush();
+	}
+
+	private static void stop(Process process) throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(10, TimeUnit.SECONDS)) {
+			process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+		}
+	}
+
+}
