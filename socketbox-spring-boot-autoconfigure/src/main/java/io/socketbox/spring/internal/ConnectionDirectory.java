@@ -149,8 +149,8 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	 */
 	public void opened(ClusterConnection connection, Consumer<Change> sink) {
 		checkPublished(connection, this.maxAttributesSize);
-		if (!this.localNodeId.equals(connection.nodeId())
-				|| !this.localNodeId.equals(LocalNode.nodeIdOf(connection.id()))) {
+		// A session handed over from another node keeps its id, and that node's prefix
+		if (!this.localNodeId.equals(connection.nodeId())) {
 			throw new IllegalArgumentException("Connection " + connection.id() + " is not a connection of this node");
 		}
 		synchronized (this.lock) {
@@ -325,6 +325,22 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	 * @param user the principal name
 	 * @return a copy
 	 */
+	/**
+	 * Return the node that lists a connection.
+	 * @param connectionId the connection id
+	 * @return the node's id, or {@code null} if no node lists it
+	 */
+	public @Nullable String nodeOfConnection(String connectionId) {
+		synchronized (this.lock) {
+			for (Map.Entry<String, NodeView> node : this.nodes.entrySet()) {
+				if (node.getValue().entries.containsKey(connectionId)) {
+					return node.getKey();
+				}
+			}
+		}
+		return null;
+	}
+
 	public Set<String> nodesOf(String user) {
 		Set<String> ids = new HashSet<>();
 		synchronized (this.lock) {
@@ -414,8 +430,13 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 		}
 	}
 
+	/**
+	 * A peer lists its own connections: those it started, and sessions handed over to it,
+	 * which keep the id of the node they started on; never one of this node's.
+	 */
 	private @Nullable String checkOwner(String peerId, String nodeId, String connectionId) {
-		if (!peerId.equals(nodeId) || !peerId.equals(LocalNode.nodeIdOf(connectionId))) {
+		String prefix = LocalNode.nodeIdOf(connectionId);
+		if (!peerId.equals(nodeId) || prefix == null || prefix.equals(this.localNodeId)) {
 			return "Directory entry " + connectionId + " of " + nodeId + " from " + peerId;
 		}
 		return null;

@@ -382,9 +382,12 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler
 
 		@Override
 		public void adopted(SessionConnection session) {
-			// Not published: the directory lists a node's own connections only (a peer that
-			// listed another node's would be refused), so a user send does not find a
-			// session handed over until its client reconnects with a new one
+			// Published under its id, which names the node it started on: nodes that start
+			// after the handover find it here
+			Principal principal = session.getPrincipal();
+			SocketBoxWebSocketHandler.this.directory.opened(new ClusterConnection(session.getId(),
+					SocketBoxWebSocketHandler.this.nodeId, (principal != null) ? principal.getName() : null,
+					SocketBoxWebSocketHandler.this.handler.getPublishedAttributes(session)));
 		}
 
 		@Override

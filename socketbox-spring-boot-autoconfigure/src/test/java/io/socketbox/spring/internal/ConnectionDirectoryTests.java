@@ -97,15 +97,29 @@ class ConnectionDirectoryTests {
 	void entriesOfAnotherNodeAreAViolation() {
 		this.directory.applySnapshot("a", snapshot("a", 1));
 		assertThat(this.directory.apply("a", new ConnectionDirectory.Change("c", 2, false, "c.1", null))).isNotNull();
-		assertThat(this.directory.apply("a", new ConnectionDirectory.Change("a", 2, false, "c.1", null))).isNotNull();
 		assertThat(this.directory.apply("a", new ConnectionDirectory.Change("a", 2, true, "a.1", connection("c", 1, null))))
 			.isNotNull();
 		assertThat(this.directory.applySnapshot("a", snapshot("c", 1))).isNotNull();
 		assertThat(this.directory.applySnapshot("a", snapshot("a", 1, connection("c", 1, null)))).isNotNull();
 		assertThat(this.directory.apply("a", new ConnectionDirectory.Change("b", 1, true, "b.1", connection("b", 1, null))))
 			.isNotNull();
+		// Never one of this node's own connections, even listed as the peer's
+		assertThat(this.directory.apply("a",
+				new ConnectionDirectory.Change("a", 2, true, "b.7", new ClusterConnection("b.7", "a", null, Map.of()))))
+			.isNotNull();
 		assertThat(this.directory.getConnectionCount()).isZero();
 		assertThat(this.events).isEmpty();
+	}
+
+	@Test
+	void aPeerListsASessionHandedToItUnderTheIdOfTheNodeItStartedOn() {
+		this.directory.applySnapshot("a", snapshot("a", 1));
+		ClusterConnection handedOver = new ClusterConnection("c.1", "a", "alice", Map.of());
+		assertThat(this.directory.apply("a", new ConnectionDirectory.Change("a", 2, true, "c.1", handedOver))).isNull();
+		assertThat(this.directory.nodeOfConnection("c.1")).isEqualTo("a");
+		assertThat(this.directory.isOnline("alice")).isTrue();
+		assertThat(this.directory.apply("a", new ConnectionDirectory.Change("a", 3, false, "c.1", null))).isNull();
+		assertThat(this.directory.nodeOfConnection("c.1")).isNull();
 	}
 
 	@Test

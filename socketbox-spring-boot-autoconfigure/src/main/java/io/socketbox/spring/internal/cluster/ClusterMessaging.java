@@ -121,9 +121,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	@Override
 	public CompletableFuture<SendResult> send(String connectionId, Object payload) {
 		this.counter.directSent();
-		String heir = this.connections.routeOf(connectionId);
-		String nodeId = this.connections.hasSession(connectionId) ? this.localNode.getId()
-				: (heir != null) ? heir : LocalNode.nodeIdOf(connectionId);
+		String nodeId = nodeOf(connectionId);
 		if (nodeId == null) {
 			return CompletableFuture.completedFuture(SendResult.UNKNOWN_CONNECTION);
 		}
@@ -142,6 +140,30 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				}
 				return toSendResult(count);
 			});
+	}
+
+	/**
+	 * Return the node that holds a connection: this one for its own sessions, the heir of
+	 * a session handed over, the node in the id, or else the node the directory lists it
+	 * on (a session handed over before this node started).
+	 */
+	@Nullable String nodeOf(String connectionId) {
+		if (this.connections.hasSession(connectionId)) {
+			return this.localNode.getId();
+		}
+		String heir = this.connections.routeOf(connectionId);
+		if (heir != null) {
+			return heir;
+		}
+		String nodeId = LocalNode.nodeIdOf(connectionId);
+		if (nodeId != null && !nodeId.equals(this.localNode.getId()) && !this.peers.isReachable(nodeId)
+				&& this.directory != null) {
+			String listed = this.directory.nodeOfConnection(connectionId);
+			if (listed != null) {
+				return listed;
+			}
+		}
+		return nodeId;
 	}
 
 	@Override

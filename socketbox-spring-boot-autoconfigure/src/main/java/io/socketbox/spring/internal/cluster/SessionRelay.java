@@ -56,8 +56,7 @@ final class SessionRelay implements SessionRouter {
 
 	@Override
 	public @Nullable String homeOf(String sessionId) {
-		String heir = this.connections.routeOf(sessionId);
-		String home = (heir != null) ? heir : LocalNode.nodeIdOf(sessionId);
+		String home = this.messaging.nodeOf(sessionId);
 		if (home == null || home.equals(this.nodeId) || !this.peers.isReachable(home)) {
 			return null;
 		}
