@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.socketbox.spring.ClusterMember;
 import io.socketbox.spring.SocketBoxCluster;
+import io.socketbox.spring.SendResult;
 import io.socketbox.spring.SocketBoxMessaging;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -86,6 +88,12 @@ class StreamProducer implements SmartLifecycle {
 	private final AtomicBoolean refreshing = new AtomicBoolean();
 
 	private final AtomicLong undelivered = new AtomicLong();
+
+	/** A send that was not delivered is tried again after this, up to 50 times (5 s). */
+	private static final Executor RETRY_DELAY = CompletableFuture.delayedExecutor(100,
+			TimeUnit.MILLISECONDS);
+
+	private static final int MAX_SEND_ATTEMPTS = 50;
 
 	private volatile long lastRefresh = System.nanoTime() - REFRESH_INTERVAL_NANOS;
 
@@ -218,16 +226,35 @@ class StreamProducer implements SmartLifecycle {
 			}
 			while (stream.sent < due) {
 				stream.sent++;
-				this.messaging.send(session, "d " + this.sender + " " + stream.sent).thenAccept((result) -> {
-					if (!result.isDelivered()) {
-						this.undelivered.incrementAndGet();
-					}
-				});
+				String text = "d " + this.sender + " " + stream.sent;
+				// One after the other per client, each until SocketBox takes it: what an
+				// application does with a send that was not delivered (a node that has just
+				// started may not know yet where a session moved), in order
+				stream.last = stream.last.thenCompose((ignored) -> sendUntilDelivered(stream.target, text, 1));
 			}
 		}
 		if (missing) {
 			refreshRegistrations();
 		}
+	}
+
+	private CompletableFuture<Void> sendUntilDelivered(String target, String text, int attempt) {
+		String session = this.registrations.sessionOf(target);
+		CompletableFuture<SendResult> sent = (session != null) ? this.messaging.send(session, text)
+				: CompletableFuture.completedFuture(SendResult.UNKNOWN_CONNECTION);
+		return sent.thenCompose((result) -> {
+			if (result.isDelivered()) {
+				return CompletableFuture.completedFuture(null);
+			}
+			// A send that timed out may have been delivered: not sent again (no duplicate)
+			boolean notTaken = result == SendResult.UNKNOWN_CONNECTION || result == SendResult.NODE_UNREACHABLE;
+			if (!notTaken || attempt >= MAX_SEND_ATTEMPTS) {
+				this.undelivered.incrementAndGet();
+				return CompletableFuture.completedFuture(null);
+			}
+			return CompletableFuture.supplyAsync(() -> null, RETRY_DELAY)
+				.thenCompose((ignored) -> sendUntilDelivered(target, text, attempt + 1));
+		});
 	}
 
 	private void refreshRegistrations() {
@@ -284,6 +311,9 @@ class StreamProducer implements SmartLifecycle {
 		private final double rate;
 
 		private long sent;
+
+		/** The last send to the target, which the next waits for. */
+		private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
 
 		Stream(String target, double rate) {
 			this.target = target;
