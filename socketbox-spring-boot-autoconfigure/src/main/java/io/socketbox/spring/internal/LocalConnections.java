@@ -181,9 +181,6 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		return (this.connections.get(id) instanceof ProxySession proxy) ? proxy : null;
 	}
 
-	Collection<Recipient> getAllRecipients() {
-		return this.connections.values();
-	}
 
 	/**
 	 * Return the nodes whose leave notice a session handed over from them waits for.
@@ -205,13 +202,23 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 * @return the sessions
 	 */
 	List<SessionConnection> sessions() {
-		List<SessionConnection> sessions = new ArrayList<>();
+		return recipients(SessionConnection.class);
+	}
+
+	/**
+	 * Return the connections of this node of one kind, as they are now.
+	 * @param <T> the kind
+	 * @param type the kind
+	 * @return a copy
+	 */
+	<T extends Recipient> List<T> recipients(Class<T> type) {
+		List<T> found = new ArrayList<>();
 		for (Recipient connection : this.connections.values()) {
-			if (connection instanceof SessionConnection session) {
-				sessions.add(session);
+			if (type.isInstance(connection)) {
+				found.add(type.cast(connection));
 			}
 		}
-		return sessions;
+		return found;
 	}
 
 	/**

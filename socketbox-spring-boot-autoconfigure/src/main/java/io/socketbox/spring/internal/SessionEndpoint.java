@@ -170,13 +170,8 @@ final class SessionEndpoint implements RemoteSessions {
 		LocalConnection connection = this.callbacks.newConnection(id, webSocket);
 		Transport previous = this.connections.withHistory((history) -> {
 			BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
-			return session.attach(connection, resume.direct(), (directGap) -> {
-				connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), true, replay.positions()));
-				if (directGap) {
-					connection.send(SessionFrames.gap("direct", "overflow", null));
-				}
-				sendReplay(connection, replay);
-			});
+			return session.attach(connection, resume.direct(),
+					(directGap) -> welcome(connection, id, user, true, replay, directGap ? "overflow" : null));
 		});
 		if (previous == connection) {
 			return false;
@@ -217,12 +212,8 @@ final class SessionEndpoint implements RemoteSessions {
 				return;
 			}
 			this.connections.withHistory((history) -> {
-				BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
-				connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), true, replay.positions()));
-				if (answer == SessionRouter.ATTACHED_WITH_GAP) {
-					connection.send(SessionFrames.gap("direct", "overflow", null));
-				}
-				sendReplay(connection, replay);
+				welcome(connection, id, user, true, history.replay(resume.broadcasts()),
+						(answer == SessionRouter.ATTACHED_WITH_GAP) ? "overflow" : null);
 				this.connections.add(proxy);
 				proxy.welcomed();
 				return null;
@@ -245,15 +236,14 @@ final class SessionEndpoint implements RemoteSessions {
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		this.callbacks.attached(webSocket, connection);
 		this.connections.withHistory((history) -> {
-			String token = this.tokens.issue(id, user);
 			if (resume != null) {
-				BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
-				connection.send(SessionFrames.welcome(id, token, false, replay.positions()));
-				connection.send(SessionFrames.gap("direct", (lost != null) ? lost : "expired", null));
-				sendReplay(connection, replay);
+				welcome(connection, id, user, false, history.replay(resume.broadcasts()),
+						(lost != null) ? lost : "expired");
 			}
 			else {
-				connection.send(SessionFrames.welcome(id, token, false, history.positions()));
+				// A new client is owed no broadcast sent before it came
+				welcome(connection, id, user, false, new BroadcastHistory.Replay(List.of(), List.of(),
+						history.positions()), null);
 			}
 			// Registered with the history read, so that it misses no broadcast
 			this.connections.add(session);
@@ -265,7 +255,18 @@ final class SessionEndpoint implements RemoteSessions {
 		this.callbacks.started(session);
 	}
 
-	private static void sendReplay(LocalConnection connection, BroadcastHistory.Replay replay) {
+	/**
+	 * Send what opens a session's connection, under the history's lock: the welcome, a
+	 * gap for the session's own messages if some are lost, then the broadcasts the client
+	 * missed, with a gap for each origin of which some are lost.
+	 * @param directGap why the session's own messages are lost, or {@code null}
+	 */
+	private void welcome(LocalConnection connection, String id, @Nullable String user, boolean resumed,
+			BroadcastHistory.Replay replay, @Nullable String directGap) {
+		connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), resumed, replay.positions()));
+		if (directGap != null) {
+			connection.send(SessionFrames.gap("direct", directGap, null));
+		}
 		for (String origin : replay.gaps()) {
 			connection.send(SessionFrames.gap("broadcast", "history", origin));
 		}
@@ -402,8 +403,8 @@ final class SessionEndpoint implements RemoteSessions {
 
 	@Override
 	public void closeOrphans(Predicate<String> reachable) {
-		for (Recipient recipient : List.copyOf(this.connections.getAllRecipients())) {
-			if (recipient instanceof ProxySession proxy && !reachable.test(proxy.home())) {
+		for (ProxySession proxy : this.connections.recipients(ProxySession.class)) {
+			if (!reachable.test(proxy.home())) {
 				this.callbacks.log("Closing " + proxy + ": its home is unreachable");
 				proxy.connection().close(CloseStatus.SERVICE_RESTARTED);
 			}
@@ -499,24 +500,18 @@ final class SessionEndpoint implements RemoteSessions {
 		long period = Math.max(1, this.settings.resumeWindow().toNanos() / 2);
 		this.connections.sendTimer().scheduleWithFixedDelay(() -> {
 			try {
-				for (SessionConnection session : sessions()) {
-					session.control(SessionFrames.token(
-							this.tokens.issue(session.getId(), userOf(session.getPrincipal()))));
+				for (SessionConnection session : this.connections.sessions()) {
+					// Only to a session with a connection (here or relayed): no token for one that waits
+					if (session.current() != null) {
+						session.control(SessionFrames.token(
+								this.tokens.issue(session.getId(), userOf(session.getPrincipal()))));
+					}
 				}
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not refresh the tokens of sessions", ex);
 			}
 		}, period, period, TimeUnit.NANOSECONDS);
-	}
-
-	private List<SessionConnection> sessions() {
-		return this.connections.getAll()
-			.stream()
-			.filter(SessionConnection.class::isInstance)
-			.map(SessionConnection.class::cast)
-			.filter((session) -> session.current() != null)
-			.toList();
 	}
 
 	private void refuse(WebSocketSession webSocket, CloseStatus status, @Nullable String reason) {
