@@ -53,6 +53,7 @@ class Record {
     this.gaps = [];
     this.received = 0;
     this.duplicated = 0;
+    this.duplicatedExamples = [];
     this.outOfOrder = 0;
     this.windowStart = null;
     this.windowEnd = null;
@@ -74,6 +75,9 @@ class Record {
     }
     if (stream.arrivals.has(n)) {
       this.duplicated++;
+      if (this.duplicatedExamples.length < 5) {
+        this.duplicatedExamples.push(`${this.name} ${key} ${n}`);
+      }
     }
     else {
       stream.arrivals.set(n, this.tick);
@@ -221,7 +225,7 @@ function main() {
       const figures = { clients: clients.length, expected: 0, received: 0, lost: 0, announced: 0, silent: 0,
         silentAtStart: 0, unexpected: 0, duplicated: 0, outOfOrder: 0, clientsWithLoss: 0, reconnects: 0, notRecovered: 0, gaps: 0,
         gapReasons: {}, ended: 0, disconnectedAtEnd: 0, longestGapMs: 0, medianLongestGapMs: 0, silentExamples: [],
-        silentLaterExamples: [] };
+        silentLaterExamples: [], duplicatedExamples: [] };
       const longestGaps = [];
       for (const client of clients) {
         const losses = client.record.losses(produced);
@@ -246,6 +250,9 @@ function main() {
         longestGaps.push(client.record.longestGap);
         if (figures.silentExamples.length < 20) {
           figures.silentExamples.push(...losses.silentExamples);
+        }
+        if (figures.duplicatedExamples.length < 20) {
+          figures.duplicatedExamples.push(...client.record.duplicatedExamples);
         }
         if (figures.silentLaterExamples.length < 20) {
           figures.silentLaterExamples.push(...losses.silentLaterExamples);

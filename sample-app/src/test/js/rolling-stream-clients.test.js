@@ -26,6 +26,7 @@ test('duplicates and numbers below a received one are counted', () => {
   record.message('b', 'node-a', 1, 'a', 0);
   record.message('b', 'node-a', 2, 'a', 0);
   assert.deepStrictEqual([record.duplicated, record.outOfOrder], [1, 1]);
+  assert.deepStrictEqual(record.duplicatedExamples, ['c0 b node-a 2']);
 });
 
 test('seeded random streams: silent counts exactly the dropped numbers no gap announced', () => {

@@ -84,7 +84,9 @@ class RollingRestartIT {
 				"--sample.stream.direct-rate=" + (DIRECT_RATE / NODES),
 				"--sample.stream.direct-targets=" + DIRECT_CLIENTS,
 				// A restarted node produces once linked with the others (docs/benchmarks.md)
-				"--sample.stream.await-peers=" + (NODES - 1)));
+				"--sample.stream.await-peers=" + (NODES - 1),
+				// Every session started, resumed, handed over and taken over, in the node logs
+				"--logging.level.io.socketbox.spring.internal.SocketBoxWebSocketHandler=DEBUG"));
 		List<SampleNodeProcess> nodes = new ArrayList<>();
 		for (int i = 0; i < NODES; i++) {
 			nodes.add(this.processes.start("rolling-node-" + (i + 1) + "a", ports[i], arguments));
@@ -154,7 +156,9 @@ class RollingRestartIT {
 					figures.path("silentExamples"), figures.path("silentLaterExamples"))
 			.isZero();
 		assertThat(figures.path("unexpected").asLong()).as("numbers no sender produced").isZero();
-		assertThat(figures.path("duplicated").asLong()).as("numbers received twice").isZero();
+		assertThat(figures.path("duplicated").asLong())
+			.as("numbers received twice, for example %s", figures.path("duplicatedExamples"))
+			.isZero();
 		assertThat(figures.path("outOfOrder").asLong()).as("numbers received after a higher one of their sender")
 			.isZero();
 	}

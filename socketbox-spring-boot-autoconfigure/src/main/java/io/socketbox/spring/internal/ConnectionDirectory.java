@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -57,6 +58,8 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 
 	private final Executor publishingExecutor;
 
+	private final Function<String, @Nullable String> heirOf;
+
 	private final Object lock = new Object();
 
 	/** Guarded by {@link #lock}. */
@@ -91,10 +94,29 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	 */
 	public ConnectionDirectory(String localNodeId, long maxAttributesSize, Consumer<ApplicationEvent> eventPublisher,
 			Executor publishingExecutor) {
+		this(localNodeId, maxAttributesSize, eventPublisher, publishingExecutor, (connectionId) -> null);
+	}
+
+	/**
+	 * Create a directory that publishes its events on an executor, for a node that hands
+	 * its sessions over as it stops.
+	 * @param localNodeId the id of this node
+	 * @param maxAttributesSize the largest size of the published attributes of one
+	 * connection, in UTF-8 bytes of their keys and values
+	 * @param eventPublisher publishes {@link ConnectionOpenedEvent} and
+	 * {@link ConnectionClosedEvent}
+	 * @param publishingExecutor runs the publishing of queued events; events stay in
+	 * order whatever its threads
+	 * @param heirOf the node this node handed a session of its own to, or {@code null}:
+	 * that node, and only that one, may list it
+	 */
+	public ConnectionDirectory(String localNodeId, long maxAttributesSize, Consumer<ApplicationEvent> eventPublisher,
+			Executor publishingExecutor, Function<String, @Nullable String> heirOf) {
 		this.localNodeId = localNodeId;
 		this.maxAttributesSize = maxAttributesSize;
 		this.eventPublisher = eventPublisher;
 		this.publishingExecutor = publishingExecutor;
+		this.heirOf = heirOf;
 		this.nodes.put(localNodeId, new NodeView(0));
 	}
 
@@ -432,11 +454,13 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 
 	/**
 	 * A peer lists its own connections: those it started, and sessions handed over to it,
-	 * which keep the id of the node they started on; never one of this node's.
+	 * which keep the id of the node they started on; one of this node's only if this node
+	 * handed it to that peer (as it stops, while the peer's entry comes back to it).
 	 */
 	private @Nullable String checkOwner(String peerId, String nodeId, String connectionId) {
 		String prefix = LocalNode.nodeIdOf(connectionId);
-		if (!peerId.equals(nodeId) || prefix == null || prefix.equals(this.localNodeId)) {
+		if (!peerId.equals(nodeId) || prefix == null
+				|| (prefix.equals(this.localNodeId) && !peerId.equals(this.heirOf.apply(connectionId)))) {
 			return "Directory entry " + connectionId + " of " + nodeId + " from " + peerId;
 		}
 		return null;

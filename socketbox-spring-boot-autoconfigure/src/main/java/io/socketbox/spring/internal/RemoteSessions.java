@@ -1,8 +1,9 @@
 package io.socketbox.spring.internal;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
@@ -51,11 +52,13 @@ public interface RemoteSessions {
 		}
 
 		@Override
-		public void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce) {
+		public void handOver(BinaryOperator<@Nullable String> heirOf,
+				Function<Adoption, CompletableFuture<?>> announce) {
 		}
 
 		@Override
-		public void adopt(String nodeId, Adoption adoption) {
+		public boolean adopt(String nodeId, Adoption adoption) {
+			return false;
 		}
 
 	};
@@ -124,17 +127,19 @@ public interface RemoteSessions {
 	 * its client reconnects and resumes, wherever it lands.
 	 * @param heirOf given a session id and the node its client is connected to (or
 	 * {@code null}), the node to hand it to, or {@code null} to keep it
-	 * @param announce queues the adoption for the heir and the move for every node,
-	 * before the client's connection closes
+	 * @param announce queues the adoption for the heir and the move for every node; the
+	 * client's connection closes once the future it returns completes (the heir took the
+	 * session over, or did not answer), so that its resume finds the session
 	 */
-	void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce);
+	void handOver(BinaryOperator<@Nullable String> heirOf, Function<Adoption, CompletableFuture<?>> announce);
 
 	/**
 	 * At the heir: take over a session another node handed over.
 	 * @param nodeId the node that handed it over
 	 * @param adoption the session
+	 * @return whether this node took it over
 	 */
-	void adopt(String nodeId, Adoption adoption);
+	boolean adopt(String nodeId, Adoption adoption);
 
 	/**
 	 * A session handed from one node to another.

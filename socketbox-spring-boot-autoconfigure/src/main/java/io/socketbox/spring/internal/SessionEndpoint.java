@@ -3,10 +3,11 @@ package io.socketbox.spring.internal;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
@@ -150,7 +151,7 @@ final class SessionEndpoint implements RemoteSessions {
 		}
 		String home = (id != null && session == null) ? this.connections.sessionRouter().homeOf(id) : null;
 		if (home != null) {
-			resumeAt(home, webSocket, id, user, resume);
+			resumeAt(home, webSocket, id, user, resume, true);
 			return;
 		}
 		// A valid token of another node's session whose home is gone: what it kept is lost
@@ -188,9 +189,12 @@ final class SessionEndpoint implements RemoteSessions {
 
 	/**
 	 * Resume a session of another node: ask its home to relay it here.
+	 * @param followMove whether to follow the session, once, if the home answers that it
+	 * does not know it because it has just handed it over: its answer comes after its
+	 * notice of the move, here or to the heir (this node too)
 	 */
 	private void resumeAt(String home, WebSocketSession webSocket, String id, @Nullable String user,
-			ClientFrame.Resume resume) {
+			ClientFrame.Resume resume, boolean followMove) {
 		LocalConnection connection = this.callbacks.newConnection(id, webSocket);
 		ProxySession proxy = new ProxySession(id, home, connection, this.connections.sessionRouter());
 		webSocket.getAttributes().put(PROXY_ATTRIBUTE, proxy);
@@ -208,7 +212,9 @@ final class SessionEndpoint implements RemoteSessions {
 			}
 			if (!attached) {
 				webSocket.getAttributes().remove(PROXY_ATTRIBUTE);
-				start(webSocket, resume, "expired");
+				if (!followMove || !followMove(webSocket, id, home, user, resume)) {
+					start(webSocket, resume, "expired");
+				}
 				return;
 			}
 			this.connections.withHistory((history) -> {
@@ -221,6 +227,24 @@ final class SessionEndpoint implements RemoteSessions {
 			connection.open();
 			this.callbacks.log("Resumed " + proxy + " from " + webSocket.getRemoteAddress());
 		});
+	}
+
+	/**
+	 * Resume a session at the node that has taken it over from the home that was asked.
+	 * @return whether the session was found again
+	 */
+	private boolean followMove(WebSocketSession webSocket, String id, String asked, @Nullable String user,
+			ClientFrame.Resume resume) {
+		SessionConnection session = this.connections.session(id);
+		if (session != null) {
+			return resumeHere(webSocket, session, user, resume);
+		}
+		String heir = this.connections.sessionRouter().homeOf(id);
+		if (heir == null || heir.equals(asked)) {
+			return false;
+		}
+		resumeAt(heir, webSocket, id, user, resume, false);
+		return true;
 	}
 
 	/**
@@ -412,7 +436,7 @@ final class SessionEndpoint implements RemoteSessions {
 	}
 
 	@Override
-	public void handOver(BinaryOperator<@Nullable String> heirOf, Consumer<Adoption> announce) {
+	public void handOver(BinaryOperator<@Nullable String> heirOf, Function<Adoption, CompletableFuture<?>> announce) {
 		for (SessionConnection session : this.connections.sessions()) {
 			String attached = (session.current() instanceof RemoteTransport remote) ? remote.nodeId() : null;
 			String heir = heirOf.apply(session.getId(), attached);
@@ -425,36 +449,37 @@ final class SessionEndpoint implements RemoteSessions {
 			}
 			this.connections.remove(session);
 			this.connections.route(session.getId(), heir);
-			announce.accept(new Adoption(session.getId(), userOf(session.getPrincipal()), handover.last(),
-					handover.frames(), heir));
+			CompletableFuture<?> adopted = announce.apply(new Adoption(session.getId(),
+					userOf(session.getPrincipal()), handover.last(), handover.frames(), heir));
 			this.callbacks.movedAway(session);
 			if (handover.connection() instanceof LocalConnection local) {
-				// After the adoption was queued: the client reconnects and resumes
-				local.close(CloseStatus.SERVICE_RESTARTED);
+				// Once the heir has the session: the client reconnects and resumes, wherever it lands
+				adopted.whenComplete((answer, failure) -> local.close(CloseStatus.SERVICE_RESTARTED));
 			}
 			this.callbacks.log("Handed " + session + " to " + heir);
 		}
 	}
 
 	@Override
-	public void adopt(String nodeId, Adoption adoption) {
+	public boolean adopt(String nodeId, Adoption adoption) {
 		try {
-			adoptSession(nodeId, adoption);
+			return adoptSession(nodeId, adoption);
 		}
 		catch (RuntimeException ex) {
 			// Never into the link that carried it
 			logger.warn("Could not take over session " + adoption.sessionId() + " from " + nodeId, ex);
+			return false;
 		}
 	}
 
-	private void adoptSession(String nodeId, Adoption adoption) {
+	private boolean adoptSession(String nodeId, Adoption adoption) {
 		DirectBuffer buffer = new DirectBuffer(this.settings.bufferSize(), this.settings.bufferBytes());
 		try {
 			buffer.restore(adoption.last(), adoption.frames());
 		}
 		catch (IllegalArgumentException ex) {
 			logger.warn("Refused session " + adoption.sessionId() + " from " + nodeId + ": " + ex.getMessage());
-			return;
+			return false;
 		}
 		String id = adoption.sessionId();
 		long now = System.nanoTime();
@@ -481,6 +506,7 @@ final class SessionEndpoint implements RemoteSessions {
 		this.connections.unroute(id);
 		this.callbacks.adopted(session);
 		this.callbacks.log("Took over " + session + " from " + nodeId);
+		return true;
 	}
 
 	/**

@@ -123,6 +123,24 @@ class ConnectionDirectoryTests {
 	}
 
 	@Test
+	void aSessionOfThisNodeIsListedOnlyByThePeerThisNodeHandedItTo() {
+		ConnectionDirectory stopping = new ConnectionDirectory("b", 1024, this::record, Runnable::run,
+				(connectionId) -> "b.7".equals(connectionId) ? "a" : null);
+		stopping.applySnapshot("a", snapshot("a", 1));
+		stopping.applySnapshot("c", snapshot("c", 1));
+		ClusterConnection handedOver = new ClusterConnection("b.7", "a", "alice", Map.of());
+		assertThat(stopping.apply("c", new ConnectionDirectory.Change("c", 2, true, "b.7",
+				new ClusterConnection("b.7", "c", "alice", Map.of()))))
+			.isEqualTo("Directory entry b.7 of c from c");
+		assertThat(stopping.apply("a", new ConnectionDirectory.Change("a", 2, true, "b.8",
+				new ClusterConnection("b.8", "a", null, Map.of()))))
+			.isEqualTo("Directory entry b.8 of a from a");
+		assertThat(stopping.apply("a", new ConnectionDirectory.Change("a", 2, true, "b.7", handedOver))).isNull();
+		assertThat(stopping.nodeOfConnection("b.7")).isEqualTo("a");
+		assertThat(stopping.applySnapshot("a", snapshot("a", 4, handedOver))).isNull();
+	}
+
+	@Test
 	void aNewSnapshotReplacesTheViewWithOneEventPerDifference() {
 		this.directory.applySnapshot("a", snapshot("a", 2, connection("a", 1, null), connection("a", 2, null)));
 		this.directory.applySnapshot("a", snapshot("a", 9, connection("a", 2, null), connection("a", 3, null)));

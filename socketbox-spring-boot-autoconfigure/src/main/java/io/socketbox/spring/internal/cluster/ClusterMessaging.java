@@ -337,7 +337,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					link.close(CloseStatus.POLICY_VIOLATION.withReason("A malformed session handover"));
 				}
 				else {
-					this.connections.remoteSessions().adopt(link.peerId(), adoption);
+					// Answered once taken over: the old home then tells the client to reconnect
+					reply(link, envelope, this.connections.remoteSessions().adopt(link.peerId(), adoption) ? 1 : 0);
 				}
 			}
 			case Envelope.SESSION_MOVED -> {
@@ -391,6 +392,15 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	CompletableFuture<Integer> attachSession(String home, String sessionId, long received) {
 		return request(home, Envelope.sessionAttach(this.localNode.getId(), nextRequestId(), sessionId, received))
 			.thenApply((answer) -> (answer > 0) ? answer : SessionRouter.UNKNOWN);
+	}
+
+	/**
+	 * Hand a session of this node to a peer, as this node stops.
+	 * @return completed once the heir has taken it over (1), refused it (0) or did not
+	 * answer
+	 */
+	CompletableFuture<Integer> handOverSession(String heir, String sessionId, String state) {
+		return request(heir, Envelope.sessionAdopt(this.localNode.getId(), nextRequestId(), sessionId, state));
 	}
 
 	/**

@@ -125,7 +125,7 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 		// Presence listeners run on a thread of their own, never on one that reads a link
 		this.events = Executors.newSingleThreadExecutor(threadFactory("socketbox-events-"));
 		this.directory = new ConnectionDirectory(localNode.getId(), maxPublishedAttributesSize,
-				eventPublisher::publishEvent, this.events);
+				eventPublisher::publishEvent, this.events, connections::routeOf);
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug(), this.directory);
 		SessionRelay sessionRelay = new SessionRelay(localNode, this.messaging, peers, connections, this.scheduler,

@@ -117,8 +117,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	/** The sender handed one of its sessions to another node, the payload. */
 	static final String SESSION_MOVED = "s-moved";
 
-	static Envelope sessionAdopt(String origin, String sessionId, String state) {
-		return new Envelope(VERSION, SESSION_ADOPT, origin, null, sessionId, state, null, null, null, null, null, null);
+	static Envelope sessionAdopt(String origin, String id, String sessionId, String state) {
+		return new Envelope(VERSION, SESSION_ADOPT, origin, id, sessionId, state, null, null, null, null, null, null);
 	}
 
 	static Envelope sessionMoved(String origin, String sessionId, String heir) {

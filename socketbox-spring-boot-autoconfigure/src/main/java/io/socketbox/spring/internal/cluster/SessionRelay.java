@@ -112,9 +112,10 @@ final class SessionRelay implements SessionRouter {
 			}
 			return heirs.get(Math.floorMod(sessionId.hashCode(), heirs.size()));
 		}, (adoption) -> {
-			this.messaging.queueSessionFrame(adoption.heir(),
-					Envelope.sessionAdopt(this.nodeId, adoption.sessionId(), SessionStates.write(adoption)));
+			CompletableFuture<Integer> adopted = this.messaging.handOverSession(adoption.heir(),
+					adoption.sessionId(), SessionStates.write(adoption));
 			this.messaging.replicate(Envelope.sessionMoved(this.nodeId, adoption.sessionId(), adoption.heir()));
+			return adopted;
 		});
 	}
 
