@@ -166,6 +166,7 @@ function main() {
   const opts = options(process.argv);
   const SocketBox = require(opts.clientModule);
   const clients = [];
+  const gapExamples = [];
   let lastDelivery = performance.now();
   let connected = 0;
   for (let i = 0; i < opts.clients; i++) {
@@ -201,6 +202,12 @@ function main() {
       client.record.gap(event);
       const key = `${event.kind} ${event.reason}`;
       client.gapReasons[key] = (client.gapReasons[key] || 0) + 1;
+      if (gapExamples.length < 20) {
+        // The highest number of the stream so far; the next message shows where it went on
+        const stream = client.record.streams.get(event.kind === 'broadcast' ? `b node-${event.origin}` : null);
+        gapExamples.push(`${client.record.name} ${key} ${event.origin || ''} after ${stream ? stream.max : '-'}`
+          + ` at ${new Date().toISOString()}`);
+      }
     });
     socket.on('close', ({ willReconnect, code }) => {
       client.open = false;
@@ -225,7 +232,7 @@ function main() {
       const figures = { clients: clients.length, expected: 0, received: 0, lost: 0, announced: 0, silent: 0,
         silentAtStart: 0, unexpected: 0, duplicated: 0, outOfOrder: 0, clientsWithLoss: 0, reconnects: 0, notRecovered: 0, gaps: 0,
         gapReasons: {}, ended: 0, disconnectedAtEnd: 0, longestGapMs: 0, medianLongestGapMs: 0, silentExamples: [],
-        silentLaterExamples: [], duplicatedExamples: [] };
+        silentLaterExamples: [], duplicatedExamples: [], gapExamples };
       const longestGaps = [];
       for (const client of clients) {
         const losses = client.record.losses(produced);

@@ -249,14 +249,20 @@ public final class ClusterMembership implements SocketBoxCluster {
 				return null;
 			})
 			.thenComposeAsync((ignored) -> {
+				long deadline = System.nanoTime() + this.settings.drainTimeout().toNanos();
 				try {
 					this.beforeLeave.run();
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not hand this node's sessions to its peers", ex);
 				}
-				this.messaging.leave();
-				return whenConfirmed(System.nanoTime() + this.settings.drainTimeout().toNanos());
+				// A peer confirms the moves after every send it made before it knew of them:
+				// those are answered (through the heir) before the leave notice, after which
+				// the peer would take no answer from this node
+				return whenConfirmed(deadline).thenComposeAsync((confirmed) -> {
+					this.messaging.leave();
+					return whenConfirmed(deadline);
+				}, this.scheduler);
 			}, this.scheduler)
 			.handle((result, ex) -> {
 				this.peers.closeAll(CloseStatus.GOING_AWAY);
@@ -292,7 +298,7 @@ public final class ClusterMembership implements SocketBoxCluster {
 	}
 
 	private void pollConfirmed(long deadline, CompletableFuture<Void> confirmed) {
-		if (this.peers.isFlushed() || System.nanoTime() - deadline >= 0) {
+		if ((this.peers.isFlushed() && !this.messaging.isForwarding()) || System.nanoTime() - deadline >= 0) {
 			confirmed.complete(null);
 			return;
 		}

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -75,6 +76,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	private final AtomicLong requestIds = new AtomicLong();
 
 	private final AtomicLong userRequestsReceived = new AtomicLong();
+
+	private final AtomicInteger forwarding = new AtomicInteger();
 
 	private final MessageCounter counter = new MessageCounter();
 
@@ -251,6 +254,14 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	}
 
 	/**
+	 * Whether sends to sessions this node handed over are on their way to the heirs, their
+	 * answers not yet queued for their senders.
+	 */
+	boolean isForwarding() {
+		return this.forwarding.get() > 0;
+	}
+
+	/**
 	 * Tell every peer which members this node has live links to.
 	 */
 	void gossip(String members) {
@@ -286,9 +297,11 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				String heir = (!sent && envelope.target() != null) ? this.connections.routeOf(envelope.target()) : null;
 				if (heir != null && envelope.payload() != null) {
 					// Handed to another node while this one stops: on to it, and its answer back
+					this.forwarding.incrementAndGet();
 					request(heir, Envelope.send(this.localNode.getId(), nextRequestId(), envelope.target(),
 							envelope.payload()))
-						.thenAccept((count) -> reply(link, envelope, Math.max(0, count)));
+						.thenAccept((count) -> reply(link, envelope, Math.max(0, count)))
+						.whenComplete((ignored, ex) -> this.forwarding.decrementAndGet());
 				}
 				else {
 					reply(link, envelope, sent ? 1 : 0);
