@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +71,7 @@ class RollingRestartIT {
 
 	@Test
 	void everyNumberArrivesOnceInOrderOrItsLossIsAnnounced() throws Exception {
-		Optional<String> nginx = nginx();
+		Optional<String> nginx = NginxBalancer.executable();
 		assumeThat(nginx).as("nginx is not installed (apt-get install nginx-light): RollingRestartIT needs it")
 			.isPresent();
 		assumeThat(nodeMajorVersion()).as("Node.js 20+ is not on the PATH: RollingRestartIT's clients need it")
@@ -94,7 +93,8 @@ class RollingRestartIT {
 		awaitLinked(nodes, START_TIMEOUT);
 		nodes.forEach(RollingRestartIT::awaitReady);
 		int balancerPort = ports[NODES];
-		startNginx(nginx.get(), balancerPort, Arrays.copyOf(ports, NODES));
+		NginxBalancer.start(this.processes, nginx.get(), "rolling-nginx", balancerPort,
+				Arrays.copyOf(ports, NODES));
 
 		Process clients = startClients(balancerPort);
 		BlockingQueue<String> lines = lines(clients);
@@ -187,62 +187,6 @@ class RollingRestartIT {
 			.orElseThrow(() -> new AssertionError(node + " did not print what it produced on SIGTERM"));
 	}
 
-	private void startNginx(String nginx, int port, int[] nodePorts) throws IOException {
-		Path directory = Files.createDirectories(LOGS.resolve("rolling-nginx"));
-		Files.createDirectories(directory.resolve("temp"));
-		Path configuration = directory.resolve("nginx.conf");
-		Files.writeString(configuration,
-				nginxConfiguration(Files.readString(Path.of("nginx", "nginx.conf")), port, nodePorts));
-		Process process = new ProcessBuilder(nginx, "-p", directory.toString(), "-c", configuration.toString(), "-g",
-				"daemon off;")
-			.redirectErrorStream(true)
-			.redirectOutput(directory.resolve("nginx.log").toFile())
-			.start();
-		this.processes.closeAfterNodes(() -> stop(process));
-		await().alias("nginx on port " + port)
-			.atMost(Duration.ofSeconds(30))
-			.pollInterval(Duration.ofMillis(100))
-			.ignoreExceptions()
-			.failFast("nginx exited", () -> !process.isAlive())
-			.until(() -> accepts(port));
-	}
-
-	private static boolean accepts(int port) {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			return socket.isConnected();
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	/**
-	 * Return the sample's nginx configuration listening on {@code port}, with the given
-	 * nodes between its {@code upstream-servers-start}/{@code -end} markers.
-	 */
-	static String nginxConfiguration(String template, int port, int[] nodePorts) {
-		StringBuilder configuration = new StringBuilder();
-		boolean skipping = false;
-		for (String line : template.split("\n", -1)) {
-			if (line.contains("upstream-servers-start")) {
-				skipping = true;
-				for (int nodePort : nodePorts) {
-					configuration.append("\t\tserver 127.0.0.1:").append(nodePort).append(" max_fails=0;\n");
-				}
-				continue;
-			}
-			if (line.contains("upstream-servers-end")) {
-				skipping = false;
-				continue;
-			}
-			if (!skipping) {
-				configuration.append(line.replaceFirst("listen 127\\.0\\.0\\.1:\\d+;", "listen 127.0.0.1:" + port + ";"))
-					.append('\n');
-			}
-		}
-		return configuration.toString();
-	}
-
 	private Process startClients(int balancerPort) throws IOException {
 		Path clientModule = LOGS.resolve("client.js");
 		try (InputStream in = RollingRestartIT.class.getResourceAsStream("/io/socketbox/spring/client/client.js")) {
@@ -257,15 +201,6 @@ class RollingRestartIT {
 			.start();
 		this.processes.closeAfterNodes(() -> stop(process));
 		return process;
-	}
-
-	private static Optional<String> nginx() {
-		for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
-			if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, "nginx"))) {
-				return Optional.of(Path.of(directory, "nginx").toString());
-			}
-		}
-		return Files.isExecutable(Path.of("/usr/sbin/nginx")) ? Optional.of("/usr/sbin/nginx") : Optional.empty();
 	}
 
 	private static int nodeMajorVersion() {
