@@ -115,7 +115,8 @@ class Record {
         const stream = this.streams.get(`${kind} ${of.sender}`) || { arrivals: new Map() };
         const numbers = [...stream.arrivals.keys()].sort((x, y) => x - y);
         result.expected += owed[kind];
-        result.unexpected += numbers.filter((n) => n < 1 || n > owed[kind]).length;
+        // Above what a crashed sender got to its peers: delivered by it to its own clients only
+        result.unexpected += numbers.filter((n) => n < 1 || (n > owed[kind] && !of.crashed)).length;
         let below = 0;
         let index = 0;
         for (let n = 1; n <= owed[kind]; n++) {
@@ -156,6 +157,33 @@ class Record {
 
 }
 
+/**
+ * What a sender that crashed produced is known only from what reached the clients. Its
+ * broadcasts are owed up to the highest number a client that stayed connected throughout
+ * received (those clients were on the other nodes, which got what the sender wrote to its
+ * links before it died); higher numbers reached only the crashed node's own clients and
+ * are counted apart (lostInCrash): no other node ever had them. Its direct messages to a
+ * client are owed up to the highest that client received.
+ */
+function resolveCrashed(produced, records, steady) {
+  return produced.map((of) => {
+    if (!of.crashed) {
+      return of;
+    }
+    const highest = (record, kind) => {
+      const stream = record.streams.get(`${kind} ${of.sender}`);
+      return stream ? stream.max : 0;
+    };
+    const direct = {};
+    for (const record of records) {
+      direct[record.name] = highest(record, 'd');
+    }
+    const broadcast = Math.max(0, ...steady.map((record) => highest(record, 'b')));
+    const reached = Math.max(0, ...records.map((record) => highest(record, 'b')));
+    return { sender: of.sender, broadcast, direct, crashed: true, lostInCrash: reached - broadcast };
+  });
+}
+
 function median(values) {
   const sorted = [...values].sort((x, y) => x - y);
   const n = sorted.length;
@@ -167,12 +195,14 @@ function main() {
   const SocketBox = require(opts.clientModule);
   const clients = [];
   const gapExamples = [];
+  // When some client first received each broadcast, to tell what a client got only after a reconnect
+  const firstSeen = new Map();
   let lastDelivery = performance.now();
   let connected = 0;
   for (let i = 0; i < opts.clients; i++) {
     const name = `c${i}`;
     const client = { name, record: new Record(name), opens: 0, reconnects: 0, notRecovered: 0, ended: null,
-      open: false, gapReasons: {} };
+      open: false, gapReasons: {}, reopenedAt: null, recovered: 0 };
     const socket = SocketBox.connect(opts.url, { WebSocket: globalThis.WebSocket });
     socket.on('open', ({ resumed }) => {
       if (!resumed) {
@@ -187,6 +217,7 @@ function main() {
         return;
       }
       client.reconnects++;
+      client.reopenedAt = performance.now();
       if (!resumed) {
         client.notRecovered++;
       }
@@ -195,6 +226,17 @@ function main() {
       const [kind, sender, n] = text.split(' ');
       if ((kind === 'b' || kind === 'd') && sender && n) {
         lastDelivery = performance.now();
+        if (kind === 'b') {
+          const key = `${sender} ${n}`;
+          const first = firstSeen.get(key);
+          if (first === undefined) {
+            firstSeen.set(key, lastDelivery);
+          }
+          else if (client.reopenedAt !== null && first < client.reopenedAt) {
+            // Another client had it before this one reconnected: replayed from a node's history
+            client.recovered++;
+          }
+        }
         client.record.message(kind, sender, Number(n), meta && meta.origin, lastDelivery);
       }
     });
@@ -220,7 +262,8 @@ function main() {
   }
 
   function finish(file) {
-    const produced = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const produced = resolveCrashed(JSON.parse(fs.readFileSync(file, 'utf8')), clients.map((client) => client.record),
+      clients.filter((client) => client.reconnects === 0).map((client) => client.record));
     const startedAt = performance.now();
     const timer = setInterval(() => {
       const now = performance.now();
@@ -230,10 +273,12 @@ function main() {
       }
       clearInterval(timer);
       const figures = { clients: clients.length, expected: 0, received: 0, lost: 0, announced: 0, silent: 0,
-        silentAtStart: 0, unexpected: 0, duplicated: 0, outOfOrder: 0, clientsWithLoss: 0, reconnects: 0, notRecovered: 0, gaps: 0,
+        silentAtStart: 0, unexpected: 0, duplicated: 0, outOfOrder: 0, clientsWithLoss: 0, reconnects: 0, notRecovered: 0,
+        recovered: 0, lostInCrash: 0, gaps: 0,
         gapReasons: {}, ended: 0, disconnectedAtEnd: 0, longestGapMs: 0, medianLongestGapMs: 0, silentExamples: [],
         silentLaterExamples: [], duplicatedExamples: [], gapExamples };
       const longestGaps = [];
+      figures.lostInCrash = produced.reduce((sum, of) => sum + (of.lostInCrash || 0), 0);
       for (const client of clients) {
         const losses = client.record.losses(produced);
         figures.expected += losses.expected;
@@ -248,6 +293,7 @@ function main() {
         figures.outOfOrder += client.record.outOfOrder;
         figures.reconnects += client.reconnects;
         figures.notRecovered += client.notRecovered;
+        figures.recovered += client.recovered;
         figures.gaps += client.record.gaps.length;
         for (const [key, count] of Object.entries(client.gapReasons)) {
           figures.gapReasons[key] = (figures.gapReasons[key] || 0) + count;
@@ -302,5 +348,5 @@ if (require.main === module) {
   main();
 }
 else {
-  module.exports = { Record };
+  module.exports = { Record, resolveCrashed };
 }

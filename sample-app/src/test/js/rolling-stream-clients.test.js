@@ -2,7 +2,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { Record } = require('./rolling-stream-clients');
+const { Record, resolveCrashed } = require('./rolling-stream-clients');
 
 test('a loss between two numbers is announced by a gap of its stream between them', () => {
   const record = new Record('c0');
@@ -76,4 +76,23 @@ test('seeded random streams: silent counts exactly the dropped numbers no gap an
     assert.strictEqual(losses.silent, silent, `round ${round}`);
     assert.strictEqual(losses.announced, lost - silent, `round ${round}`);
   }
+});
+
+test('a crashed sender owes what reached the clients that stayed connected', () => {
+  const own = new Record('c0');
+  const other = new Record('c1');
+  own.message('b', 'node-x', 1, 'x', 0);
+  own.message('b', 'node-x', 5, 'x', 0);
+  other.message('b', 'node-x', 3, 'x', 0);
+  other.message('d', 'node-x', 2, null, 0);
+  const produced = resolveCrashed([{ sender: 'node-x', crashed: true }, { sender: 'node-y', broadcast: 1 }],
+    [own, other], [other]);
+  assert.deepStrictEqual(produced, [
+    { sender: 'node-x', broadcast: 3, direct: { c0: 0, c1: 2 }, crashed: true, lostInCrash: 2 },
+    { sender: 'node-y', broadcast: 1 }]);
+  // c0 missed 2 and 3 silently; its 5, which never left the crashed node, is not unexpected
+  const losses = own.losses(produced.slice(0, 1));
+  assert.deepStrictEqual([losses.silent, losses.unexpected], [2, 0]);
+  // c1 missed b 1 and 2 and d 1
+  assert.deepStrictEqual(other.losses(produced.slice(0, 1)).silent, 3);
 });

@@ -71,6 +71,54 @@ class RollingRestartIT {
 
 	@Test
 	void everyNumberArrivesOnceInOrderOrItsLossIsAnnounced() throws Exception {
+		Run run = startRun("rolling");
+		for (int i = 0; i < NODES; i++) {
+			SampleNodeProcess old = run.nodes.get(i);
+			long stopping = System.nanoTime();
+			old.stop();
+			assertThat(old.awaitExit(Duration.ofSeconds(30))).as("%s exits on SIGTERM", old).isTrue();
+			run.produced.add(producedLine(old));
+			restart(run, i, "rolling-node-" + (i + 1) + "b");
+			System.out.printf("RollingRestartIT: node %d restarted, %.1f s from SIGTERM to ready%n", i + 1,
+					(System.nanoTime() - stopping) / 1e9);
+		}
+		JsonNode figures = finish(run, "rolling restart");
+		assertNothingMissingSilently(figures);
+		assertThat(figures.path("notRecovered").asLong()).as("reconnects that got a new session").isZero();
+	}
+
+	/**
+	 * The variant of issue 15 with a crash: the second node gets SIGKILL, so it hands
+	 * nothing over; it is started again. Its clients resume elsewhere: the broadcasts the
+	 * other nodes kept are replayed to them, and what its sessions kept is reported as a
+	 * gap ({@code node-lost}). What the crashed node produced is known only from what
+	 * reached the clients: its broadcasts are owed up to the highest number that a client
+	 * connected throughout (to the other nodes) received; those above it reached only its
+	 * own clients before it died, and are printed apart.
+	 */
+	@Test
+	void afterACrashWhatThePeersKeptIsRecoveredAndTheRestIsAnnounced() throws Exception {
+		Run run = startRun("crash");
+		SampleNodeProcess crashed = run.nodes.get(1);
+		String crashedId = crashed.id();
+		long killing = System.nanoTime();
+		crashed.kill();
+		run.produced.add("{\"sender\":\"node-" + crashedId + "\",\"crashed\":true}");
+		restart(run, 1, "crash-node-2b");
+		System.out.printf("RollingRestartIT (crash): node 2 restarted, %.1f s from SIGKILL to ready%n",
+				(System.nanoTime() - killing) / 1e9);
+		JsonNode figures = finish(run, "crash");
+		System.out.printf("RollingRestartIT (crash): %d broadcasts recovered after a reconnect (replayed by the node "
+				+ "the client resumed on), %d messages lost and announced %s; %d broadcasts of the crashed node reached "
+				+ "only its own clients, never its peers%n", figures.path("recovered").asLong(),
+				figures.path("announced").asLong(), figures.path("gapReasons"), figures.path("lostInCrash").asLong());
+		assertNothingMissingSilently(figures);
+	}
+
+	/**
+	 * Start the nodes, nginx and the clients, and the stream, and let it run steadily.
+	 */
+	private Run startRun(String name) throws Exception {
 		Optional<String> nginx = NginxBalancer.executable();
 		assumeThat(nginx).as("nginx is not installed (apt-get install nginx-light): RollingRestartIT needs it")
 			.isPresent();
@@ -88,66 +136,71 @@ class RollingRestartIT {
 				"--logging.level.io.socketbox.spring.internal.SocketBoxWebSocketHandler=DEBUG"));
 		List<SampleNodeProcess> nodes = new ArrayList<>();
 		for (int i = 0; i < NODES; i++) {
-			nodes.add(this.processes.start("rolling-node-" + (i + 1) + "a", ports[i], arguments));
+			nodes.add(this.processes.start(name + "-node-" + (i + 1) + "a", ports[i], arguments));
 		}
 		awaitLinked(nodes, START_TIMEOUT);
 		nodes.forEach(RollingRestartIT::awaitReady);
 		int balancerPort = ports[NODES];
-		NginxBalancer.start(this.processes, nginx.get(), "rolling-nginx", balancerPort,
-				Arrays.copyOf(ports, NODES));
+		NginxBalancer.start(this.processes, nginx.get(), name + "-nginx", balancerPort, Arrays.copyOf(ports, NODES));
 
-		Process clients = startClients(balancerPort);
-		BlockingQueue<String> lines = lines(clients);
-		Writer commands = new OutputStreamWriter(clients.getOutputStream(), StandardCharsets.UTF_8);
-		expect(lines, "connected", CLIENTS_TIMEOUT);
-		command(commands, "start");
-		expect(lines, "started", CLIENTS_TIMEOUT);
+		Process clients = startClients(name, balancerPort);
+		Run run = new Run(name, nodes, arguments, lines(clients),
+				new OutputStreamWriter(clients.getOutputStream(), StandardCharsets.UTF_8), new ArrayList<>());
+		expect(run, "connected", CLIENTS_TIMEOUT);
+		command(run, "start");
+		expect(run, "started", CLIENTS_TIMEOUT);
 		for (SampleNodeProcess node : nodes) {
 			assertThat(node.get("/stream/start", Duration.ofSeconds(10)).statusCode()).isEqualTo(200);
 		}
+		// The stream runs at its rates for a while before anything happens
 		Thread.sleep(STEADY.toMillis());
-		List<String> produced = new ArrayList<>();
-		for (int i = 0; i < NODES; i++) {
-			SampleNodeProcess old = nodes.get(i);
-			long stopping = System.nanoTime();
-			old.stop();
-			assertThat(old.awaitExit(Duration.ofSeconds(30))).as("%s exits on SIGTERM", old).isTrue();
-			produced.add(producedLine(old));
-			SampleNodeProcess restarted = this.processes.start("rolling-node-" + (i + 1) + "b", old.port(),
-					withProduceAtStart(arguments));
-			nodes.set(i, restarted);
-			awaitLinked(nodes, START_TIMEOUT);
-			awaitReady(restarted);
-			System.out.printf("RollingRestartIT: node %d restarted, %.1f s from SIGTERM to ready%n", i + 1,
-					(System.nanoTime() - stopping) / 1e9);
-		}
+		return run;
+	}
+
+	/**
+	 * Start a node again on the port of the one it replaces, and wait until it serves.
+	 */
+	private void restart(Run run, int index, String name) throws IOException {
+		SampleNodeProcess restarted = this.processes.start(name, run.nodes.get(index).port(),
+				withProduceAtStart(run.arguments));
+		run.nodes.set(index, restarted);
+		awaitLinked(run.nodes, START_TIMEOUT);
+		awaitReady(restarted);
+	}
+
+	/**
+	 * Let the stream run steadily again, stop it, and have the clients count.
+	 */
+	private static JsonNode finish(Run run, String what) throws Exception {
 		Thread.sleep(STEADY.toMillis());
-		for (SampleNodeProcess node : nodes) {
+		for (SampleNodeProcess node : run.nodes) {
 			HttpResponse<String> stop = node.get("/stream/stop", Duration.ofSeconds(10));
 			assertThat(stop.statusCode()).isEqualTo(200);
-			produced.add(stop.body().trim());
+			run.produced.add(stop.body().trim());
 		}
-		command(commands, "stop");
-		expect(lines, "stopped", CLIENTS_TIMEOUT);
-		Path producedFile = LOGS.resolve("rolling-produced.json");
-		Files.writeString(producedFile, "[" + String.join(",\n", produced) + "]\n");
-		command(commands, "finish " + producedFile);
-		String result = expect(lines, "result", RESULT_TIMEOUT).substring("result ".length());
-		System.out.println("RollingRestartIT: " + result);
+		command(run, "stop");
+		expect(run, "stopped", CLIENTS_TIMEOUT);
+		Path producedFile = LOGS.resolve(run.name + "-produced.json");
+		Files.writeString(producedFile, "[" + String.join(",\n", run.produced) + "]\n");
+		command(run, "finish " + producedFile);
+		String result = expect(run, "result", RESULT_TIMEOUT).substring("result ".length());
+		System.out.println("RollingRestartIT (" + what + "): " + result);
 		JsonNode figures = JsonMapper.shared().readTree(result);
 		System.out.printf(
-				"RollingRestartIT: %d owed, %d received, %d lost (%d announced by a gap, %d silently, %d of them before "
-						+ "the first number of their sender that reached the client), %d duplicated, "
+				"RollingRestartIT (%s): %d owed, %d received, %d lost (%d announced by a gap, %d silently, %d of them "
+						+ "before the first number of their sender that reached the client), %d duplicated, "
 						+ "%d out of order; %d reconnects (%d with a new session), %d gap events %s; "
 						+ "longest gap %d ms (median over clients %d ms)%n",
-				figures.path("expected").asLong(), figures.path("received").asLong(), figures.path("lost").asLong(),
-				figures.path("announced").asLong(), figures.path("silent").asLong(),
+				what, figures.path("expected").asLong(), figures.path("received").asLong(),
+				figures.path("lost").asLong(), figures.path("announced").asLong(), figures.path("silent").asLong(),
 				figures.path("silentAtStart").asLong(), figures.path("duplicated").asLong(),
-				figures.path("outOfOrder").asLong(),
-				figures.path("reconnects").asLong(), figures.path("notRecovered").asLong(),
-				figures.path("gaps").asLong(), figures.path("gapReasons"), figures.path("longestGapMs").asLong(),
-				figures.path("medianLongestGapMs").asLong());
+				figures.path("outOfOrder").asLong(), figures.path("reconnects").asLong(),
+				figures.path("notRecovered").asLong(), figures.path("gaps").asLong(), figures.path("gapReasons"),
+				figures.path("longestGapMs").asLong(), figures.path("medianLongestGapMs").asLong());
+		return figures;
+	}
 
+	private static void assertNothingMissingSilently(JsonNode figures) {
 		assertThat(figures.path("expected").asLong()).as("messages owed").isPositive();
 		assertThat(figures.path("ended").asLong()).as("clients that gave up").isZero();
 		assertThat(figures.path("disconnectedAtEnd").asLong()).as("clients not connected at the end").isZero();
@@ -187,7 +240,7 @@ class RollingRestartIT {
 			.orElseThrow(() -> new AssertionError(node + " did not print what it produced on SIGTERM"));
 	}
 
-	private Process startClients(int balancerPort) throws IOException {
+	private Process startClients(String name, int balancerPort) throws IOException {
 		Path clientModule = LOGS.resolve("client.js");
 		try (InputStream in = RollingRestartIT.class.getResourceAsStream("/io/socketbox/spring/client/client.js")) {
 			assertThat(in).as("client.js on the class path").isNotNull();
@@ -197,7 +250,7 @@ class RollingRestartIT {
 				Path.of("src", "test", "js", "rolling-stream-clients.js").toAbsolutePath().toString(), "--url",
 				"ws://127.0.0.1:" + balancerPort + "/ws", "--client-module", clientModule.toString(), "--clients",
 				Integer.toString(CLIENTS), "--direct", Integer.toString(DIRECT_CLIENTS))
-			.redirectError(LOGS.resolve("rolling-clients.log").toFile())
+			.redirectError(LOGS.resolve(name + "-clients.log").toFile())
 			.start();
 		this.processes.closeAfterNodes(() -> stop(process));
 		return process;
@@ -237,23 +290,22 @@ class RollingRestartIT {
 		return lines;
 	}
 
-	private static String expect(BlockingQueue<String> lines, String word, Duration timeout)
-			throws InterruptedException {
+	private static String expect(Run run, String word, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
 			long left = deadline - System.nanoTime();
-			String line = (left > 0) ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+			String line = (left > 0) ? run.lines.poll(left, TimeUnit.NANOSECONDS) : null;
 			assertThat(line).as("the clients' '%s' within %s (see %s)", word, timeout,
-					LOGS.resolve("rolling-clients.log")).isNotNull();
+					LOGS.resolve(run.name + "-clients.log")).isNotNull();
 			if (line.equals(word) || line.startsWith(word + " ")) {
 				return line;
 			}
 		}
 	}
 
-	private static void command(Writer commands, String command) throws IOException {
-		commands.write(command + "\n");
-		commands.flush();
+	private static void command(Run run, String command) throws IOException {
+		run.commands.write(command + "\n");
+		run.commands.flush();
 	}
 
 	private static void stop(Process process) throws InterruptedException {
@@ -261,6 +313,15 @@ class RollingRestartIT {
 		if (!process.waitFor(10, TimeUnit.SECONDS)) {
 			process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
 		}
+	}
+
+	/**
+	 * One run: the nodes (replaced as they restart), their arguments, the clients' output
+	 * lines and commands, and what each sender produced.
+	 */
+	private record Run(String name, List<SampleNodeProcess> nodes, List<String> arguments, BlockingQueue<String> lines,
+			Writer commands, List<String> produced) {
+
 	}
 
 }

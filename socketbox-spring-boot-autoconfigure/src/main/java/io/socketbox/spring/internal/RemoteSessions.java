@@ -127,9 +127,10 @@ public interface RemoteSessions {
 	 * its client reconnects and resumes, wherever it lands.
 	 * @param heirOf given a session id and the node its client is connected to (or
 	 * {@code null}), the node to hand it to, or {@code null} to keep it
-	 * @param announce queues the adoption for the heir and the move for every node; the
-	 * client's connection closes once the future it returns completes (the heir took the
-	 * session over, or did not answer), so that its resume finds the session
+	 * @param announce queues the adoption for the heir, and the move for every node once
+	 * the heir has answered; the client's connection closes once the future it returns
+	 * completes (the heir took the session over, or did not answer, and the move was
+	 * announced), so that its resume finds the session
 	 */
 	void handOver(BinaryOperator<@Nullable String> heirOf, Function<Adoption, CompletableFuture<?>> announce);
 

@@ -54,6 +54,9 @@ final class SessionEndpoint implements RemoteSessions {
 
 	private volatile boolean refreshingTokens;
 
+	/** Sessions this node is handing over, until their move is announced, by id. */
+	private final Map<String, CompletableFuture<?>> handingOver = new ConcurrentHashMap<>();
+
 	/** Clients whose resume waits for their session's home, by session id. */
 	private final Map<String, ProxySession> attaching = new ConcurrentHashMap<>();
 
@@ -213,7 +216,9 @@ final class SessionEndpoint implements RemoteSessions {
 			if (!attached) {
 				webSocket.getAttributes().remove(PROXY_ATTRIBUTE);
 				if (!followMove || !followMove(webSocket, id, home, user, resume)) {
-					start(webSocket, resume, "expired");
+					// No answer because the home became unreachable meanwhile: it crashed
+					start(webSocket, resume,
+							(this.connections.sessionRouter().homeOf(id) == null) ? "node-lost" : "expired");
 				}
 				return;
 			}
@@ -360,6 +365,12 @@ final class SessionEndpoint implements RemoteSessions {
 
 	@Override
 	public void attach(String nodeId, String sessionId, long received, IntConsumer reply) {
+		CompletableFuture<?> moving = this.handingOver.get(sessionId);
+		if (moving != null) {
+			// Answered after the move's announcement, which the asking node then follows
+			moving.whenComplete((answer, failure) -> reply.accept(SessionRouter.UNKNOWN));
+			return;
+		}
 		SessionConnection session = this.connections.session(sessionId);
 		if (session == null) {
 			reply.accept(SessionRouter.UNKNOWN);
@@ -443,18 +454,25 @@ final class SessionEndpoint implements RemoteSessions {
 			if (heir == null) {
 				continue;
 			}
+			String id = session.getId();
+			CompletableFuture<Void> moved = new CompletableFuture<>();
+			this.handingOver.put(id, moved);
 			SessionConnection.Handover handover = session.handOver();
 			if (handover == null) {
+				this.handingOver.remove(id, moved);
 				continue;
 			}
 			this.connections.remove(session);
-			this.connections.route(session.getId(), heir);
-			CompletableFuture<?> adopted = announce.apply(new Adoption(session.getId(),
-					userOf(session.getPrincipal()), handover.last(), handover.frames(), heir));
+			this.connections.route(id, heir);
+			announce.apply(new Adoption(id, userOf(session.getPrincipal()), handover.last(), handover.frames(), heir))
+				.whenComplete((answer, failure) -> {
+					this.handingOver.remove(id, moved);
+					moved.complete(null);
+				});
 			this.callbacks.movedAway(session);
 			if (handover.connection() instanceof LocalConnection local) {
 				// Once the heir has the session: the client reconnects and resumes, wherever it lands
-				adopted.whenComplete((answer, failure) -> local.close(CloseStatus.SERVICE_RESTARTED));
+				moved.whenComplete((ignored, failure) -> local.close(CloseStatus.SERVICE_RESTARTED));
 			}
 			this.callbacks.log("Handed " + session + " to " + heir);
 		}

@@ -93,8 +93,9 @@ final class SessionRelay implements SessionRouter {
 
 	/**
 	 * Hand this node's sessions to the peers, as it stops: each to the node its client is
-	 * connected to, or spread over the reachable peers; announced to every peer before
-	 * the leave notice, so that they send to the heir once this node has left.
+	 * connected to, or spread over the reachable peers. Announced to every peer once the
+	 * heir has answered, so that no peer sends to the heir before it has the session (this
+	 * node forwards what still reaches it), and before the leave notice.
 	 */
 	void handOver() {
 		List<String> heirs = this.peers.all()
@@ -112,10 +113,10 @@ final class SessionRelay implements SessionRouter {
 			}
 			return heirs.get(Math.floorMod(sessionId.hashCode(), heirs.size()));
 		}, (adoption) -> {
-			CompletableFuture<Integer> adopted = this.messaging.handOverSession(adoption.heir(),
-					adoption.sessionId(), SessionStates.write(adoption));
-			this.messaging.replicate(Envelope.sessionMoved(this.nodeId, adoption.sessionId(), adoption.heir()));
-			return adopted;
+			return this.messaging
+				.handOverSession(adoption.heir(), adoption.sessionId(), SessionStates.write(adoption))
+				.whenComplete((answer, failure) -> this.messaging
+					.replicate(Envelope.sessionMoved(this.nodeId, adoption.sessionId(), adoption.heir())));
 		});
 	}
 
