@@ -124,7 +124,8 @@ public interface RemoteSessions {
 	/**
 	 * At a node that stops: hand every session of this node to an heir, announce each
 	 * move, then close the session's connection here with 1012 (service restart) so that
-	 * its client reconnects and resumes, wherever it lands.
+	 * its client reconnects and resumes, wherever it lands; close the clients here whose
+	 * session lives on another node with 1012 too.
 	 * @param heirOf given a session id and the node its client is connected to (or
 	 * {@code null}), the node to hand it to, or {@code null} to keep it
 	 * @param announce queues the adoption for the heir, and the move for every node once

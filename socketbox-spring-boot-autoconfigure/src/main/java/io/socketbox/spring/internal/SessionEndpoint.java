@@ -476,6 +476,12 @@ final class SessionEndpoint implements RemoteSessions {
 			}
 			this.callbacks.log("Handed " + session + " to " + heir);
 		}
+		for (ProxySession proxy : this.connections.recipients(ProxySession.class)) {
+			// A client here whose session lives on another node: it reconnects while this
+			// node's links still carry its detach and what it sent
+			this.callbacks.log("Closing " + proxy + ": this node stops");
+			proxy.connection().close(CloseStatus.SERVICE_RESTARTED);
+		}
 	}
 
 	@Override

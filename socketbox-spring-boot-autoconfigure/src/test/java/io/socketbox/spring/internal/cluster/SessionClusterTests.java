@@ -189,4 +189,25 @@ class SessionClusterTests {
 		await().until(() -> this.other.messaging().getLocalConnections().isEmpty());
 	}
 
+	@Test
+	void aNodeThatStopsTellsItsClientsOfSessionsLivingElsewhereToReconnect() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), "alice");
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), "alice", first);
+		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		this.other.stop();
+		// 1012 (service restart, which Tomcat's client reports as 1002), not 1001 once
+		// the links are gone: the home learns at once that the client left
+		assertThat(onOther.awaitClose().getCode()).isIn(1012, 1002);
+		assertThat(this.home.messaging().send(id, "while-away").get()).isEqualTo(SendResult.DELIVERED);
+		try (SessionClient back = SessionClient.resume(this.home.port(), "alice", onOther)) {
+			assertThat(back.welcome().path("resumed").asBoolean()).isTrue();
+			// onOther received no direct message itself, so it resumes from the first
+			assertThat(back.awaitDirects(2)).containsExactly("id:" + id, "while-away");
+			assertThat(back.gaps()).isEmpty();
+		}
+	}
+
 }
