@@ -1,6 +1,5 @@
 package io.socketbox.sample;
 
-import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +26,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import static io.socketbox.sample.SampleNodeProcess.START_TIMEOUT;
 import static io.socketbox.sample.SampleNodeProcess.awaitLinked;
@@ -72,10 +68,6 @@ class RollingRestartBrowserIT {
 
 	private static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(15);
 
-	private static final File CHROMIUM = new File("/usr/bin/chromium");
-
-	private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-
 	/** The page's line for a {@code gap} event of the client. */
 	private static final String GAP_LINE = "Some messages were missed";
 
@@ -95,9 +87,11 @@ class RollingRestartBrowserIT {
 		Optional<String> nginx = NginxBalancer.executable();
 		assumeThat(nginx).as("nginx is not installed (apt-get install nginx-light): RollingRestartBrowserIT needs it")
 			.isPresent();
-		assumeThat(CHROMIUM).as("Debian's chromium is not installed (apt-get install chromium chromium-driver)")
+		assumeThat(HeadlessChromium.CHROMIUM)
+			.as("Debian's chromium is not installed (apt-get install chromium chromium-driver)")
 			.exists();
-		assumeThat(CHROMEDRIVER).as("Debian's chromium-driver is not installed (apt-get install chromium-driver)")
+		assumeThat(HeadlessChromium.CHROMEDRIVER)
+			.as("Debian's chromium-driver is not installed (apt-get install chromium-driver)")
 			.exists();
 		long started = System.nanoTime();
 		int[] ports = freePorts(NODES + 1);
@@ -209,24 +203,11 @@ class RollingRestartBrowserIT {
 	}
 
 	private static void awaitReady(SampleNodeProcess node) {
-		await().alias(node + " ready")
-			.atMost(START_TIMEOUT)
-			.pollInterval(Duration.ofMillis(100))
-			.ignoreExceptions()
-			.failFast("the node exited", () -> !node.isAlive())
-			.until(() -> node.get("/actuator/health/readiness", Duration.ofSeconds(2)).statusCode() == 200);
+		node.awaitOk("/actuator/health/readiness");
 	}
 
 	private WebDriver open(int port, String user) {
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM);
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-				"--no-first-run", "--disable-extensions");
-		// Debian's driver, not Selenium Manager, which would download one
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-			.usingAnyFreePort()
-			.build();
-		WebDriver browser = new ChromeDriver(service, options);
+		WebDriver browser = HeadlessChromium.start();
 		this.browsers.add(browser);
 		browser.get("http://127.0.0.1:" + port + "/?user=" + user);
 		await().alias(user + "'s page connected")

@@ -29,7 +29,6 @@ import static io.socketbox.sample.SampleNodeProcess.awaitLinked;
 import static io.socketbox.sample.SampleNodeProcess.freePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A rolling restart behind nginx (issue 15), in separate processes: three sample nodes
@@ -223,12 +222,8 @@ class RollingRestartIT {
 	}
 
 	private static void awaitReady(SampleNodeProcess node) {
-		await().alias(node + " ready")
-			.atMost(START_TIMEOUT)
-			.pollInterval(Duration.ofMillis(100))
-			.ignoreExceptions()
-			.failFast("the node exited", () -> !node.isAlive())
-			.until(() -> node.get("/ready", Duration.ofSeconds(2)).statusCode() == 200);
+		// The sample's readiness with the stream on: linked with the other nodes
+		node.awaitOk("/ready");
 	}
 
 	private static String producedLine(SampleNodeProcess node) throws IOException {

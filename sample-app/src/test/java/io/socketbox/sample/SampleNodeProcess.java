@@ -168,7 +168,20 @@ final class SampleNodeProcess {
 	 * {@code /api/nodes}, which waits for every node's answer.
 	 * @return the status and the body
 	 */
-	HttpResponse<String> get(String path, Duration timeout) {
+	/**
+	 * Wait until the node answers a path with 200, at most {@link #START_TIMEOUT}.
+	 * @param path the path
+	 */
+	void awaitOk(String path) {
+		await().alias(this + " answering " + path)
+			.atMost(START_TIMEOUT)
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.failFast("the node exited", () -> !isAlive())
+			.until(() -> get(path, Duration.ofSeconds(2)).statusCode() == 200);
+	}
+
+		HttpResponse<String> get(String path, Duration timeout) {
 		return send(HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build());
 	}
 

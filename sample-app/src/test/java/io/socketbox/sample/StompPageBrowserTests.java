@@ -1,6 +1,5 @@
 package io.socketbox.sample;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +13,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -33,10 +29,6 @@ import static org.awaitility.Awaitility.await;
  */
 class StompPageBrowserTests {
 
-	private static final File CHROMIUM = new File("/usr/bin/chromium");
-
-	private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-
 	private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
 	@TempDir
@@ -48,8 +40,10 @@ class StompPageBrowserTests {
 
 	@BeforeEach
 	void start() {
-		assertThat(CHROMIUM).as("Debian's chromium: apt-get install chromium chromium-driver").exists();
-		assertThat(CHROMEDRIVER).as("Debian's chromium-driver: apt-get install chromium chromium-driver").exists();
+		assertThat(HeadlessChromium.CHROMIUM).as("Debian's chromium: apt-get install chromium chromium-driver")
+			.exists();
+		assertThat(HeadlessChromium.CHROMEDRIVER).as("Debian's chromium-driver: apt-get install chromium chromium-driver")
+			.exists();
 		this.nodes = new StompNodes(this.cacheDirectory);
 	}
 
@@ -115,15 +109,7 @@ class StompPageBrowserTests {
 	}
 
 	private WebDriver open(ConfigurableApplicationContext node, String user) {
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM);
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-				"--no-first-run", "--disable-extensions");
-		// Debian's driver, not Selenium Manager, which would download one
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-			.usingAnyFreePort()
-			.build();
-		WebDriver browser = new ChromeDriver(service, options);
+		WebDriver browser = HeadlessChromium.start();
 		this.browsers.add(browser);
 		browser.get("http://127.0.0.1:" + StompNodes.port(node) + "/stomp.html?user=" + user);
 		await().atMost(TIMEOUT).until(() -> "connected".equals(browser.findElement(By.id("status")).getText()));
