@@ -127,9 +127,11 @@ final class ConnectionOutbox {
 			}
 			boolean hold = holdUntilOpen && !this.open;
 			long now = System.nanoTime();
-			if ((this.writing && now - this.writeStartedAt > this.limits.sendTimeLimitNanos())
-					|| readLivenessExpired(now)) {
+			if (this.writing && now - this.writeStartedAt > this.limits.sendTimeLimitNanos()) {
 				cut = CutReason.SEND_TIME_LIMIT;
+			}
+			else if (readLivenessExpired(now)) {
+				cut = CutReason.READ_LIVENESS;
 			}
 			else if ((this.writing || hold) && this.queuedBytes + message.size() > this.limits.bufferLimitBytes()) {
 				cut = CutReason.SEND_BUFFER_LIMIT;
@@ -195,7 +197,7 @@ final class ConnectionOutbox {
 			}
 			abort = cutOffLocked();
 		}
-		this.listener.cut(this.connection, CutReason.SEND_TIME_LIMIT, null, abort);
+		this.listener.cut(this.connection, CutReason.READ_LIVENESS, null, abort);
 		return true;
 	}
 
@@ -476,6 +478,9 @@ final class ConnectionOutbox {
 
 		/** A write took longer than the send time limit. */
 		SEND_TIME_LIMIT("send time limit exceeded"),
+
+		/** A ping went unanswered for longer than the send time limit. */
+		READ_LIVENESS("ping not answered within the send time limit"),
 
 		/** More than the send buffer size limit waited for the client. */
 		SEND_BUFFER_LIMIT("send buffer size limit exceeded"),

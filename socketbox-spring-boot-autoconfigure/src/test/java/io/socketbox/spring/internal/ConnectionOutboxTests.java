@@ -80,9 +80,29 @@ class ConnectionOutboxTests {
 		assertThat(this.sender.started).containsExactly("a", "PING");
 		this.sender.complete(null);
 		await().atMost(Duration.ofSeconds(10)).until(() -> connection.outbox().checkReadLiveness());
-		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_TIME_LIMIT);
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.READ_LIVENESS);
 		assertThat(this.listener.aborted).isOne();
 		assertThat(connection.deliver(text("b"))).isFalse();
+	}
+
+	@Test
+	void aMessageOfferedAfterAPingWentUnansweredCutsTheConnectionForReadLiveness() {
+		LocalConnection connection = pinging(TimeUnit.MILLISECONDS.toNanos(50));
+		connection.open();
+		connection.deliver(text("a"));
+		this.sender.complete(null);
+		this.sender.complete(null);
+		assertThat(this.sender.started).containsExactly("a", "PING");
+		// Each write completes at once, so none is in progress when the next is offered:
+		// the cut is for the unanswered ping, not for a slow write
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			boolean taken = connection.deliver(text("b"));
+			if (taken) {
+				this.sender.complete(null);
+			}
+			return !taken;
+		});
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.READ_LIVENESS);
 	}
 
 	@Test
