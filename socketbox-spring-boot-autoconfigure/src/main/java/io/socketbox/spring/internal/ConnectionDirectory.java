@@ -343,11 +343,6 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 	}
 
 	/**
-	 * Return the ids of the nodes that hold a connection of a user.
-	 * @param user the principal name
-	 * @return a copy
-	 */
-	/**
 	 * Return the node that lists a connection.
 	 * @param connectionId the connection id
 	 * @return the node's id, or {@code null} if no node lists it
@@ -363,6 +358,11 @@ public final class ConnectionDirectory implements SocketBoxDirectory {
 		return null;
 	}
 
+	/**
+	 * Return the ids of the nodes that hold a connection of a user.
+	 * @param user the principal name
+	 * @return a copy
+	 */
 	public Set<String> nodesOf(String user) {
 		Set<String> ids = new HashSet<>();
 		synchronized (this.lock) {

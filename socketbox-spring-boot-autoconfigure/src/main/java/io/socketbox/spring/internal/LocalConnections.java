@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -180,7 +180,6 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	@Nullable ProxySession proxy(String id) {
 		return (this.connections.get(id) instanceof ProxySession proxy) ? proxy : null;
 	}
-
 
 	/**
 	 * Return the nodes whose leave notice a session handed over from them waits for.
