@@ -2,7 +2,6 @@ package io.socketbox.spring.autoconfigure;
 
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import tools.jackson.databind.json.JsonMapper;
 

@@ -16,7 +16,6 @@ import io.socketbox.spring.LifecyclePhases;
 import io.socketbox.spring.SocketBoxCluster;
 import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.SocketBoxHandler;
-import io.socketbox.spring.SocketBoxMessaging;
 import io.socketbox.spring.internal.session.SessionFrames;
 import io.socketbox.spring.internal.session.SessionTokens;
 
