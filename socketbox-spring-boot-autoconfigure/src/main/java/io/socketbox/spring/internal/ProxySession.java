@@ -5,8 +5,11 @@ import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
+
+import io.socketbox.spring.internal.session.SessionFrames;
 
 import org.springframework.web.socket.CloseStatus;
 
@@ -14,7 +17,9 @@ import org.springframework.web.socket.CloseStatus;
  * A client of this node whose session is another node's (its home): what the home
  * relays goes to the client's connection here, and so do broadcasts, from this node's
  * own stream; what the application sends to it goes to the home, which numbers and keeps
- * it. Until the home has answered the client's resume, relayed frames wait.
+ * it. Until the home has answered the client's resume, relayed frames wait. The client's
+ * numbered messages are handled here: the home tells where to start, and is told how far
+ * this node got.
  */
 final class ProxySession implements Recipient {
 
@@ -29,6 +34,20 @@ final class ProxySession implements Recipient {
 	private @Nullable List<OutboundText> waiting = new ArrayList<>();
 
 	private volatile boolean closeRequested;
+
+	/** The seq of the client's last numbered message handed to the application. */
+	private long handled;
+
+	/** The last {@link #handled} the home was told of. */
+	private long reported;
+
+	/** Whether this node no longer hands the client's messages to the application. */
+	private boolean stopped;
+
+	/** The session this node took over from the home, which takes the client's messages now. */
+	private @Nullable SessionConnection successor;
+
+	private final AtomicBoolean ackDue = new AtomicBoolean();
 
 	ProxySession(String id, String home, LocalConnection connection, SessionRouter router) {
 		this.id = id;
@@ -128,6 +147,89 @@ final class ProxySession implements Recipient {
 				frames.forEach(this.connection::send);
 			}
 		}
+	}
+
+	/**
+	 * Take a numbered message of the client for the application, once.
+	 * @param seq its seq
+	 * @return whether it goes to the application
+	 */
+	synchronized boolean handle(long seq) {
+		if (this.successor != null) {
+			return this.successor.handle(this.connection, seq);
+		}
+		if (this.stopped || seq <= this.handled) {
+			return false;
+		}
+		this.handled = seq;
+		return true;
+	}
+
+	/**
+	 * Return the seq of the client's last numbered message handed to the application,
+	 * here or, as the home said, before.
+	 */
+	synchronized long handled() {
+		return (this.successor != null) ? this.successor.handled() : this.handled;
+	}
+
+	/**
+	 * The home has handled the client's numbered messages up to a seq.
+	 * @param seq the seq
+	 */
+	synchronized void handledAtLeast(long seq) {
+		this.handled = Math.max(this.handled, seq);
+		this.reported = Math.max(this.reported, seq);
+	}
+
+	/**
+	 * Return how far this node has handled the client's messages if the home has not
+	 * been told, and take it as told.
+	 * @return the seq, or 0 if the home knows it
+	 */
+	synchronized long unreported() {
+		if (this.handled <= this.reported) {
+			return 0;
+		}
+		this.reported = this.handled;
+		return this.handled;
+	}
+
+	/**
+	 * Hand no more of the client's messages to the application here: the client sends
+	 * again what was not handled, wherever it resumes.
+	 * @return the seq of the last one handled
+	 */
+	synchronized long stop() {
+		this.stopped = true;
+		return this.handled;
+	}
+
+	/**
+	 * This node took the session over from its home, and the client's connection with it:
+	 * the session takes the client's messages from now on, even one read before it
+	 * replaced this proxy, and knows how far they were handled.
+	 * @param session the session
+	 */
+	synchronized void succeededBy(SessionConnection session) {
+		this.successor = session;
+		session.handledAtLeast(this.handled);
+	}
+
+	/**
+	 * Claim the acknowledgement of the messages handled from now on.
+	 * @return whether the caller is to send it: no other is due
+	 */
+	boolean ackDue() {
+		return this.ackDue.compareAndSet(false, true);
+	}
+
+	/**
+	 * Acknowledge the numbered messages handled so far.
+	 */
+	void acknowledge() {
+		this.ackDue.set(false);
+		this.connection.deliver(SessionFrames.ack(handled()));
 	}
 
 	@Override

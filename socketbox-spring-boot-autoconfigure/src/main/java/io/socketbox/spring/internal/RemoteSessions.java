@@ -36,6 +36,14 @@ public interface RemoteSessions {
 		}
 
 		@Override
+		public void handled(String nodeId, String sessionId, long seq) {
+		}
+
+		@Override
+		public void reportHandled() {
+		}
+
+		@Override
 		public void close(String home, String sessionId, CloseStatus status) {
 		}
 
@@ -90,6 +98,22 @@ public interface RemoteSessions {
 	 * @param frame the frame
 	 */
 	void relayed(String home, String sessionId, String frame);
+
+	/**
+	 * How far the client's numbered messages have been handled: at the node the client
+	 * resumed on, what its home said before answering the attach; at the home, what the
+	 * node the client is connected to reports (a report of any other node is ignored).
+	 * @param nodeId the node that says so
+	 * @param sessionId the session
+	 * @param seq the seq of the last message handled
+	 */
+	void handled(String nodeId, String sessionId, long seq);
+
+	/**
+	 * At the node a client is connected to: tell the home of each session relayed here
+	 * how far the client's numbered messages have been handled, if it has not been told.
+	 */
+	void reportHandled();
 
 	/**
 	 * At the node the client is connected to: close the client's connection.
@@ -150,9 +174,11 @@ public interface RemoteSessions {
 	 * @param user the name of its principal, or {@code null}
 	 * @param last the seq of its last message
 	 * @param frames the {@code d} frames it kept, oldest first
+	 * @param handled the seq of the client's last numbered message handled
 	 * @param heir the node that takes it over
 	 */
-	record Adoption(String sessionId, @Nullable String user, long last, List<String> frames, String heir) {
+	record Adoption(String sessionId, @Nullable String user, long last, List<String> frames, long handled,
+			String heir) {
 
 	}
 

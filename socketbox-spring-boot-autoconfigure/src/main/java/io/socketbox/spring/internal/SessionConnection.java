@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
 import io.socketbox.spring.internal.session.DirectBuffer;
+import io.socketbox.spring.internal.session.SessionFrames;
 
 import org.springframework.web.socket.CloseStatus;
 
@@ -44,6 +46,11 @@ final class SessionConnection implements Recipient {
 
 	private boolean ended;
 
+	/** The seq of the client's last numbered message handed to the application. */
+	private long handled;
+
+	private final AtomicBoolean ackDue = new AtomicBoolean();
+
 	/** The node this session was handed over from, until its leave notice has arrived. */
 	private @Nullable String fencedBy;
 
@@ -51,16 +58,17 @@ final class SessionConnection implements Recipient {
 	private final List<OutboundText> held = new ArrayList<>();
 
 	SessionConnection(String id, LocalConnection first, DirectBuffer buffer, Ending ending) {
-		this(id, first.getPrincipal(), first.getAttributes(), buffer, ending, first, System.nanoTime());
+		this(id, first.getPrincipal(), first.getAttributes(), buffer, ending, first, System.nanoTime(), 0);
 	}
 
 	/**
 	 * Create a session that another node hands to this one.
 	 * @param current the client's connection to this node, or {@code null} if it is
 	 * between connections (since {@code detachedAt})
+	 * @param handled the seq of the client's last numbered message handled so far
 	 */
 	SessionConnection(String id, @Nullable Principal principal, Map<String, Object> attributes, DirectBuffer buffer,
-			Ending ending, @Nullable Transport current, long detachedAt) {
+			Ending ending, @Nullable Transport current, long detachedAt, long handled) {
 		this.id = id;
 		this.principal = principal;
 		this.attributes = new ConcurrentHashMap<>(attributes);
@@ -69,6 +77,7 @@ final class SessionConnection implements Recipient {
 		this.current = current;
 		this.remoteAddress = (current != null) ? current.getRemoteAddress() : null;
 		this.detachedAt = detachedAt;
+		this.handled = handled;
 	}
 
 	@Override
@@ -251,6 +260,75 @@ final class SessionConnection implements Recipient {
 	}
 
 	/**
+	 * Take a numbered message of the client for the application: only from the
+	 * session's current connection, only while it lasts here, and only once.
+	 * @param from the connection it came on
+	 * @param seq its seq
+	 * @return whether it goes to the application; if not, it was handled before, or the
+	 * client sends it again on its next connection
+	 */
+	boolean handle(Transport from, long seq) {
+		synchronized (this.lock) {
+			if (this.ended || this.current != from || seq <= this.handled) {
+				return false;
+			}
+			this.handled = seq;
+			return true;
+		}
+	}
+
+	/**
+	 * Return the seq of the client's last numbered message handed to the application.
+	 */
+	long handled() {
+		synchronized (this.lock) {
+			return this.handled;
+		}
+	}
+
+	/**
+	 * The client's numbered messages have been handled up to a seq.
+	 * @param seq the seq
+	 */
+	void handledAtLeast(long seq) {
+		synchronized (this.lock) {
+			this.handled = Math.max(this.handled, seq);
+		}
+	}
+
+	/**
+	 * The node the client is connected to has handled its numbered messages up to a
+	 * seq; a report of any other node is out of date, and ignored.
+	 * @param nodeId the node
+	 * @param seq the seq
+	 */
+	void handledAt(String nodeId, long seq) {
+		synchronized (this.lock) {
+			if (this.current instanceof RemoteTransport remote && remote.nodeId().equals(nodeId)
+					&& seq > this.handled) {
+				this.handled = seq;
+			}
+		}
+	}
+
+	/**
+	 * Claim the acknowledgement of the messages handled from now on.
+	 * @return whether the caller is to send it: no other is due
+	 */
+	boolean ackDue() {
+		return this.ackDue.compareAndSet(false, true);
+	}
+
+	/**
+	 * Acknowledge the numbered messages handled so far, on the connection the client has
+	 * now.
+	 */
+	void acknowledge() {
+		this.ackDue.set(false);
+		control(SessionFrames.ack(handled()));
+	}
+
+	/**
 	 * Make a new connection of the client the session's connection, and send it the
 	 * messages the client missed, after the frames that {@code first} gives.
 	 * @param connection the new connection
@@ -337,7 +415,7 @@ final class SessionConnection implements Recipient {
 			this.ended = true;
 			Transport connection = this.current;
 			this.current = null;
-			return new Handover(this.buffer.last(), this.buffer.frames(), connection);
+			return new Handover(this.buffer.last(), this.buffer.frames(), this.handled, connection);
 		}
 	}
 
@@ -364,9 +442,10 @@ final class SessionConnection implements Recipient {
 	 *
 	 * @param last the seq of its last message
 	 * @param frames the {@code d} frames it kept
+	 * @param handled the seq of the client's last numbered message handled
 	 * @param connection the connection it had, or {@code null}
 	 */
-	record Handover(long last, List<String> frames, @Nullable Transport connection) {
+	record Handover(long last, List<String> frames, long handled, @Nullable Transport connection) {
 
 	}
 

@@ -44,6 +44,9 @@ final class SessionEndpoint implements RemoteSessions {
 
 	private static final String PROXY_ATTRIBUTE = ProxySession.class.getName();
 
+	/** How long the acknowledgement of a client's numbered message may wait for more. */
+	private static final long ACK_DELAY_MILLIS = 100;
+
 	private final LocalConnections connections;
 
 	private final SessionTokens tokens;
@@ -119,13 +122,50 @@ final class SessionEndpoint implements RemoteSessions {
 			// Its resume waits for the session's home: nothing to take a message yet
 			return;
 		}
-		if (parsed instanceof ClientFrame.Message message) {
+		if (parsed instanceof ClientFrame.Numbered numbered) {
+			if (handle(webSocket, session, numbered.seq())) {
+				this.callbacks.message(numbered.text(), session);
+				acknowledgeLater(session);
+			}
+		}
+		else if (parsed instanceof ClientFrame.Message message) {
 			this.callbacks.message(message.text(), session);
 		}
 		else if (parsed instanceof ClientFrame.Hello || parsed instanceof ClientFrame.Resume) {
 			refuse(webSocket, CloseStatus.POLICY_VIOLATION, "A hello or resume after the first frame");
 		}
 		// Other: a control message of a later version, ignored
+	}
+
+	/**
+	 * Take a client's numbered message for the application, once, and only from the
+	 * connection the session has now.
+	 */
+	private static boolean handle(WebSocketSession webSocket, Recipient session, long seq) {
+		if (session instanceof ProxySession proxy) {
+			return proxy.handle(seq);
+		}
+		SessionConnection here = (SessionConnection) session;
+		return here.current() instanceof LocalConnection connection && connection.session() == webSocket
+				&& here.handle(connection, seq);
+	}
+
+	/**
+	 * Acknowledge the numbered messages a client's session has handled, within the ack
+	 * delay: one frame for those that come meanwhile.
+	 */
+	private void acknowledgeLater(Recipient session) {
+		Runnable acknowledge;
+		if (session instanceof ProxySession proxy) {
+			acknowledge = proxy.ackDue() ? proxy::acknowledge : null;
+		}
+		else {
+			SessionConnection here = (SessionConnection) session;
+			acknowledge = here.ackDue() ? here::acknowledge : null;
+		}
+		if (acknowledge != null) {
+			this.connections.sendTimer().schedule(acknowledge, ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	private void first(WebSocketSession webSocket, ClientFrame frame) {
@@ -175,7 +215,8 @@ final class SessionEndpoint implements RemoteSessions {
 		Transport previous = this.connections.withHistory((history) -> {
 			BroadcastHistory.Replay replay = history.replay(resume.broadcasts());
 			return session.attach(connection, resume.direct(),
-					(directGap) -> welcome(connection, id, user, true, replay, directGap ? "overflow" : null));
+					(directGap) -> welcome(connection, id, user, true, session.handled(), replay,
+							directGap ? "overflow" : null));
 		});
 		if (previous == connection) {
 			return false;
@@ -223,7 +264,7 @@ final class SessionEndpoint implements RemoteSessions {
 				return;
 			}
 			this.connections.withHistory((history) -> {
-				welcome(connection, id, user, true, history.replay(resume.broadcasts()),
+				welcome(connection, id, user, true, proxy.handled(), history.replay(resume.broadcasts()),
 						(answer == SessionRouter.ATTACHED_WITH_GAP) ? "overflow" : null);
 				this.connections.add(proxy);
 				proxy.welcomed();
@@ -266,12 +307,12 @@ final class SessionEndpoint implements RemoteSessions {
 		this.callbacks.attached(webSocket, connection);
 		this.connections.withHistory((history) -> {
 			if (resume != null) {
-				welcome(connection, id, user, false, history.replay(resume.broadcasts()),
+				welcome(connection, id, user, false, 0, history.replay(resume.broadcasts()),
 						(lost != null) ? lost : "expired");
 			}
 			else {
 				// A new client is owed no broadcast sent before it came
-				welcome(connection, id, user, false, new BroadcastHistory.Replay(List.of(), List.of(),
+				welcome(connection, id, user, false, 0, new BroadcastHistory.Replay(List.of(), List.of(),
 						history.positions()), null);
 			}
 			// Registered with the history read, so that it misses no broadcast
@@ -288,11 +329,12 @@ final class SessionEndpoint implements RemoteSessions {
 	 * Send what opens a session's connection, under the history's lock: the welcome, a
 	 * gap for the session's own messages if some are lost, then the broadcasts the client
 	 * missed, with a gap for each origin of which some are lost.
+	 * @param handled the seq of the client's last numbered message the session handled
 	 * @param directGap why the session's own messages are lost, or {@code null}
 	 */
-	private void welcome(LocalConnection connection, String id, @Nullable String user, boolean resumed,
+	private void welcome(LocalConnection connection, String id, @Nullable String user, boolean resumed, long handled,
 			BroadcastHistory.Replay replay, @Nullable String directGap) {
-		connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), resumed, replay.positions()));
+		connection.send(SessionFrames.welcome(id, this.tokens.issue(id, user), resumed, handled, replay.positions()));
 		if (directGap != null) {
 			connection.send(SessionFrames.gap("direct", directGap, null));
 		}
@@ -314,6 +356,8 @@ final class SessionEndpoint implements RemoteSessions {
 		ProxySession proxy = (ProxySession) webSocket.getAttributes().get(PROXY_ATTRIBUTE);
 		if (proxy != null) {
 			this.connections.remove(proxy);
+			// The home learns how far its client's messages went before it may answer a resume elsewhere
+			this.connections.sessionRouter().handled(proxy.home(), proxy.getId(), proxy.stop());
 			this.connections.sessionRouter().detached(proxy.home(), proxy.getId(),
 					proxy.isCloseRequested() || status.getCode() == CloseStatus.NORMAL.getCode());
 			return;
@@ -377,8 +421,11 @@ final class SessionEndpoint implements RemoteSessions {
 			return;
 		}
 		RemoteTransport transport = new RemoteTransport(nodeId, sessionId, this.connections.sessionRouter());
-		Transport previous = session.attach(transport, received,
-				(directGap) -> reply.accept(directGap ? SessionRouter.ATTACHED_WITH_GAP : SessionRouter.ATTACHED));
+		Transport previous = session.attach(transport, received, (directGap) -> {
+			// Where the client's messages start, on the channel ahead of the answer
+			this.connections.sessionRouter().handled(nodeId, sessionId, session.handled());
+			reply.accept(directGap ? SessionRouter.ATTACHED_WITH_GAP : SessionRouter.ATTACHED);
+		});
 		if (previous == transport) {
 			reply.accept(SessionRouter.UNKNOWN);
 			return;
@@ -394,6 +441,32 @@ final class SessionEndpoint implements RemoteSessions {
 		SessionConnection session = this.connections.session(sessionId);
 		if (session != null && session.current() instanceof RemoteTransport remote && remote.nodeId().equals(nodeId)) {
 			detach(session, remote, ended ? CloseStatus.NORMAL : CloseStatus.GOING_AWAY);
+		}
+	}
+
+	@Override
+	public void handled(String nodeId, String sessionId, long seq) {
+		ProxySession proxy = this.attaching.get(sessionId);
+		if (proxy == null) {
+			proxy = this.connections.proxy(sessionId);
+		}
+		if (proxy != null && proxy.home().equals(nodeId)) {
+			proxy.handledAtLeast(seq);
+			return;
+		}
+		SessionConnection session = this.connections.session(sessionId);
+		if (session != null) {
+			session.handledAt(nodeId, seq);
+		}
+	}
+
+	@Override
+	public void reportHandled() {
+		for (ProxySession proxy : this.connections.recipients(ProxySession.class)) {
+			long seq = proxy.unreported();
+			if (seq > 0) {
+				this.connections.sessionRouter().handled(proxy.home(), proxy.getId(), seq);
+			}
 		}
 	}
 
@@ -464,7 +537,9 @@ final class SessionEndpoint implements RemoteSessions {
 			}
 			this.connections.remove(session);
 			this.connections.route(id, heir);
-			announce.apply(new Adoption(id, userOf(session.getPrincipal()), handover.last(), handover.frames(), heir))
+			announce
+				.apply(new Adoption(id, userOf(session.getPrincipal()), handover.last(), handover.frames(),
+						handover.handled(), heir))
 				.whenComplete((answer, failure) -> {
 					this.handingOver.remove(id, moved);
 					moved.complete(null);
@@ -480,6 +555,7 @@ final class SessionEndpoint implements RemoteSessions {
 			// A client here whose session lives on another node: it reconnects while this
 			// node's links still carry its detach and what it sent
 			this.callbacks.log("Closing " + proxy + ": this node stops");
+			this.connections.sessionRouter().handled(proxy.home(), proxy.getId(), proxy.stop());
 			proxy.connection().close(CloseStatus.SERVICE_RESTARTED);
 		}
 	}
@@ -513,14 +589,16 @@ final class SessionEndpoint implements RemoteSessions {
 			// Its client is connected here: the session goes on without a reconnect
 			LocalConnection connection = proxy.connection();
 			session = new SessionConnection(id, connection.getPrincipal(), connection.getAttributes(), buffer,
-					this::ended, connection, now);
+					this::ended, connection, now, adoption.handled());
+			proxy.succeededBy(session);
 			connection.session().getAttributes().remove(PROXY_ATTRIBUTE);
 			connection.session().getAttributes().put(SESSION_ATTRIBUTE, session);
 			this.connections.add(session);
 		}
 		else {
 			Principal principal = (adoption.user() != null) ? new UserPrincipal(adoption.user()) : null;
-			session = new SessionConnection(id, principal, Map.of(), buffer, this::ended, null, now);
+			session = new SessionConnection(id, principal, Map.of(), buffer, this::ended, null, now,
+					adoption.handled());
 			this.connections.add(session);
 			expireLater(session, now, CloseStatus.GOING_AWAY);
 		}

@@ -45,6 +45,10 @@ public interface SessionRouter {
 		public void toHome(String home, String sessionId, OutboundText message) {
 		}
 
+		@Override
+		public void handled(String nodeId, String sessionId, long seq) {
+		}
+
 	};
 
 	/** The home does not know the session (any more). */
@@ -99,6 +103,17 @@ public interface SessionRouter {
 	 * @param status the close status
 	 */
 	void close(String nodeId, String sessionId, CloseStatus status);
+
+	/**
+	 * Tell the other end of a relayed session how far the client's numbered messages have
+	 * been handed to the application: the home tells the node the client resumed on where
+	 * to start (before its answer to the attach), and that node tells the home how far it
+	 * got.
+	 * @param nodeId the other node
+	 * @param sessionId the session
+	 * @param seq the seq of the last message handled
+	 */
+	void handled(String nodeId, String sessionId, long seq);
 
 	/**
 	 * Watch the other nodes from now on: sessions relayed to or handed over from a node

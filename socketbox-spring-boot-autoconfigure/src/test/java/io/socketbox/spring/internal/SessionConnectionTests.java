@@ -47,13 +47,17 @@ class SessionConnectionTests {
 		public void toHome(String home, String sessionId, OutboundText message) {
 		}
 
+		@Override
+		public void handled(String nodeId, String sessionId, long seq) {
+		}
+
 	};
 
 	@Test
 	void otherSendersWaitUntilTheOldHomeHasLeftAndThenFollowInOrder() {
 		SessionConnection session = new SessionConnection("a.1", null, Map.of(), new DirectBuffer(100, 64 * 1024),
 				(s, status) -> {
-				}, new RemoteTransport("client-node", "a.1", this.router), System.nanoTime());
+				}, new RemoteTransport("client-node", "a.1", this.router), System.nanoTime(), 0);
 		session.fence("old-home");
 		assertThat(session.deliverFrom(OutboundText.of("from S, after the move"), "s-node")).isTrue();
 		assertThat(session.deliverFrom(OutboundText.of("local, after the move"), null)).isTrue();
@@ -72,10 +76,48 @@ class SessionConnectionTests {
 	void aSessionThatIsNotHandedOverHoldsNothing() {
 		SessionConnection session = new SessionConnection("a.1", null, Map.of(), new DirectBuffer(100, 64 * 1024),
 				(s, status) -> {
-				}, new RemoteTransport("client-node", "a.1", this.router), System.nanoTime());
+				}, new RemoteTransport("client-node", "a.1", this.router), System.nanoTime(), 0);
 		session.deliverFrom(OutboundText.of("one"), "s-node");
 		session.deliverFrom(OutboundText.of("two"), null);
 		assertThat(this.relayed).containsExactly("d 1 one", "d 2 two");
+	}
+
+	@Test
+	void aClientMessageIsHandledOnceAndOnlyFromTheCurrentConnection() {
+		RemoteTransport first = new RemoteTransport("first-node", "a.1", this.router);
+		RemoteTransport second = new RemoteTransport("second-node", "a.1", this.router);
+		SessionConnection session = new SessionConnection("a.1", null, Map.of(), new DirectBuffer(100, 64 * 1024),
+				(s, status) -> {
+				}, first, System.nanoTime(), 3);
+		assertThat(session.handle(first, 3)).as("sent again").isFalse();
+		assertThat(session.handle(first, 4)).isTrue();
+		assertThat(session.handle(first, 4)).as("sent again").isFalse();
+		assertThat(session.handle(first, 7)).as("the client skipped 5 and 6").isTrue();
+		session.attach(second, 0, (gap) -> {
+		});
+		assertThat(session.handle(first, 8)).as("read on a superseded connection").isFalse();
+		session.handledAt("first-node", 8);
+		assertThat(session.handled()).as("a report of a node the client has left").isEqualTo(7);
+		session.handledAt("second-node", 9);
+		assertThat(session.handled()).isEqualTo(9);
+		session.handledAt("second-node", 2);
+		assertThat(session.handled()).as("an older report").isEqualTo(9);
+		assertThat(session.handle(second, 9)).isFalse();
+		assertThat(session.handle(second, 10)).isTrue();
+	}
+
+	@Test
+	void aSessionHandedOverTakesNoMoreMessagesAndCarriesHowFarItGot() {
+		RemoteTransport connection = new RemoteTransport("client-node", "a.1", this.router);
+		SessionConnection session = new SessionConnection("a.1", null, Map.of(), new DirectBuffer(100, 64 * 1024),
+				(s, status) -> {
+				}, connection, System.nanoTime(), 0);
+		assertThat(session.handle(connection, 1)).isTrue();
+		assertThat(session.handle(connection, 2)).isTrue();
+		SessionConnection.Handover handover = session.handOver();
+		assertThat(handover).isNotNull();
+		assertThat(handover.handled()).isEqualTo(2);
+		assertThat(session.handle(connection, 3)).as("the client sends it again to the heir").isFalse();
 	}
 
 }

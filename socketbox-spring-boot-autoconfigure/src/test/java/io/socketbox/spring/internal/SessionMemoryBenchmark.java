@@ -53,7 +53,7 @@ public final class SessionMemoryBenchmark {
 					SessionSettings.DEFAULTS.bufferBytes());
 			SessionConnection session = new SessionConnection("0mx4k9mvvrsub3e." + i, principal, Map.of(), buffer,
 					(s, status) -> {
-					}, null, System.nanoTime());
+					}, null, System.nanoTime(), 0);
 			for (int m = 0; m < messages; m++) {
 				// A message of its own, as a direct send's is
 				session.deliver(OutboundText.of(text + m));

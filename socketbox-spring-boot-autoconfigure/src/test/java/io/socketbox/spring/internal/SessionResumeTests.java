@@ -281,4 +281,43 @@ class SessionResumeTests {
 		client.close();
 	}
 
+	@Test
+	void aNumberedMessageIsHandledOnceHoweverOftenTheClientSendsIt() {
+		start();
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		SessionClient first = SessionClient.hello(this.node.port(), null);
+		assertThat(first.handled()).isZero();
+		first.awaitDirects(1);
+		first.send(1, echo + "one");
+		first.send(1, echo + "one");
+		first.send(2, echo + "two");
+		first.send(5, echo + "five, after a skip");
+		first.send(3, echo + "three, after five");
+		assertThat(first.awaitDirects(4)).endsWith(echo + "one", echo + "two", echo + "five, after a skip");
+		await().until(first::acks, (acks) -> !acks.isEmpty() && acks.get(acks.size() - 1) == 5);
+		drop(first);
+		try (SessionClient second = SessionClient.resume(this.node.port(), null, first)) {
+			assertThat(second.handled()).isEqualTo(5);
+			// What the client had not seen acknowledged, sent again, then a new one
+			second.send(5, echo + "five, after a skip");
+			second.send(6, echo + "six");
+			assertThat(second.awaitDirects(1)).containsExactly(echo + "six");
+			await().until(second::acks, (acks) -> acks.contains(6L));
+		}
+		assertThat(first.directTexts()).hasSize(4);
+	}
+
+	@Test
+	void aNumberedMessageWithoutAValidSeqIsRefused() {
+		start();
+		for (String frame : List.of("m 0 zero", "m 01 leading zero", "m -1 negative", "m 9007199254740992 too big",
+				"m 12", "m x y", "m  1 two spaces")) {
+			try (SessionClient client = SessionClient.hello(this.node.port(), null)) {
+				client.awaitDirects(1);
+				client.raw().send(frame);
+				assertThat(client.awaitClose().getCode()).as(frame).isEqualTo(1003);
+			}
+		}
+	}
+
 }

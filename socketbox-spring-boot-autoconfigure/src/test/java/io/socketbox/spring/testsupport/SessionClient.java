@@ -216,6 +216,33 @@ public final class SessionClient implements AutoCloseable {
 	}
 
 	/**
+	 * Send a numbered message for the application.
+	 * @param seq its seq
+	 * @param text the message
+	 */
+	public void send(long seq, String text) {
+		this.client.send("m " + seq + " " + text);
+	}
+
+	/**
+	 * Return the seq of the last numbered message the session had handled, as the
+	 * welcome says.
+	 */
+	public long handled() {
+		return welcome().path("m").asLong(-1);
+	}
+
+	/**
+	 * Return the seqs the server acknowledged after the welcome, in order.
+	 */
+	public List<Long> acks() {
+		return controls().stream()
+			.filter((control) -> "ack".equals(control.path("t").asString()))
+			.map((ack) -> ack.path("m").asLong())
+			.toList();
+	}
+
+	/**
 	 * Wait for a number of direct messages.
 	 * @param count how many
 	 * @return the texts

@@ -329,6 +329,15 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					this.connections.remoteSessions().relayed(link.peerId(), envelope.target(), envelope.payload());
 				}
 			}
+			case Envelope.SESSION_HANDLED -> {
+				long seq = position(envelope.payload());
+				if (envelope.target() == null || seq < 0) {
+					link.close(CloseStatus.POLICY_VIOLATION.withReason("A session report without a session or seq"));
+				}
+				else {
+					this.connections.remoteSessions().handled(link.peerId(), envelope.target(), seq);
+				}
+			}
 			case Envelope.SESSION_DETACH -> {
 				if (envelope.target() != null) {
 					this.connections.remoteSessions()

@@ -42,7 +42,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	}
 
 	/**
-	 * The protocol version; 4 since a broadcast's id is its position among its origin's
+	 * The protocol version; 5 since links carry how far a session's client messages were
+	 * handled ({@code s-handled} frames), 4 since a broadcast's id is its position among its origin's
 	 * broadcasts and links carry sessions ({@code s-attach}, {@code s-frame},
 	 * {@code s-detach}, {@code s-close}, {@code s-adopt} and {@code s-moved} frames), 3 since links carry the connection directory, cluster
 	 * operations, application messages and STOMP ({@code dir}, {@code rpc},
@@ -51,7 +52,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	 * other versions are refused at the handshake, before any frame of a kind they do not
 	 * know could close a link.
 	 */
-	static final int VERSION = 4;
+	static final int VERSION = 5;
 
 	static final String CHALLENGE = "challenge";
 
@@ -111,6 +112,12 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	/** Close the client's connection of one of the sender's sessions. */
 	static final String SESSION_CLOSE = "s-close";
 
+	/**
+	 * How far the client's numbered messages of a session have been handled, the
+	 * payload: from the home to the node the client resumed on, or back.
+	 */
+	static final String SESSION_HANDLED = "s-handled";
+
 	/** The sender stops and hands one of its sessions to the receiver. */
 	static final String SESSION_ADOPT = "s-adopt";
 
@@ -137,6 +144,11 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	static Envelope sessionDetach(String origin, String sessionId, boolean ended) {
 		return new Envelope(VERSION, SESSION_DETACH, origin, null, sessionId, null, ended ? 1 : 0, null, null, null,
 				null, null);
+	}
+
+	static Envelope sessionHandled(String origin, String sessionId, long seq) {
+		return new Envelope(VERSION, SESSION_HANDLED, origin, null, sessionId, Long.toString(seq), null, null, null,
+				null, null, null);
 	}
 
 	static Envelope sessionClose(String origin, String sessionId, int code, String reason) {
@@ -240,7 +252,7 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 				|| STOMP_USERS.equals(this.type) || SESSION_ATTACH.equals(this.type)
 				|| SESSION_FRAME.equals(this.type) || SESSION_DETACH.equals(this.type)
 				|| SESSION_CLOSE.equals(this.type) || SESSION_ADOPT.equals(this.type)
-				|| SESSION_MOVED.equals(this.type);
+				|| SESSION_MOVED.equals(this.type) || SESSION_HANDLED.equals(this.type);
 	}
 
 	boolean isHandshake() {

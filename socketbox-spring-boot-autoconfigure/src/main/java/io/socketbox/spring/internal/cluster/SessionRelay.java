@@ -24,7 +24,8 @@ import org.springframework.web.socket.CloseStatus;
  * resent after a broken link and delivered once like any other. Once per heartbeat
  * interval from the first relayed session on, this node's sessions whose client is on a
  * node that is no longer reachable wait for their client, as after a closed connection,
- * and clients here whose session's home is no longer reachable are told to reconnect.
+ * clients here whose session's home is no longer reachable are told to reconnect, and
+ * homes are told how far this node has handled their clients' messages.
  */
 final class SessionRelay implements SessionRouter {
 
@@ -87,6 +88,11 @@ final class SessionRelay implements SessionRouter {
 	}
 
 	@Override
+	public void handled(String nodeId, String sessionId, long seq) {
+		this.messaging.queueSessionFrame(nodeId, Envelope.sessionHandled(this.nodeId, sessionId, seq));
+	}
+
+	@Override
 	public void toHome(String home, String sessionId, OutboundText message) {
 		this.messaging.send(sessionId, message.text());
 	}
@@ -144,6 +150,7 @@ final class SessionRelay implements SessionRouter {
 				try {
 					this.connections.remoteSessions().detachFrom(this.peers::isReachable);
 					this.connections.remoteSessions().closeOrphans(this.peers::isReachable);
+					this.connections.remoteSessions().reportHandled();
 					liftUnreachable();
 				}
 				catch (RuntimeException ex) {

@@ -9,8 +9,9 @@ import tools.jackson.databind.json.JsonMapper;
 import io.socketbox.spring.internal.RemoteSessions;
 
 /**
- * The payload of an {@code s-adopt} frame: the user, the last seq and the kept frames of
- * a session that a stopping node hands over.
+ * The payload of an {@code s-adopt} frame: the user, the last seq, the kept frames and
+ * how far the client's messages were handled, of a session that a stopping node hands
+ * over.
  */
 final class SessionStates {
 
@@ -20,7 +21,8 @@ final class SessionStates {
 	}
 
 	static String write(RemoteSessions.Adoption adoption) {
-		return mapper.writeValueAsString(new State(adoption.user(), adoption.last(), adoption.frames()));
+		return mapper.writeValueAsString(
+				new State(adoption.user(), adoption.last(), adoption.frames(), adoption.handled()));
 	}
 
 	/**
@@ -33,10 +35,10 @@ final class SessionStates {
 		}
 		try {
 			State state = mapper.readValue(payload, State.class);
-			if (state == null || state.l() < 0 || state.f() == null || state.f().contains(null)) {
+			if (state == null || state.l() < 0 || state.f() == null || state.f().contains(null) || state.m() < 0) {
 				return null;
 			}
-			return new RemoteSessions.Adoption(sessionId, state.u(), state.l(), state.f(), heir);
+			return new RemoteSessions.Adoption(sessionId, state.u(), state.l(), state.f(), state.m(), heir);
 		}
 		catch (JacksonException ex) {
 			return null;
@@ -47,8 +49,9 @@ final class SessionStates {
 	 * @param u the user, or {@code null}
 	 * @param l the seq of the last message
 	 * @param f the frames kept
+	 * @param m the seq of the client's last numbered message handled
 	 */
-	record State(@Nullable String u, long l, @Nullable List<String> f) {
+	record State(@Nullable String u, long l, @Nullable List<String> f, long m) {
 
 	}
 

@@ -15,14 +15,20 @@ import io.socketbox.spring.internal.OutboundText;
 /**
  * The frames of the {@code socketbox.v1} subprotocol, described in
  * {@code docs/sessions.md}: what the server writes, and the parser of what a client
- * sends. Every client frame is {@code a <text>} (a message for the application) or
- * {@code c <json>} (a control message); anything else is refused with an
+ * sends. Every client frame is {@code m <seq> <text>} (a numbered message for the
+ * application), {@code a <text>} (an unnumbered one) or {@code c <json>} (a control
+ * message); anything else is refused with an
  * {@link InvalidFrameException} that says why.
  */
 public final class SessionFrames {
 
 	/** The subprotocol a client offers to have a session. */
 	public static final String SUBPROTOCOL = "socketbox.v1";
+
+	/** The seq of a numbered client message: 1 to 2^53-1, as a JavaScript client counts. */
+	private static final Pattern SEQ = Pattern.compile("[1-9][0-9]{0,15}");
+
+	private static final long MAX_SEQ = (1L << 53) - 1;
 
 	/** Origins are node ids: base-36 digits. */
 	private static final Pattern ORIGIN = Pattern.compile("[0-9a-z]{1,64}");
@@ -58,15 +64,19 @@ public final class SessionFrames {
 	 * @param sessionId the session
 	 * @param token the token to resume it with
 	 * @param resumed whether the client resumed its session
+	 * @param handled the seq of the last numbered message of the client that the session
+	 * has handled
 	 * @param positions the broadcast position per origin the client is to count from
 	 * @return the frame
 	 */
-	public static OutboundText welcome(String sessionId, String token, boolean resumed, Map<String, Long> positions) {
+	public static OutboundText welcome(String sessionId, String token, boolean resumed, long handled,
+			Map<String, Long> positions) {
 		ObjectNode welcome = mapper.createObjectNode()
 			.put("t", "welcome")
 			.put("session", sessionId)
 			.put("token", token)
-			.put("resumed", resumed);
+			.put("resumed", resumed)
+			.put("m", handled);
 		ObjectNode b = welcome.putObject("b");
 		positions.forEach(b::put);
 		return control(welcome);
@@ -79,6 +89,16 @@ public final class SessionFrames {
 	 */
 	public static OutboundText token(String token) {
 		return control(mapper.createObjectNode().put("t", "token").put("token", token));
+	}
+
+	/**
+	 * Return an {@code ack} frame: the client's numbered messages up to a seq have been
+	 * handled.
+	 * @param handled the seq of the last one
+	 * @return the frame
+	 */
+	public static OutboundText ack(long handled) {
+		return control(mapper.createObjectNode().put("t", "ack").put("m", handled));
 	}
 
 	/**
@@ -107,11 +127,14 @@ public final class SessionFrames {
 	 * @throws InvalidFrameException if it is not a frame of the protocol
 	 */
 	public static ClientFrame parse(String frame) {
+		if (frame.startsWith("m ")) {
+			return numbered(frame);
+		}
 		if (frame.startsWith("a ")) {
 			return new ClientFrame.Message(frame.substring(2));
 		}
 		if (!frame.startsWith("c ")) {
-			throw new InvalidFrameException("A frame must begin with 'a ' or 'c '");
+			throw new InvalidFrameException("A frame must begin with 'm ', 'a ' or 'c '");
 		}
 		JsonNode control;
 		try {
@@ -129,6 +152,15 @@ public final class SessionFrames {
 			case "resume" -> resume(control);
 			default -> new ClientFrame.Other(type);
 		};
+	}
+
+	private static ClientFrame.Numbered numbered(String frame) {
+		int space = frame.indexOf(' ', 2);
+		String seq = (space > 0) ? frame.substring(2, space) : "";
+		if (!SEQ.matcher(seq).matches() || Long.parseLong(seq) > MAX_SEQ) {
+			throw new InvalidFrameException("A numbered message needs a seq from 1 to 2^53-1 and a space");
+		}
+		return new ClientFrame.Numbered(Long.parseLong(seq), frame.substring(space + 1));
 	}
 
 	private static ClientFrame.Resume resume(JsonNode control) {
@@ -175,6 +207,17 @@ public final class SessionFrames {
 		 * @param text the message
 		 */
 		record Message(String text) implements ClientFrame {
+
+		}
+
+		/**
+		 * A numbered message for the application, which the client sends again until it
+		 * is acknowledged.
+		 *
+		 * @param seq its number in the session
+		 * @param text the message
+		 */
+		record Numbered(long seq, String text) implements ClientFrame {
 
 		}
 

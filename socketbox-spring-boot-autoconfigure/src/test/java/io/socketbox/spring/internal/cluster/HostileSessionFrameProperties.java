@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Session frames ({@code s-attach}, {@code s-frame}, {@code s-detach}, {@code s-close},
- * {@code s-adopt}, {@code s-moved}) from an authenticated peer, with hostile session
+ * {@code s-adopt}, {@code s-moved}, {@code s-handled}) from an authenticated peer, with hostile session
  * ids, numbers, states and texts, aimed at a real session of the node and at made-up
  * ones: the node goes on serving, and a new session client is welcomed and gets what is
  * sent to it. (A well-formed frame of an authenticated peer may move or close the
@@ -97,7 +97,7 @@ class HostileSessionFrameProperties {
 	@Provide
 	Arbitrary<List<Envelope>> frames() {
 		Arbitrary<String> types = Arbitraries.of(Envelope.SESSION_ATTACH, Envelope.SESSION_FRAME, Envelope.SESSION_DETACH,
-				Envelope.SESSION_CLOSE, Envelope.SESSION_ADOPT, Envelope.SESSION_MOVED);
+				Envelope.SESSION_CLOSE, Envelope.SESSION_ADOPT, Envelope.SESSION_MOVED, Envelope.SESSION_HANDLED);
 		Arbitrary<String> targets = Arbitraries.frequencyOf(
 				net.jqwik.api.Tuple.of(4, Arbitraries.just("TARGET")),
 				net.jqwik.api.Tuple.of(2, Arbitraries.of("adopted.1", "nonode.5", ".", "", "a.b.c", "0.0")),
@@ -108,7 +108,10 @@ class HostileSessionFrameProperties {
 						Arbitraries.of("0", "1", "-1", "18446744073709551616", "abc", "d 1 x", "c {}",
 								"{\"u\":null,\"l\":2,\"f\":[\"d 1 a\",\"d 2 b\"]}", "{\"u\":\"x\",\"l\":1,\"f\":[\"d 2 a\"]}",
 								"{\"u\":null,\"l\":-5,\"f\":[]}", "{\"l\":3,\"f\":[\"d 2 a\",\"d 1 b\"]}",
-								"{\"l\":3,\"f\":[null]}", "{\"l\":3,\"f\":\"x\"}", "{}", "[]", "null", "somenode")),
+								"{\"l\":3,\"f\":[null]}", "{\"l\":3,\"f\":\"x\"}", "{}", "[]", "null", "somenode",
+								"{\"l\":0,\"f\":[],\"m\":-1}", "{\"l\":0,\"f\":[],\"m\":\"x\"}",
+								"{\"l\":0,\"f\":[],\"m\":9223372036854775807}", "9223372036854775807",
+								"999999999999999999")),
 				net.jqwik.api.Tuple.of(2, HostileStrings.upTo(200)))
 			.injectNull(0.1);
 		Arbitrary<Integer> counts = Arbitraries.of(0, 1, 2, -1, 999, 1000, 1005, 1006, 1012, 4001, 5000, Integer.MAX_VALUE)

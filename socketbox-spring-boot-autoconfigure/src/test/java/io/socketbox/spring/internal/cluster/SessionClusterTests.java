@@ -9,6 +9,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.socketbox.spring.SendResult;
+import io.socketbox.spring.internal.LocalConnections;
+import io.socketbox.spring.internal.SessionConnectionProbe;
 import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
 import io.socketbox.spring.testsupport.Node;
@@ -208,6 +210,97 @@ class SessionClusterTests {
 			assertThat(back.awaitDirects(2)).containsExactly("id:" + id, "while-away");
 			assertThat(back.gaps()).isEmpty();
 		}
+	}
+
+	@Test
+	void theClientsMessagesAreHandledOnceWhicheverNodeItIsOn() throws Exception {
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.send(1, echo + "1");
+		first.send(2, echo + "2");
+		first.awaitDirects(3);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		// The home said where to start before it answered
+		assertThat(onOther.handled()).isEqualTo(2);
+		onOther.send(2, echo + "2");
+		onOther.send(3, echo + "3");
+		assertThat(onOther.awaitDirects(1)).containsExactly(echo + "3");
+		await().until(onOther::acks, (acks) -> acks.contains(3L));
+		onOther.drop();
+		// The other node reports how far it got when its client leaves
+		await().until(() -> handledAtHome(id) == 3);
+		try (SessionClient back = SessionClient.resume(this.home.port(), null, onOther)) {
+			assertThat(back.handled()).isEqualTo(3);
+			back.send(3, echo + "3");
+			back.send(4, echo + "4");
+			assertThat(back.awaitDirects(1)).containsExactly(echo + "4");
+		}
+	}
+
+	@Test
+	void aSessionHandedOverKeepsHowFarItsClientsMessagesWereHandled() throws Exception {
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		first.awaitDirects(1);
+		first.send(1, echo + "1");
+		first.send(2, echo + "2");
+		await().until(first::acks, (acks) -> acks.contains(2L));
+		this.home.stop();
+		first.awaitClose();
+		try (SessionClient second = SessionClient.resume(this.other.port(), null, first)) {
+			assertThat(second.handled()).isEqualTo(2);
+			second.send(2, echo + "2");
+			second.send(3, echo + "3");
+			assertThat(second.awaitDirects(1)).containsExactly(echo + "3");
+		}
+	}
+
+	@Test
+	void aClientOnTheHeirGoesOnNumberingWhenItsSessionsHomeStops() throws Exception {
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		onOther.send(1, echo + "1");
+		assertThat(onOther.awaitDirects(1)).containsExactly(echo + "1");
+		this.home.stop();
+		await().until(() -> this.other.messaging().send(id, "kept").get() == SendResult.DELIVERED);
+		onOther.send(1, echo + "1");
+		onOther.send(2, echo + "2");
+		assertThat(onOther.awaitDirects(3)).containsExactly(echo + "1", "kept", echo + "2");
+		await().until(onOther::acks, (acks) -> acks.contains(2L));
+		onOther.close();
+	}
+
+	@Test
+	void aNodeThatStopsTellsTheHomeHowFarItHandledItsClientsMessages() throws Exception {
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		onOther.send(1, echo + "1");
+		onOther.send(2, echo + "2");
+		onOther.awaitDirects(2);
+		this.other.stop();
+		onOther.awaitClose();
+		await().until(() -> handledAtHome(id) == 2);
+		try (SessionClient back = SessionClient.resume(this.home.port(), null, onOther)) {
+			assertThat(back.handled()).isEqualTo(2);
+			back.send(2, echo + "2");
+			back.send(3, echo + "3");
+			assertThat(back.awaitDirects(1)).containsExactly(echo + "3");
+		}
+	}
+
+	private long handledAtHome(String id) {
+		return SessionConnectionProbe.handled(this.home.context().getBean(LocalConnections.class), id);
 	}
 
 }

@@ -28,6 +28,9 @@ class SessionFramesProperties {
 		try {
 			ClientFrame parsed = SessionFrames.parse(frame);
 			assertThat(parsed).isNotNull();
+			if (parsed instanceof ClientFrame.Numbered numbered) {
+				assertThat(numbered.seq()).isBetween(1L, (1L << 53) - 1);
+			}
 			if (parsed instanceof ClientFrame.Resume resume) {
 				assertThat(resume.direct()).isNotNegative();
 				assertThat(resume.broadcasts().values()).allSatisfy((position) -> assertThat(position).isNotNegative());
@@ -45,8 +48,31 @@ class SessionFramesProperties {
 	}
 
 	@Property(tries = 300)
+	void aNumberedMessageReachesTheApplicationUnchangedWithItsSeq(@ForAll("seqs") long seq,
+			@ForAll("texts") String text) {
+		assertThat(SessionFrames.parse("m " + seq + " " + text)).isEqualTo(new ClientFrame.Numbered(seq, text));
+	}
+
+	@Property(tries = 300)
+	void aNumberedMessageIsReadOnlyWithASeqFromOneTo2To53Minus1(@ForAll("seqTexts") String seq) {
+		// The seq ends at the first space; the rest is the text
+		String frame = "m " + seq + " text";
+		int space = seq.indexOf(' ');
+		String field = (space >= 0) ? seq.substring(0, space) : seq;
+		String text = (space >= 0) ? seq.substring(space + 1) + " text" : "text";
+		boolean valid = field.matches("[1-9][0-9]{0,15}") && Long.parseLong(field) <= (1L << 53) - 1;
+		if (valid) {
+			assertThat(SessionFrames.parse(frame)).isEqualTo(new ClientFrame.Numbered(Long.parseLong(field), text));
+		}
+		else {
+			assertThatExceptionOfType(SessionFrames.InvalidFrameException.class)
+				.isThrownBy(() -> SessionFrames.parse(frame));
+		}
+	}
+
+	@Property(tries = 300)
 	void framesThatAreNeitherMessagesNorControlsAreRefused(@ForAll("texts") String text) {
-		if (text.startsWith("a ") || text.startsWith("c ")) {
+		if (text.startsWith("a ") || text.startsWith("c ") || text.matches("(?s)m [1-9][0-9]{0,15} .*")) {
 			return;
 		}
 		assertThatExceptionOfType(SessionFrames.InvalidFrameException.class).isThrownBy(() -> SessionFrames.parse(text));
@@ -61,6 +87,19 @@ class SessionFramesProperties {
 		broadcasts.forEach(b::put);
 		assertThat(SessionFrames.parse("c " + mapper.writeValueAsString(resume)))
 			.isEqualTo(new ClientFrame.Resume(token, direct, broadcasts));
+	}
+
+	@Provide
+	Arbitrary<Long> seqs() {
+		return Arbitraries.oneOf(Arbitraries.longs().between(1, (1L << 53) - 1), Arbitraries.of(1L, (1L << 53) - 1));
+	}
+
+	@Provide
+	Arbitrary<String> seqTexts() {
+		return Arbitraries.oneOf(Arbitraries.longs().map(String::valueOf),
+				Arbitraries.strings().withChars("0123456789-+ x").ofMaxLength(20),
+				Arbitraries.of("9007199254740991", "9007199254740992", "99999999999999999", "0", "01", "", " 1"),
+				HostileStrings.upTo(20));
 	}
 
 	@Provide
@@ -90,7 +129,9 @@ class SessionFramesProperties {
 						"{\"t\":\"hello\"}", "{\"t\":5}", "{\"t\":null}", "null", "[]", "{\"t\":\"resume\",\"token\":\""
 								+ "x".repeat(SessionTokens.MAX_LENGTH + 1) + "\"}"));
 		return Arbitraries.oneOf(json.map((text) -> "c " + text), HostileStrings.upTo(80),
-				HostileStrings.upTo(40).map((text) -> "a " + text), Arbitraries.of("", "a", "c", "c ", "a ", "b 1 2 x"));
+				HostileStrings.upTo(40).map((text) -> "a " + text),
+				HostileStrings.upTo(40).map((text) -> "m " + text),
+				Arbitraries.of("", "a", "c", "c ", "a ", "b 1 2 x", "m", "m ", "m 1", "m 1 ", "m 0 x"));
 	}
 
 	@Provide

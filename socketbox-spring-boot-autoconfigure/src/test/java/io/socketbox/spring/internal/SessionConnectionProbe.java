@@ -1,0 +1,23 @@
+package io.socketbox.spring.internal;
+
+/**
+ * Reads the state of a node's sessions for tests in other packages.
+ */
+public final class SessionConnectionProbe {
+
+	private SessionConnectionProbe() {
+	}
+
+	/**
+	 * Return how far a session of this node has handled its client's numbered messages.
+	 * @param connections the node's connections
+	 * @param sessionId the session
+	 * @return the seq of the last one handled, or -1 if this node does not have the
+	 * session
+	 */
+	public static long handled(LocalConnections connections, String sessionId) {
+		SessionConnection session = connections.session(sessionId);
+		return (session != null) ? session.handled() : -1;
+	}
+
+}
