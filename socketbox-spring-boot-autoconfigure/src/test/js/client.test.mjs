@@ -458,39 +458,341 @@ describe('close codes', () => {
 
 describe('send', () => {
 
-	it('hands a message to a welcomed socket only', () => {
-		const { client } = connect();
+	/** The client's numbered messages on socket, as [seq, text]. */
+	function numbered(socket) {
+		return socket.sent.filter((frame) => frame.startsWith('m ')).map((frame) => {
+			const space = frame.indexOf(' ', 2);
+			return [Number(frame.slice(2, space)), frame.slice(space + 1)];
+		});
+	}
+
+	/** Drop the current connection and open the next one, up to (not including) its welcome. */
+	function reconnect(code = 1006) {
+		FakeWebSocket.last().serverClose(code);
+		timers.runAll();
 		const socket = FakeWebSocket.last();
-		assert.equal(client.send('early'), false, 'connecting');
 		socket.serverOpen();
-		assert.equal(client.send('early'), false, 'open but not welcomed');
-		socket.serverSend(welcome({}));
+		return socket;
+	}
+
+	it('numbers its messages and writes them to a welcomed socket at once', () => {
+		const { client } = connect();
+		const socket = welcomeLatest({});
+		assert.equal(client.unacknowledged, 0);
 		assert.equal(client.send('hi there'), true);
 		assert.equal(client.send(''), true);
-		assert.deepEqual(socket.sent, ['c {"t":"hello"}', 'a hi there', 'a ']);
-		socket.serverClose(1006);
-		assert.equal(client.send('away'), false, 'reconnecting');
-		timers.runAll();
-		FakeWebSocket.last().serverOpen();
-		assert.equal(client.send('away'), false, 'reconnected, not yet welcomed');
-		FakeWebSocket.last().serverSend(welcome({ resumed: true }));
-		assert.equal(client.send('back'), true);
-		client.close();
-		assert.equal(client.send('gone'), false, 'closed');
-		assert.deepEqual(FakeWebSocket.last().sent.filter((frame) => frame.startsWith('a ')), ['a back']);
+		assert.equal(client.send(' spaced  out '), true);
+		assert.deepEqual(socket.sent, ['c {"t":"hello"}', 'm 1 hi there', 'm 2 ', 'm 3  spaced  out ']);
+		assert.equal(client.unacknowledged, 3);
 	});
 
-	it('returns false when the socket is closing', () => {
+	it('keeps what it is given while connecting and writes it after the welcome, in order', () => {
+		const { client } = connect();
+		const socket = FakeWebSocket.last();
+		assert.equal(client.send('one'), true, 'connecting');
+		socket.serverOpen();
+		assert.equal(client.send('two'), true, 'open but not welcomed');
+		assert.deepEqual(socket.sent, ['c {"t":"hello"}'], 'nothing before the welcome');
+		const seen = [];
+		client.on('open', () => {
+			seen.push(numbered(socket).length);
+			client.send('three');
+		});
+		socket.serverSend(welcome({}));
+		assert.deepEqual(seen, [2], 'the kept messages went before the open listeners ran');
+		assert.deepEqual(numbered(socket), [[1, 'one'], [2, 'two'], [3, 'three']]);
+		assert.equal(client.unacknowledged, 3);
+	});
+
+	it('keeps what it is given while reconnecting and writes it after the welcome', () => {
+		const { client } = connect();
+		welcomeLatest({});
+		assert.equal(client.send('before'), true);
+		FakeWebSocket.last().serverSend('c {"t":"ack","m":1}');
+		FakeWebSocket.last().serverClose(1012);
+		assert.equal(client.state, 'reconnecting');
+		assert.equal(client.send('away'), true, 'reconnecting');
+		timers.runAll();
+		const second = FakeWebSocket.last();
+		second.serverOpen();
+		assert.equal(client.send('back'), true, 'reconnected, not yet welcomed');
+		assert.deepEqual(numbered(second), []);
+		second.serverSend(welcome({ resumed: true, m: 1 }));
+		assert.deepEqual(numbered(second), [[2, 'away'], [3, 'back']]);
+		assert.equal(client.unacknowledged, 2);
+	});
+
+	it('on a resume drops what the welcome acknowledges and writes the rest again, in order, before anything new', () => {
+		const { client } = connect();
+		const first = welcomeLatest({});
+		for (const text of ['a', 'b', 'c', 'd']) {
+			client.send(text);
+		}
+		assert.deepEqual(numbered(first).map(([seq]) => seq), [1, 2, 3, 4]);
+		const second = reconnect();
+		client.send('e');
+		client.on('open', () => client.send('f'));
+		second.serverSend(welcome({ resumed: true, m: 2 }));
+		client.send('g');
+		assert.deepEqual(numbered(second), [[3, 'c'], [4, 'd'], [5, 'e'], [6, 'f'], [7, 'g']]);
+		assert.equal(client.unacknowledged, 5);
+		assert.deepEqual(second.controls().length, 1, 'the resume, and no other control frame');
+	});
+
+	it('takes a welcome without m as one that acknowledges nothing (a server older than m frames)', () => {
+		const { client } = connect();
+		welcomeLatest({});
+		client.send('a');
+		client.send('b');
+		const second = reconnect();
+		second.serverSend('c ' + JSON.stringify({ t: 'welcome', session: 's1', token: 't', resumed: true, b: {} }));
+		assert.equal(client.state, 'open');
+		assert.deepEqual(numbered(second), [[1, 'a'], [2, 'b']]);
+		assert.equal(client.unacknowledged, 2);
+	});
+
+	it('drops what an ack acknowledges, and only that', () => {
+		const { client, of } = connect();
+		const socket = welcomeLatest({});
+		for (const text of ['a', 'b', 'c', 'd']) {
+			client.send(text);
+		}
+		socket.serverSend('c {"t":"ack","m":0}');
+		assert.equal(client.unacknowledged, 4);
+		socket.serverSend('c {"t":"ack","m":2}');
+		assert.equal(client.unacknowledged, 2);
+		// An older ack, from a node that knew less: nothing to drop, not an error
+		socket.serverSend('c {"t":"ack","m":1}');
+		assert.equal(client.unacknowledged, 2);
+		socket.serverSend('c {"t":"ack","m":4}');
+		assert.equal(client.unacknowledged, 0);
+		assert.equal(of('error').length, 0);
+		assert.equal(socket.closedWith, null);
+		// What was acknowledged is not written again on a resume
+		client.send('e');
+		const second = reconnect();
+		second.serverSend(welcome({ resumed: true, m: 4 }));
+		assert.deepEqual(numbered(second), [[5, 'e']]);
+	});
+
+	it('numbers what it kept from 1 again on a new session, and goes on from there', () => {
+		const { client } = connect();
+		const first = welcomeLatest({ session: 'old' });
+		client.send('a');
+		client.send('b');
+		client.send('c');
+		first.serverSend('c {"t":"ack","m":1}');
+		first.serverClose(1006);
+		client.send('d');
+		timers.runAll();
+		const second = FakeWebSocket.last();
+		second.serverOpen();
+		assert.equal(second.controls()[0].t, 'resume');
+		// The resume failed: a new session, which has handled nothing
+		second.serverSend(welcome({ session: 'new', resumed: false, m: 0 }));
+		client.send('e');
+		assert.deepEqual(numbered(second), [[1, 'b'], [2, 'c'], [3, 'd'], [4, 'e']]);
+		second.serverSend('c {"t":"ack","m":4}');
+		assert.equal(client.unacknowledged, 0);
+		assert.equal(second.closedWith, null);
+	});
+
+	it('on a resume whose welcome acknowledges less than an ack did, writes again only what it still keeps', () => {
+		// The node that acknowledged 1 to 3 crashed before the session's home learned of them
+		const { client } = connect();
+		const first = welcomeLatest({});
+		client.send('a');
+		client.send('b');
+		client.send('c');
+		client.send('d');
+		first.serverSend('c {"t":"ack","m":3}');
+		const second = reconnect();
+		second.serverSend(welcome({ resumed: true, m: 1 }));
+		client.send('e');
+		assert.deepEqual(numbered(second), [[4, 'd'], [5, 'e']]);
+		assert.equal(client.unacknowledged, 2);
+	});
+
+	it('refuses a message beyond maxUnacked, keeping nothing of it, and takes one again once an ack came', () => {
+		const { client } = connect({ maxUnacked: 3 });
+		assert.equal(client.send('1'), true);
+		assert.equal(client.send('2'), true);
+		assert.equal(client.send('3'), true);
+		assert.equal(client.send('4'), false, 'three wait already, before any welcome');
+		const socket = welcomeLatest({});
+		assert.equal(client.send('5'), false);
+		assert.deepEqual(numbered(socket), [[1, '1'], [2, '2'], [3, '3']]);
+		socket.serverSend('c {"t":"ack","m":1}');
+		assert.equal(client.send('6'), true);
+		assert.equal(client.send('7'), false);
+		assert.deepEqual(numbered(socket).at(-1), [4, '6'], 'the refused ones took no number');
+		assert.equal(client.unacknowledged, 3);
+	});
+
+	it('defaults maxUnacked to 1000 and refuses a bound that is not a positive integer', () => {
+		const { client } = connect();
+		for (let i = 0; i < 1000; i++) {
+			assert.equal(client.send('x' + i), true);
+		}
+		assert.equal(client.send('one too many'), false);
+		assert.equal(client.unacknowledged, 1000);
+		for (const bound of [0, -1, 1.5, '10', NaN, Infinity]) {
+			assert.throws(() => connect({ maxUnacked: bound }), RangeError, String(bound));
+		}
+	});
+
+	it('returns false once closed, and still says how many were not acknowledged', () => {
+		const { client } = connect();
+		welcomeLatest({});
+		client.send('a');
+		client.close();
+		assert.equal(client.send('gone'), false);
+		assert.equal(client.unacknowledged, 1);
+	});
+
+	it('keeps a message given while the socket is closing and writes it after the next welcome', () => {
 		const { client } = connect();
 		const socket = welcomeLatest({});
 		socket.readyState = FakeWebSocket.CLOSING;
-		assert.equal(client.send('x'), false);
+		assert.equal(client.send('x'), true);
+		assert.deepEqual(numbered(socket), []);
+		const second = reconnect(1001);
+		second.serverSend(welcome({ resumed: true, m: 0 }));
+		assert.deepEqual(numbered(second), [[1, 'x']]);
+	});
+
+	it('keeps a message whose write threw and writes it, and what followed, after the next welcome', () => {
+		const { client } = connect();
+		const socket = welcomeLatest({});
+		client.send('a');
+		const write = socket.send;
+		socket.send = () => {
+			throw new Error('InvalidStateError');
+		};
+		assert.equal(client.send('b'), true);
+		// The socket's close event follows; meanwhile what is given waits behind 'b'
+		assert.equal(client.send('c'), true);
+		assert.deepEqual(numbered(socket), [[1, 'a']]);
+		assert.equal(client.unacknowledged, 3);
+		socket.send = write;
+		const second = reconnect();
+		second.serverSend(welcome({ resumed: true, m: 1 }));
+		assert.deepEqual(numbered(second), [[2, 'b'], [3, 'c']]);
 	});
 
 	it('refuses what is not a string', () => {
 		const { client } = connect();
 		welcomeLatest({});
 		assert.throws(() => client.send({ text: 'x' }), TypeError);
+		assert.equal(client.unacknowledged, 0);
+	});
+
+});
+
+describe('malformed acknowledgements', () => {
+
+	/** A client with messages 1 to 3 written on its welcomed socket. */
+	function clientWithMessages() {
+		const connected = connect();
+		const socket = welcomeLatest({});
+		for (const text of ['a', 'b', 'c']) {
+			connected.client.send(text);
+		}
+		return { ...connected, socket };
+	}
+
+	function assertClosedAndResumes({ client, of }, socket, kept = ['m 1 a', 'm 2 b', 'm 3 c']) {
+		assert.equal(of('error').length, 1);
+		assert.equal(of('error')[0][1].kind, 'malformed');
+		assert.deepEqual(socket.closedWith, { code: 4002, reason: 'malformed frame' });
+		assert.equal(client.state, 'reconnecting');
+		timers.runAll();
+		const next = FakeWebSocket.last();
+		next.serverOpen();
+		assert.equal(next.controls()[0].t, 'resume');
+		next.serverSend(welcome({ resumed: true, m: 0 }));
+		// Nothing was dropped for the bad frame
+		assert.deepEqual(next.sent.filter((frame) => frame.startsWith('m ')), kept);
+	}
+
+	const badAcks = [
+		'{"t":"ack","m":4}',
+		'{"t":"ack","m":9007199254740991}',
+		'{"t":"ack","m":-1}',
+		'{"t":"ack","m":1.5}',
+		'{"t":"ack","m":"2"}',
+		'{"t":"ack","m":null}',
+		'{"t":"ack"}',
+		'{"t":"ack","m":9007199254740993}',
+		'{"t":"ack","m":1e300}',
+	];
+
+	for (const ack of badAcks) {
+		it(`closes with 4002 on c ${ack} and resumes with every message kept`, () => {
+			const connected = clientWithMessages();
+			connected.socket.serverSend('c ' + ack);
+			assert.equal(connected.client.unacknowledged, 3);
+			assertClosedAndResumes(connected, connected.socket);
+		});
+	}
+
+	it('takes an ack of a message given but not written yet as malformed', () => {
+		const connected = clientWithMessages();
+		const { client, socket } = connected;
+		socket.readyState = FakeWebSocket.CLOSING;
+		client.send('d');
+		socket.serverSend('c {"t":"ack","m":4}');
+		assertClosedAndResumes(connected, socket, ['m 1 a', 'm 2 b', 'm 3 c', 'm 4 d']);
+	});
+
+	it('takes an ack before any message as malformed', () => {
+		const { client, of } = connect();
+		const socket = welcomeLatest({});
+		socket.serverSend('c {"t":"ack","m":1}');
+		assert.equal(of('error').length, 1);
+		assert.equal(socket.closedWith.code, 4002);
+		assert.equal(client.state, 'reconnecting');
+	});
+
+	it('takes a resumed welcome that acknowledges more than was written as malformed', () => {
+		const connected = clientWithMessages();
+		connected.socket.serverClose(1006);
+		timers.runAll();
+		const second = FakeWebSocket.last();
+		second.serverOpen();
+		second.serverSend(welcome({ resumed: true, m: 4 }));
+		assert.equal(connected.client.session, 's1');
+		assert.equal(connected.of('open').length, 1, 'the second welcome was not taken');
+		assert.equal(connected.client.unacknowledged, 3);
+		assertClosedAndResumes(connected, second);
+	});
+
+	it('takes a new session whose welcome acknowledges anything as malformed', () => {
+		const connected = clientWithMessages();
+		connected.socket.serverClose(1006);
+		timers.runAll();
+		const second = FakeWebSocket.last();
+		second.serverOpen();
+		second.serverSend(welcome({ session: 's2', resumed: false, m: 1 }));
+		assert.equal(connected.client.session, 's1');
+		assertClosedAndResumes(connected, second);
+	});
+
+	it('takes a welcome whose m is 2 above what an earlier session wrote as malformed on a new session', () => {
+		// The seq counter restarts with the session: 3 written on the old one count for nothing
+		const { client, of } = connect();
+		welcomeLatest({});
+		client.send('a');
+		client.send('b');
+		client.send('c');
+		FakeWebSocket.last().serverSend('c {"t":"ack","m":3}');
+		FakeWebSocket.last().serverClose(1006);
+		timers.runAll();
+		welcomeLatest({ session: 's2', resumed: false });
+		const socket = FakeWebSocket.last();
+		socket.serverSend('c {"t":"ack","m":1}');
+		assert.equal(of('error').length, 1);
+		assert.equal(socket.closedWith.code, 4002);
 	});
 
 });
@@ -566,6 +868,13 @@ describe('malformed frames', () => {
 		'c {"t":"welcome","session":"s","token":"t","resumed":false,"b":{"__proto__":1}}',
 		'c {"t":"welcome","session":1,"token":"t","resumed":false,"b":{}}',
 		'c {"t":"welcome","session":"s","token":"","resumed":false,"b":{}}',
+		'c {"t":"welcome","session":"s","token":"t","resumed":false,"b":{},"m":-1}',
+		'c {"t":"welcome","session":"s","token":"t","resumed":false,"b":{},"m":"0"}',
+		'c {"t":"welcome","session":"s","token":"t","resumed":false,"b":{},"m":0.5}',
+		'c {"t":"welcome","session":"s","token":"t","resumed":false,"b":{},"m":null}',
+		'c {"t":"welcome","session":"s","token":"t","resumed":false,"b":{},"m":1}',
+		'c {"t":"welcome","session":"s","token":"t","resumed":true,"b":{},"m":1}',
+		'c {"t":"ack","m":0}',
 		'd 1 before welcome',
 		'b n1 1 before welcome',
 		'c {"t":"token","token":"early"}',
@@ -855,6 +1164,241 @@ describe('random frame sequences', () => {
 		}
 		// The generator must exercise delivery, not only errors and closes
 		assert.ok(delivered > RUNS * 10, `only ${delivered} messages delivered`);
+	});
+
+});
+
+describe('random sends, acks and reconnects', () => {
+
+	const SEED = Number(process.env.SOCKETBOX_CLIENT_SEED ?? 20261201);
+	const RUNS = 300;
+	const STEPS = 150;
+
+	/**
+	 * One run against a server model that reads what the client writes (losing what it
+	 * had not read when a connection drops), hands each numbered message above the
+	 * session's last handled one to its application, acknowledges at most that, and
+	 * welcomes a reconnect as a resume (with the session's last handled, or now and then
+	 * less, as after a crash of a node that had acknowledged more) or as a new session.
+	 */
+	function run(seed) {
+		const random = seededRandom(seed);
+		const chance = (p) => random() < p;
+		const below = (n) => Math.floor(random() * n);
+		const maxUnacked = 1 + below(8);
+		const { client, of } = connect({ random, maxUnacked });
+
+		// Every text given to send() and taken, in order (each one unique)
+		const given = [];
+		// Every text any session's application received
+		const handledEver = new Set();
+		let sessions = 0;
+		let session = null;
+		// Per socket: its session, how many of its frames the server has read, and the
+		// seq of its last m frame
+		const sockets = new Map();
+		let resends = 0;
+		let acks = 0;
+
+		const state = (socket) => {
+			let known = sockets.get(socket);
+			if (!known) {
+				known = { session: null, read: 0, lastSeq: null, checked: 0 };
+				sockets.set(socket, known);
+			}
+			return known;
+		};
+
+		/** Check the m frames a socket got since the last look: one seq after the other. */
+		const look = (socket) => {
+			const known = state(socket);
+			for (; known.checked < socket.sent.length; known.checked++) {
+				const frame = socket.sent[known.checked];
+				if (!frame.startsWith('m ')) {
+					assert.equal(known.checked, 0, `only the first frame is a control frame (seed ${seed})`);
+					continue;
+				}
+				assert.notEqual(known.session, null, `an m frame before the welcome (seed ${seed})`);
+				const match = /^m ([1-9][0-9]*) (.*)$/s.exec(frame);
+				assert.ok(match, `m frame ${frame} (seed ${seed})`);
+				const seq = Number(match[1]);
+				assert.ok(known.lastSeq === null || seq === known.lastSeq + 1,
+						`seq ${seq} after ${known.lastSeq} on one socket (seed ${seed})`);
+				known.lastSeq = seq;
+				const s = known.session;
+				s.written = Math.max(s.written, seq);
+				// A message written again keeps its number within a session
+				const before = s.seqOf.get(match[2]);
+				assert.ok(before === undefined || before === seq, `${match[2]} was ${before}, now ${seq} (seed ${seed})`);
+				s.seqOf.set(match[2], seq);
+			}
+		};
+
+		/** The server reads up to count frames of the current socket. */
+		const read = (socket, count) => {
+			look(socket);
+			const known = state(socket);
+			const s = known.session;
+			for (let n = 0; n < count && known.read < socket.sent.length; n++, known.read++) {
+				const frame = socket.sent[known.read];
+				if (!frame.startsWith('m ')) {
+					continue;
+				}
+				const space = frame.indexOf(' ', 2);
+				const seq = Number(frame.slice(2, space));
+				const text = frame.slice(space + 1);
+				if (seq > s.handled) {
+					s.handled = seq;
+					s.log.push(text);
+					handledEver.add(text);
+				}
+			}
+		};
+
+		/** What the client keeps: the last `unacknowledged` of what it was given. */
+		const kept = () => given.slice(given.length - client.unacknowledged);
+
+		const step = () => {
+			const socket = FakeWebSocket.last();
+			if (chance(0.3)) {
+				const text = 'm' + given.length + (chance(0.2) ? '  with spaces ' : '');
+				const taken = client.send(text);
+				assert.equal(taken, client.state !== 'closed' && client.unacknowledged - (taken ? 1 : 0) < maxUnacked,
+						`send() returned ${taken} with ${client.unacknowledged} kept (seed ${seed})`);
+				if (taken) {
+					given.push(text);
+				}
+				look(socket);
+			}
+			if (socket.readyState === FakeWebSocket.CLOSED || socket.closedWith !== null) {
+				assert.equal(client.state, 'reconnecting');
+				timers.runAll();
+				return;
+			}
+			if (socket.readyState === FakeWebSocket.CONNECTING) {
+				if (chance(0.1)) {
+					socket.serverClose(1006);
+				}
+				else {
+					socket.serverOpen();
+				}
+				return;
+			}
+			const known = state(socket);
+			if (known.session === null) {
+				const [hello] = socket.controls();
+				const before = kept();
+				let m = 0;
+				const resumed = hello.t === 'resume' && chance(0.7);
+				if (resumed) {
+					// The session's last handled, or less after a crash of a node that had handled more
+					if (chance(0.1) && session.handled > 0) {
+						session.handled = below(session.handled + 1);
+						session.lowered = true;
+					}
+					m = session.handled;
+				}
+				else {
+					session = { id: 's' + ++sessions, handled: 0, written: 0, seqOf: new Map(), log: [], lowered: false };
+				}
+				known.session = session;
+				const length = socket.sent.length;
+				socket.serverSend(welcome({ session: session.id, token: 'tok' + sessions, resumed, m }));
+				assert.equal(client.state, 'open');
+				look(socket);
+				const written = socket.sent.slice(length).map((frame) => {
+					const space = frame.indexOf(' ', 2);
+					return [Number(frame.slice(2, space)), frame.slice(space + 1)];
+				});
+				if (resumed) {
+					// Exactly the kept ones above m, in order, each with the number it had
+					const expected = before.filter((text) => !(session.seqOf.get(text) <= m));
+					assert.deepEqual(written.map(([, text]) => text), expected, `resent after m ${m} (seed ${seed})`);
+					assert.ok(written.length === 0 || written[0][0] > m, `resent from ${written[0]?.[0]} after m ${m} (seed ${seed})`);
+					resends += written.length;
+				}
+				else {
+					assert.deepEqual(written, before.map((text, i) => [i + 1, text]), `renumbered (seed ${seed})`);
+				}
+				assert.equal(client.unacknowledged, resumed ? written.length : before.length);
+				return;
+			}
+			const roll = random();
+			if (roll < 0.35) {
+				read(socket, 1 + below(4));
+			}
+			else if (roll < 0.6) {
+				// An ack of at most what the session handled, now and then less than an earlier one
+				const m = chance(0.7) ? session.handled : below(session.handled + 1);
+				socket.serverSend(`c {"t":"ack","m":${m}}`);
+				acks++;
+			}
+			else if (roll < 0.75) {
+				socket.serverClose(chance(0.5) ? 1006 : 1012);
+			}
+			else if (roll < 0.78) {
+				// A server that acknowledges what was not written: the client closes and resumes
+				socket.serverSend(`c {"t":"ack","m":${session.written + 1 + below(3)}}`);
+				assert.equal(socket.closedWith?.code, 4002, `bad ack (seed ${seed})`);
+			}
+			// Whatever was dropped had reached an application; the rest is kept
+			for (const text of given.slice(0, given.length - client.unacknowledged)) {
+				assert.ok(handledEver.has(text), `${text} dropped unhandled (seed ${seed})`);
+			}
+		};
+
+		for (let i = 0; i < STEPS; i++) {
+			step();
+		}
+		// At last a clean resume: the server reads all and acknowledges all, and nothing is missing
+		for (let i = 0; i < 10 && (client.state !== 'open' || state(FakeWebSocket.last()).session === null); i++) {
+			const socket = FakeWebSocket.last();
+			if (socket.readyState === FakeWebSocket.CONNECTING) {
+				socket.serverOpen();
+			}
+			else if (socket.readyState === FakeWebSocket.OPEN && state(socket).session === null) {
+				const [hello] = socket.controls();
+				const resumed = hello.t === 'resume';
+				if (!resumed) {
+					session = { id: 's' + ++sessions, handled: 0, written: 0, seqOf: new Map(), log: [], lowered: false };
+				}
+				state(socket).session = session;
+				socket.serverSend(welcome({ session: session.id, token: 'tok' + sessions, resumed, m: session.handled }));
+			}
+			else {
+				timers.runAll();
+			}
+		}
+		const socket = FakeWebSocket.last();
+		read(socket, Infinity);
+		socket.serverSend(`c {"t":"ack","m":${session.handled}}`);
+		assert.equal(client.unacknowledged, 0, `all acknowledged at the end (seed ${seed})`);
+		assert.deepEqual(given.filter((text) => !handledEver.has(text)), [], `lost (seed ${seed})`);
+		// Within a session whose handled never went back, each message reached the application once
+		for (const known of sockets.values()) {
+			const s = known.session;
+			if (s !== null && !s.lowered) {
+				assert.equal(new Set(s.log).size, s.log.length, `twice in ${s.id} (seed ${seed})`);
+			}
+		}
+		assert.ok(of('error').every(([, detail]) => detail.kind === 'malformed'));
+		return { given: given.length, resends, acks };
+	}
+
+	it(`keeps every message until acknowledged on ${RUNS} seeded runs (seed ${SEED})`, () => {
+		const totals = { given: 0, resends: 0, acks: 0 };
+		for (let i = 0; i < RUNS; i++) {
+			FakeWebSocket.reset();
+			timers = new ManualTimers();
+			const counts = run(SEED + i);
+			for (const key of Object.keys(totals)) {
+				totals[key] += counts[key];
+			}
+		}
+		// The generator must exercise resends and acks, not only reconnects
+		assert.ok(totals.given > RUNS * 10, `only ${totals.given} messages given`);
+		assert.ok(totals.resends > RUNS, `only ${totals.resends} messages sent again`);
+		assert.ok(totals.acks > RUNS * 5, `only ${totals.acks} acks`);
 	});
 
 });

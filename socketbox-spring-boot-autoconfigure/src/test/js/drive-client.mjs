@@ -8,8 +8,10 @@
 //   {"event":"message","text":"..","meta":{"kind":"direct","seq":1},"state":"open"}
 //   {"event":"gap"|"resumed"|"close"|"reconnecting"|"error", ...the event's fields, "state":".."}
 // and reads commands, one a line, on stdin:
-//   send <text>   prints {"event":"sent","text":"<text>","result":true|false}
-//   close         closes the client with 1000, prints its close event and exits
+//   send <text>     prints {"event":"sent","text":"<text>","result":true|false}
+//                   (true: numbered and kept until the server acknowledges it)
+//   unacknowledged  prints {"event":"unacknowledged","count":<messages the server has not acknowledged>}
+//   close           closes the client with 1000, prints its close event and exits
 // The end of stdin closes the client as `close` does. Exit status 0, or 2 on bad usage.
 
 import { createRequire } from 'node:module';
@@ -67,6 +69,9 @@ input.on('line', (line) => {
 	if (line.startsWith('send ')) {
 		const text = line.slice(5);
 		print('sent', { text, result: client.send(text) });
+	}
+	else if (line === 'unacknowledged') {
+		print('unacknowledged', { count: client.unacknowledged });
 	}
 	else if (line === 'close') {
 		client.close();

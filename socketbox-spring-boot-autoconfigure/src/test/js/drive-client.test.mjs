@@ -75,8 +75,12 @@ describe('drive-client.mjs on a real WebSocket', () => {
 
 			driver.command('send hello  world ');
 			assert.deepEqual(await driver.next(), { event: 'sent', text: 'hello  world ', result: true, state: 'open' });
-			assert.deepEqual(await within(first.next(), 'a message'), { type: 'text', text: 'a hello  world ' });
+			assert.deepEqual(await within(first.next(), 'a message'), { type: 'text', text: 'm 1 hello  world ' });
+			driver.command('send two');
+			assert.equal((await driver.next()).result, true);
+			assert.deepEqual(await within(first.next(), 'a message'), { type: 'text', text: 'm 2 two' });
 
+			first.send('c {"t":"ack","m":1}');
 			first.send('d 1 one');
 			first.send('b n1 1 b one');
 			first.send('d 1 one');
@@ -89,6 +93,9 @@ describe('drive-client.mjs on a real WebSocket', () => {
 			assert.deepEqual(await driver.next(),
 					{ event: 'gap', kind: 'broadcast', reason: 'skipped', origin: 'n1', state: 'open' });
 			assert.equal((await driver.next()).text, 'b three');
+			// The ack came before the frames just seen
+			driver.command('unacknowledged');
+			assert.deepEqual(await driver.next(), { event: 'unacknowledged', count: 1, state: 'open' });
 
 			first.drop();
 			assert.deepEqual(await driver.next(),
@@ -101,9 +108,11 @@ describe('drive-client.mjs on a real WebSocket', () => {
 			const second = await within(server.accept(), 'the second connection');
 			const resume = await within(second.next(), 'resume');
 			assert.deepEqual(JSON.parse(resume.text.slice(2)), { t: 'resume', token: 't2', d: 1, b: { n1: 3 } });
-			second.send('c {"t":"welcome","session":"s1","token":"t3","resumed":true,"b":{"n1":3}}');
+			second.send('c {"t":"welcome","session":"s1","token":"t3","resumed":true,"m":1,"b":{"n1":3}}');
 			assert.deepEqual(await driver.next(), { event: 'open', session: 's1', resumed: true, state: 'open' });
 			assert.deepEqual(await driver.next(), { event: 'resumed', session: 's1', state: 'open' });
+			// What the welcome did not acknowledge goes again, with its number
+			assert.deepEqual(await within(second.next(), 'the message again'), { type: 'text', text: 'm 2 two' });
 
 			// The WebSocket API refuses to close with 1002: the client closes with 4002
 			second.send('x malformed');
@@ -117,10 +126,16 @@ describe('drive-client.mjs on a real WebSocket', () => {
 
 			const third = await within(server.accept(), 'the third connection');
 			assert.equal(JSON.parse((await within(third.next(), 'resume')).text.slice(2)).token, 't3');
-			driver.command('send too early');
-			assert.deepEqual(await driver.next(), { event: 'sent', text: 'too early', result: false, state: 'reconnecting' });
-			third.send('c {"t":"welcome","session":"s2","token":"t4","resumed":false,"b":{}}');
+			driver.command('send before the welcome');
+			assert.deepEqual(await driver.next(),
+					{ event: 'sent', text: 'before the welcome', result: true, state: 'reconnecting' });
+			third.send('c {"t":"welcome","session":"s2","token":"t4","resumed":false,"m":0,"b":{}}');
 			assert.deepEqual(await driver.next(), { event: 'open', session: 's2', resumed: false, state: 'open' });
+			// A new session: what was kept goes again, numbered from 1
+			assert.deepEqual(await within(third.next(), 'kept message'), { type: 'text', text: 'm 1 two' });
+			assert.deepEqual(await within(third.next(), 'kept message'), { type: 'text', text: 'm 2 before the welcome' });
+			driver.command('unacknowledged');
+			assert.deepEqual(await driver.next(), { event: 'unacknowledged', count: 2, state: 'open' });
 
 			driver.command('close');
 			assert.deepEqual(await driver.next(),

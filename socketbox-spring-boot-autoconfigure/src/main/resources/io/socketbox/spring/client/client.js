@@ -9,7 +9,17 @@
  *
  *   const client = SocketBox.connect('wss://example.com/ws');
  *   client.on('message', (text, meta) => { ... });
- *   client.send('hello'); // false while not connected: nothing is queued
+ *   client.send('hello'); // true: numbered, kept until the server acknowledges it
+ *   client.unacknowledged; // how many sent messages the server has not acknowledged
+ *
+ * send() numbers each message per session (`m <seq> <text>`) and keeps it until the
+ * server acknowledges it; a message given while the client is connecting or
+ * reconnecting waits and goes after the next welcome, and whatever the server has not
+ * acknowledged goes again, in order, after a reconnect. The application on the server
+ * gets each message once on a resumed session, at least once if the session was lost
+ * (the kept messages go again, numbered from 1, on the new session). send() returns
+ * false, keeping nothing, when the client has closed or when `maxUnacked` messages
+ * (option, default 1000) already wait for an acknowledgement.
  */
 (function (root, factory) {
 	'use strict';
@@ -36,6 +46,9 @@
 	// WebSocket API lets a page close only with 1000 or 3000-4999 (so not 1002), and
 	// 1000 would end the session: an application code leaves the session to resume.
 	var MALFORMED_FRAME_CLOSE = 4002;
+
+	// How many sent messages the client keeps, unacknowledged, unless told otherwise
+	var DEFAULT_MAX_UNACKED = 1000;
 
 	function MalformedFrame(message) {
 		this.message = message;
@@ -132,8 +145,18 @@
 				}
 				positions.set(origin, position);
 			});
+			// A server older than numbered messages sends no `m`: it has handled none of them
+			if (message.m !== undefined && !isCount(message.m)) {
+				throw new MalformedFrame('bad welcome m');
+			}
 			return { type: 'welcome', session: message.session, token: message.token, resumed: message.resumed,
-				positions: positions };
+				handled: (message.m !== undefined) ? message.m : 0, positions: positions };
+		}
+		if (message.t === 'ack') {
+			if (!isCount(message.m)) {
+				throw new MalformedFrame('bad ack');
+			}
+			return { type: 'ack', handled: message.m };
 		}
 		if (message.t === 'token') {
 			if (typeof message.token !== 'string' || message.token === '') {
@@ -167,6 +190,10 @@
 		this._initialDelay = (options.initialDelay != null) ? options.initialDelay : 250;
 		this._maxDelay = (options.maxDelay != null) ? options.maxDelay : 10000;
 		this._random = options.random || Math.random;
+		this._maxUnacked = (options.maxUnacked != null) ? options.maxUnacked : DEFAULT_MAX_UNACKED;
+		if (typeof this._maxUnacked !== 'number' || !Number.isSafeInteger(this._maxUnacked) || this._maxUnacked < 1) {
+			throw new RangeError('SocketBox: maxUnacked must be a positive integer');
+		}
 		// For tests: timers to schedule reconnects with
 		this._setTimeout = options.setTimeout || function (fn, ms) {
 			return setTimeout(fn, ms);
@@ -186,6 +213,15 @@
 		// second gap event
 		this._directGapAnnounced = false;
 		this._broadcastGapsAnnounced = new Set();
+		// The client's messages on this session: the last seq given to one, the highest
+		// seq written to a socket (an ack or welcome above it is malformed), the last seq
+		// written to the current socket (those above it are written after the next
+		// welcome), and those not acknowledged yet, {seq, text}, in order of seq (the seqs
+		// follow each other)
+		this._givenSeq = 0;
+		this._sentSeq = 0;
+		this._cursor = 0;
+		this._kept = [];
 		this.session = null;
 		this.state = 'connecting';
 		this._open();
@@ -211,23 +247,74 @@
 	};
 
 	/**
-	 * Send an application message. Returns true if it was handed to an open, welcomed
-	 * socket; false otherwise (nothing is queued).
+	 * Send an application message: number it, keep it until the server acknowledges it,
+	 * and write it now if the connection is open and welcomed, else after the next
+	 * welcome. Returns true if it was kept; false if the client has closed or
+	 * `maxUnacked` messages already wait for an acknowledgement (nothing is kept).
 	 */
 	SocketBoxClient.prototype.send = function (text) {
 		if (typeof text !== 'string') {
 			throw new TypeError('SocketBox: send() takes a string');
 		}
+		if (this.state === 'closed' || this._kept.length >= this._maxUnacked) {
+			return false;
+		}
+		this._givenSeq++;
+		this._kept.push({ seq: this._givenSeq, text: text });
+		this._flush();
+		return true;
+	};
+
+	/**
+	 * The number of messages given to send() that the server has not acknowledged.
+	 */
+	Object.defineProperty(SocketBoxClient.prototype, 'unacknowledged', {
+		get: function () {
+			return this._kept.length;
+		}
+	});
+
+	/**
+	 * Write the kept messages above the cursor to the current socket, in order, if it is
+	 * open and welcomed.
+	 */
+	SocketBoxClient.prototype._flush = function () {
 		var socket = this._socket;
-		if (this.state !== 'open' || socket === null || socket.readyState !== 1) {
-			return false;
+		if (!this._welcomed || socket === null || socket.readyState !== 1) {
+			return;
 		}
-		try {
-			socket.send('a ' + text);
-			return true;
+		// The seqs of the kept messages follow each other up to the last given, so those
+		// above the cursor are the last ones. After a resume the cursor may be below the
+		// first kept: a node that acknowledged messages crashed before its home learned of
+		// them, and those are not sent again (handled at least once).
+		var start = Math.max(0, this._kept.length - (this._givenSeq - this._cursor));
+		for (var i = start; i < this._kept.length; i++) {
+			var message = this._kept[i];
+			try {
+				socket.send('m ' + message.seq + ' ' + message.text);
+			}
+			catch (error) {
+				// The socket closed in between: its close event follows, and the rest goes
+				// after the next welcome
+				return;
+			}
+			this._cursor = message.seq;
+			if (message.seq > this._sentSeq) {
+				this._sentSeq = message.seq;
+			}
 		}
-		catch (ex) {
-			return false;
+	};
+
+	/**
+	 * Drop the kept messages up to `handled`, which the server has handed to the application.
+	 */
+	SocketBoxClient.prototype._acknowledged = function (handled) {
+		var count = 0;
+		while (count < this._kept.length && this._kept[count].seq <= handled) {
+			count++;
+		}
+		if (count > 0) {
+			this._kept.splice(0, count);
 		}
 	};
 
@@ -342,6 +429,14 @@
 			if (this._welcomed && frame.type === 'welcome') {
 				throw new MalformedFrame('second welcome');
 			}
+			// The server can have handled only what this client wrote on this session (none on
+			// a new one)
+			if (frame.type === 'ack' && frame.handled > this._sentSeq) {
+				throw new MalformedFrame('ack of a message not sent');
+			}
+			if (frame.type === 'welcome' && frame.handled > (frame.resumed ? this._sentSeq : 0)) {
+				throw new MalformedFrame('welcome acknowledges a message not sent');
+			}
 		}
 		catch (error) {
 			if (!(error instanceof MalformedFrame)) {
@@ -356,6 +451,9 @@
 				break;
 			case 'token':
 				this._token = frame.token;
+				break;
+			case 'ack':
+				this._acknowledged(frame.handled);
 				break;
 			case 'gap':
 				this._gap(frame);
@@ -378,11 +476,25 @@
 		this._positions = frame.positions;
 		this._broadcastGapsAnnounced.clear();
 		this._directGapAnnounced = false;
-		if (!frame.resumed) {
+		if (frame.resumed) {
+			// Write again, in order, what the session has not handled
+			this._acknowledged(frame.handled);
+			this._cursor = frame.handled;
+		}
+		else {
 			this._lastSeq = 0;
+			// A new session: what the old one may have handled goes again, numbered from 1
+			for (var i = 0; i < this._kept.length; i++) {
+				this._kept[i].seq = i + 1;
+			}
+			this._givenSeq = this._kept.length;
+			this._sentSeq = 0;
+			this._cursor = 0;
 		}
 		this.session = frame.session;
 		this.state = 'open';
+		// Before the listeners, so that what they send goes after
+		this._flush();
 		this._emit('open', { session: frame.session, resumed: frame.resumed });
 		if (frame.resumed && this._socket !== null) {
 			this._emit('resumed', { session: frame.session });
@@ -510,7 +622,11 @@
 		/**
 		 * Open a session connection to `url` (ws: or wss:). Options: WebSocket (a
 		 * constructor, default globalThis.WebSocket), initialDelay (ms, default 250),
-		 * maxDelay (ms, default 10000), random (default Math.random).
+		 * maxDelay (ms, default 10000), random (default Math.random), maxUnacked (how
+		 * many sent messages the client keeps until the server acknowledges them, default
+		 * 1000: send() returns false beyond). The client's `unacknowledged` property says
+		 * how many it keeps; `state` is 'connecting', 'open', 'reconnecting' or 'closed',
+		 * `session` the session id from the last welcome.
 		 */
 		connect: function (url, options) {
 			return new SocketBoxClient(url, options);
