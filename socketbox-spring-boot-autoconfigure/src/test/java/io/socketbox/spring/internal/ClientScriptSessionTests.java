@@ -120,6 +120,40 @@ class ClientScriptSessionTests {
 	}
 
 	@Test
+	void whatTheClientSendsWhileItsConnectionIsCutReachesTheApplicationOnceAfterItResumes() throws Exception {
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		JsonNode open = awaitEvent("open", 1);
+		String id = open.path("session").asString();
+		awaitMessages(1);
+		command("send " + echo + "before");
+		assertThat(awaitMessages(2)).endsWith(echo + "before");
+		LocalConnections connections = this.node.context().getBean(LocalConnections.class);
+		LocalConnection connection = (LocalConnection) connections.session(id).current();
+		Sessions.closeNow(connection.session(), CloseStatus.SERVICE_RESTARTED);
+		// Given while the cut travels to the client, or after it: kept, and sent once
+		// the session is resumed, unless the node handled it before
+		for (int i = 1; i <= 20; i++) {
+			command("send " + echo + i);
+		}
+		assertThat(awaitEvent("open", 2).path("resumed").asBoolean()).isTrue();
+		List<String> expected = new ArrayList<>(List.of(TestNodeApplication.ID_PREFIX + id, echo + "before"));
+		for (int i = 1; i <= 20; i++) {
+			expected.add(echo + i);
+		}
+		assertThat(awaitMessages(22)).containsExactlyElementsOf(expected);
+		assertThat(eventsNamed("sent")).hasSize(21)
+			.allSatisfy((sent) -> assertThat(sent.path("result").asBoolean()).isTrue());
+		await().untilAsserted(() -> {
+			command("unacknowledged");
+			List<JsonNode> counts = eventsNamed("unacknowledged");
+			assertThat(counts).isNotEmpty();
+			assertThat(counts.get(counts.size() - 1).path("count").asInt()).isZero();
+		});
+		assertThat(connections.session(id).handled()).isEqualTo(21);
+		assertThat(eventsNamed("gap")).isEmpty();
+	}
+
+	@Test
 	void aClientWhoseSessionExpiredIsToldItMissedMessages() throws Exception {
 		JsonNode open = awaitEvent("open", 1);
 		String id = open.path("session").asString();
