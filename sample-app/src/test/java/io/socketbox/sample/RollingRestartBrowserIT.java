@@ -41,8 +41,9 @@ import static org.awaitility.Awaitility.await;
  * page per user, each opened through nginx. Every page types a numbered chat message
  * into its input and presses Enter, one after the other, while every node in turn gets
  * SIGTERM, is started again on its port, and is linked and ready before the next one
- * stops. A message counts as sent once the page took it (cleared its input); one the
- * page refused ("Not connected") stays in the input and is sent again with Enter, as a
+ * stops. A message counts as sent once the page took it (cleared its input): the page's
+ * client keeps it until the server acknowledges it, and sends it again after a
+ * reconnect. One the page refused stays in the input and is sent again with Enter, as a
  * user would.
  * <p>
  * Asserts that each page's chat history (read from its DOM) holds every message sent,
@@ -50,9 +51,7 @@ import static org.awaitility.Awaitility.await;
  * what the pages saw: reconnects, resumed sessions, refused sends, and for a message a
  * page does not show, when it was sent and the sender's connection events. Skipped, with
  * the reason, where nginx or Debian's chromium and chromium-driver are missing. Logs in
- * {@code target/process-it/}. Opt-in ({@code -Dit.test=RollingRestartBrowserIT}) while a
- * message sent as a node closes the page's connection can be lost ({@code docs/sessions.md},
- * "Not built yet").
+ * {@code target/process-it/}.
  */
 class RollingRestartBrowserIT {
 

@@ -210,6 +210,23 @@ final class SessionEndpoint implements RemoteSessions {
 	 */
 	private boolean resumeHere(WebSocketSession webSocket, SessionConnection session, @Nullable String user,
 			ClientFrame.Resume resume) {
+		if (session.current() instanceof RemoteTransport other) {
+			// The client's connection there is still open: closed first, so that its node
+			// says how far it handled the client's messages before the welcome says it
+			this.connections.sessionRouter()
+				.supersede(other.nodeId(), session.getId(), SUPERSEDED)
+				.whenComplete((answer, failure) -> {
+					if (webSocket.isOpen() && !resumeHereNow(webSocket, session, user, resume)) {
+						start(webSocket, resume, "expired");
+					}
+				});
+			return true;
+		}
+		return resumeHereNow(webSocket, session, user, resume);
+	}
+
+	private boolean resumeHereNow(WebSocketSession webSocket, SessionConnection session, @Nullable String user,
+			ClientFrame.Resume resume) {
 		String id = session.getId();
 		LocalConnection connection = this.callbacks.newConnection(id, webSocket);
 		Transport previous = this.connections.withHistory((history) -> {
@@ -420,6 +437,23 @@ final class SessionEndpoint implements RemoteSessions {
 			reply.accept(SessionRouter.UNKNOWN);
 			return;
 		}
+		if (session.current() instanceof RemoteTransport other && !other.nodeId().equals(nodeId)) {
+			// The client's connection there is still open: closed first, so that its node
+			// says how far it handled the client's messages before the answer says it
+			this.connections.sessionRouter()
+				.supersede(other.nodeId(), sessionId, SUPERSEDED)
+				.whenComplete((answer, failure) -> attachNow(nodeId, sessionId, received, reply));
+			return;
+		}
+		attachNow(nodeId, sessionId, received, reply);
+	}
+
+	private void attachNow(String nodeId, String sessionId, long received, IntConsumer reply) {
+		SessionConnection session = this.connections.session(sessionId);
+		if (session == null) {
+			reply.accept(SessionRouter.UNKNOWN);
+			return;
+		}
 		RemoteTransport transport = new RemoteTransport(nodeId, sessionId, this.connections.sessionRouter());
 		Transport previous = session.attach(transport, received, (directGap) -> {
 			// Where the client's messages start, on the channel ahead of the answer
@@ -489,7 +523,10 @@ final class SessionEndpoint implements RemoteSessions {
 	public void close(String home, String sessionId, CloseStatus status) {
 		ProxySession proxy = this.connections.proxy(sessionId);
 		if (proxy != null && proxy.home().equals(home)) {
-			proxy.close(status);
+			// The home learns how far the client's messages went before its answer; the
+			// home ends the session itself if that is why it closes it here
+			this.connections.sessionRouter().handled(home, sessionId, proxy.stop());
+			proxy.connection().close(status);
 		}
 	}
 

@@ -49,6 +49,11 @@ public interface SessionRouter {
 		public void handled(String nodeId, String sessionId, long seq) {
 		}
 
+		@Override
+		public CompletableFuture<?> supersede(String nodeId, String sessionId, CloseStatus status) {
+			return CompletableFuture.completedFuture(null);
+		}
+
 	};
 
 	/** The home does not know the session (any more). */
@@ -114,6 +119,18 @@ public interface SessionRouter {
 	 * @param seq the seq of the last message handled
 	 */
 	void handled(String nodeId, String sessionId, long seq);
+
+	/**
+	 * Close the connection of one of this node's sessions on the node its client is
+	 * connected to, superseded by a newer connection, and learn how far that node handled
+	 * the client's numbered messages.
+	 * @param nodeId that node
+	 * @param sessionId the session
+	 * @param status the close status
+	 * @return completed once that node has answered (its {@link #handled} report comes
+	 * first), or has not within a time shorter than the reply timeout
+	 */
+	CompletableFuture<?> supersede(String nodeId, String sessionId, CloseStatus status);
 
 	/**
 	 * Watch the other nodes from now on: sessions relayed to or handed over from a node

@@ -51,6 +51,12 @@ class SessionConnectionTests {
 		public void handled(String nodeId, String sessionId, long seq) {
 		}
 
+		@Override
+		public java.util.concurrent.CompletableFuture<?> supersede(String nodeId, String sessionId,
+				org.springframework.web.socket.CloseStatus status) {
+			return java.util.concurrent.CompletableFuture.completedFuture(null);
+		}
+
 	};
 
 	@Test

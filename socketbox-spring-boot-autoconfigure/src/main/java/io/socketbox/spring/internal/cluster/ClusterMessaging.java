@@ -45,7 +45,7 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	private static final int LINK_LOST = PeerChannel.LINK_LOST;
 
-	private static final int TIMED_OUT = -2;
+	static final int TIMED_OUT = -2;
 
 	private static final int UNSENDABLE = -3;
 
@@ -350,6 +350,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					CloseStatus status = (code != null && code >= 1000 && code <= 4999 && code != 1005 && code != 1006
 							&& code != 1015) ? new CloseStatus(code, envelope.payload()) : CloseStatus.SERVER_ERROR;
 					this.connections.remoteSessions().close(link.peerId(), envelope.target(), status);
+					// Answered when asked, after what the close reported on the same channel
+					reply(link, envelope, 1);
 				}
 			}
 			case Envelope.SESSION_ADOPT -> {
@@ -414,6 +416,17 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	CompletableFuture<Integer> attachSession(String home, String sessionId, long received) {
 		return request(home, Envelope.sessionAttach(this.localNode.getId(), nextRequestId(), sessionId, received))
 			.thenApply((answer) -> (answer > 0) ? answer : SessionRouter.UNKNOWN);
+	}
+
+	/**
+	 * Close the connection of one of this node's sessions on a peer, as superseded by a
+	 * newer one.
+	 * @return completed once the peer has closed it and said how far it handled the
+	 * client's messages, or has not answered within the reply timeout
+	 */
+	CompletableFuture<Integer> supersedeSession(String peerId, String sessionId, CloseStatus status) {
+		return request(peerId, Envelope.sessionClose(this.localNode.getId(), nextRequestId(), sessionId,
+				status.getCode(), (status.getReason() != null) ? status.getReason() : ""));
 	}
 
 	/**

@@ -129,7 +129,7 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 		this.messaging = new ClusterMessaging(localNode, connections, payloadWriter, peers, replyTimeouts, drops,
 				settings.debug(), this.directory);
 		SessionRelay sessionRelay = new SessionRelay(localNode, this.messaging, peers, connections, this.scheduler,
-				links.heartbeatInterval());
+				links.heartbeatInterval(), delivery.replyTimeout());
 		connections.setSessionRouter(sessionRelay);
 		this.directoryReplication = new DirectoryReplication(localNode, this.directory, this.messaging, peers,
 				this.scheduler, links.heartbeatInterval(), links.maxFrameSize());

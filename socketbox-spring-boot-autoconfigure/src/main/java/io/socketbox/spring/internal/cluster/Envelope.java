@@ -151,9 +151,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 				null, null, null);
 	}
 
-	static Envelope sessionClose(String origin, String sessionId, int code, String reason) {
-		return new Envelope(VERSION, SESSION_CLOSE, origin, null, sessionId, reason, code, null, null, null, null,
-				null);
+	static Envelope sessionClose(String origin, @Nullable String id, String sessionId, int code, String reason) {
+		return new Envelope(VERSION, SESSION_CLOSE, origin, id, sessionId, reason, code, null, null, null, null, null);
 	}
 
 	static Envelope challenge(String origin, String name, String nonce) {

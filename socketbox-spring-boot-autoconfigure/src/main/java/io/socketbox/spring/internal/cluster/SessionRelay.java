@@ -43,16 +43,19 @@ final class SessionRelay implements SessionRouter {
 
 	private final Duration sweepInterval;
 
+	private final Duration replyTimeout;
+
 	private final AtomicBoolean sweeping = new AtomicBoolean();
 
 	SessionRelay(LocalNode localNode, ClusterMessaging messaging, Peers peers, LocalConnections connections,
-			ScheduledExecutorService scheduler, Duration sweepInterval) {
+			ScheduledExecutorService scheduler, Duration sweepInterval, Duration replyTimeout) {
 		this.nodeId = localNode.getId();
 		this.messaging = messaging;
 		this.peers = peers;
 		this.connections = connections;
 		this.scheduler = scheduler;
 		this.sweepInterval = sweepInterval;
+		this.replyTimeout = replyTimeout;
 	}
 
 	@Override
@@ -83,8 +86,20 @@ final class SessionRelay implements SessionRouter {
 
 	@Override
 	public void close(String nodeId, String sessionId, CloseStatus status) {
-		this.messaging.queueSessionFrame(nodeId, Envelope.sessionClose(this.nodeId, sessionId, status.getCode(),
+		this.messaging.queueSessionFrame(nodeId, Envelope.sessionClose(this.nodeId, null, sessionId, status.getCode(),
 				(status.getReason() != null) ? status.getReason() : ""));
+	}
+
+	/**
+	 * Waits at most half the reply timeout, so that the node that asked for the session
+	 * gets its answer within its own.
+	 */
+	@Override
+	public CompletableFuture<?> supersede(String nodeId, String sessionId, CloseStatus status) {
+		CompletableFuture<Integer> closed = this.messaging.supersedeSession(nodeId, sessionId, status);
+		this.scheduler.schedule(() -> closed.complete(ClusterMessaging.TIMED_OUT), this.replyTimeout.toNanos() / 2,
+				TimeUnit.NANOSECONDS);
+		return closed;
 	}
 
 	@Override

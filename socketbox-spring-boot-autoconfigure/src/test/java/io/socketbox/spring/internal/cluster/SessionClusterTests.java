@@ -299,6 +299,30 @@ class SessionClusterTests {
 		}
 	}
 
+	@Test
+	void aResumeThatSupersedesAnOpenConnectionOnAnotherNodeStartsAfterWhatThatNodeHandled() throws Exception {
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		for (int seq = 1; seq <= 20; seq++) {
+			onOther.send(seq, echo + seq);
+		}
+		onOther.awaitDirects(20);
+		// Resumed on the home while the connection to the other node is still open (a
+		// client that gave up on it): the home closes that one first, and learns from the
+		// other node how far it got before it welcomes the client
+		try (SessionClient back = SessionClient.resume(this.home.port(), null, first)) {
+			assertThat(back.handled()).isEqualTo(20);
+			assertThat(onOther.awaitClose().getCode()).isEqualTo(4001);
+			back.send(20, echo + "20");
+			back.send(21, echo + "21");
+			assertThat(back.awaitDirects(21)).endsWith(echo + "19", echo + "20", echo + "21");
+			assertThat(back.directTexts()).filteredOn((text) -> text.equals(echo + "20")).hasSize(1);
+		}
+	}
+
 	private long handledAtHome(String id) {
 		return SessionConnectionProbe.handled(this.home.context().getBean(LocalConnections.class), id);
 	}
