@@ -16,8 +16,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -288,6 +290,38 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		synchronized (this.broadcastLock) {
 			return action.apply(this.history);
 		}
+	}
+
+	/**
+	 * Pass the broadcasts this node keeps of some origins on, while no broadcast is
+	 * queued: what the consumer queues for a peer goes before this node's later
+	 * broadcasts.
+	 * @param origins which origins
+	 * @param consumer takes each origin and its broadcasts, in ascending order of position
+	 */
+	public void keptBroadcasts(Predicate<String> origins, BiConsumer<String, List<BroadcastHistory.Kept>> consumer) {
+		withHistory((history) -> {
+			for (String origin : history.origins()) {
+				if (origins.test(origin)) {
+					consumer.accept(origin, history.kept(origin));
+				}
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * Take broadcasts of another origin that a peer kept from before this node was
+	 * linked to it: a client that resumes here gets them replayed.
+	 * @param origin the origin
+	 * @param kept the broadcasts, in ascending order of position
+	 * @return how many were new here
+	 */
+	public int backfill(String origin, List<BroadcastHistory.Kept> kept) {
+		if (origin.equals(this.nodeId)) {
+			return 0;
+		}
+		return withHistory((history) -> history.backfill(origin, kept));
 	}
 
 	SessionSettings sessionSettings() {

@@ -20,4 +20,16 @@ public final class SessionConnectionProbe {
 		return (session != null) ? session.handled() : -1;
 	}
 
+	/**
+	 * Return whether a session of this node waits for its client: its last connection
+	 * has closed, here or on another node, and nothing sent from now on can reach it.
+	 * @param connections the node's connections
+	 * @param sessionId the session
+	 * @return whether it waits
+	 */
+	public static boolean isWaiting(LocalConnections connections, String sessionId) {
+		SessionConnection session = connections.session(sessionId);
+		return session != null && session.current() == null;
+	}
+
 }

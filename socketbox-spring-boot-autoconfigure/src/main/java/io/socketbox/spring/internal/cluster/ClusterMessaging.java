@@ -329,6 +329,16 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 					this.connections.remoteSessions().relayed(link.peerId(), envelope.target(), envelope.payload());
 				}
 			}
+			case Envelope.BROADCAST_HISTORY -> {
+				String origin = envelope.target();
+				var kept = HistoryBackfill.read(origin, envelope.payload());
+				if (origin == null || kept == null) {
+					link.close(CloseStatus.POLICY_VIOLATION.withReason("A malformed broadcast history"));
+				}
+				else {
+					this.connections.backfill(origin, kept);
+				}
+			}
 			case Envelope.SESSION_HANDLED -> {
 				long seq = position(envelope.payload());
 				if (envelope.target() == null || seq < 0) {

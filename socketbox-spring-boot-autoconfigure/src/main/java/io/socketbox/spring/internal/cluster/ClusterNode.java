@@ -140,7 +140,8 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 		PeerProtocolHandler.PeerContext context = new PeerProtocolHandler.PeerContext(localNode,
 				new PeerAuthenticator(settings.secretKey(), settings.previousSecretKeys()), codec, peers,
 				new PeerInbox(peers, members, this.messaging, this.rpcTransport, this.directoryReplication,
-						messages, this.stompLinks),
+						messages, this.stompLinks,
+						new HistoryBackfill(localNode.getId(), this.messaging, peers, connections, links.maxFrameSize())),
 				this.scheduler, links.handshakeTimeout(), links.maxFrameSize(), links.sendTimeLimitMillis(),
 				links.sendBufferSizeLimit());
 		PendingHandshakes pendingHandshakes = new PendingHandshakes(links.maxPendingHandshakes());

@@ -43,7 +43,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 
 	/**
 	 * The protocol version; 5 since links carry how far a session's client messages were
-	 * handled ({@code s-handled} frames), 4 since a broadcast's id is its position among its origin's
+	 * handled ({@code s-handled} frames) and the broadcasts a new peer missed
+	 * ({@code b-history} frames), 4 since a broadcast's id is its position among its origin's
 	 * broadcasts and links carry sessions ({@code s-attach}, {@code s-frame},
 	 * {@code s-detach}, {@code s-close}, {@code s-adopt} and {@code s-moved} frames), 3 since links carry the connection directory, cluster
 	 * operations, application messages and STOMP ({@code dir}, {@code rpc},
@@ -118,6 +119,12 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	 */
 	static final String SESSION_HANDLED = "s-handled";
 
+	/**
+	 * Broadcasts of an origin, the target, that the sender kept from before the receiver
+	 * was linked to it: a part of what a node sends a peer on their first link.
+	 */
+	static final String BROADCAST_HISTORY = "b-history";
+
 	/** The sender stops and hands one of its sessions to the receiver. */
 	static final String SESSION_ADOPT = "s-adopt";
 
@@ -149,6 +156,11 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 	static Envelope sessionHandled(String origin, String sessionId, long seq) {
 		return new Envelope(VERSION, SESSION_HANDLED, origin, null, sessionId, Long.toString(seq), null, null, null,
 				null, null, null);
+	}
+
+	static Envelope broadcastHistory(String origin, String ofOrigin, String part) {
+		return new Envelope(VERSION, BROADCAST_HISTORY, origin, null, ofOrigin, part, null, null, null, null, null,
+				null);
 	}
 
 	static Envelope sessionClose(String origin, @Nullable String id, String sessionId, int code, String reason) {
@@ -251,7 +263,8 @@ record Envelope(int v, @Nullable String type, @Nullable String origin, @Nullable
 				|| STOMP_USERS.equals(this.type) || SESSION_ATTACH.equals(this.type)
 				|| SESSION_FRAME.equals(this.type) || SESSION_DETACH.equals(this.type)
 				|| SESSION_CLOSE.equals(this.type) || SESSION_ADOPT.equals(this.type)
-				|| SESSION_MOVED.equals(this.type) || SESSION_HANDLED.equals(this.type);
+				|| SESSION_MOVED.equals(this.type) || SESSION_HANDLED.equals(this.type)
+				|| BROADCAST_HISTORY.equals(this.type);
 	}
 
 	boolean isHandshake() {

@@ -29,6 +29,8 @@ final class PeerInbox {
 
 	private final @Nullable DirectoryReplication directory;
 
+	private final @Nullable HistoryBackfill history;
+
 	private final @Nullable ClusterMessageDispatcher messages;
 
 	private final @Nullable StompPeerLinks stomp;
@@ -39,7 +41,7 @@ final class PeerInbox {
 	 */
 	PeerInbox(Peers peers, MemberTable members, ClusterMessaging messaging, PeerRpcTransport rpc,
 			@Nullable DirectoryReplication directory, @Nullable ClusterMessageDispatcher messages,
-			@Nullable StompPeerLinks stomp) {
+			@Nullable StompPeerLinks stomp, @Nullable HistoryBackfill history) {
 		this.messages = messages;
 		this.stomp = stomp;
 		this.peers = peers;
@@ -47,6 +49,7 @@ final class PeerInbox {
 		this.messaging = messaging;
 		this.rpc = rpc;
 		this.directory = directory;
+		this.history = history;
 	}
 
 	/**
@@ -64,6 +67,9 @@ final class PeerInbox {
 		}
 		if (this.stomp != null) {
 			this.stomp.linkUp(link.peerId());
+		}
+		if (this.history != null) {
+			this.history.linkUp(link.peerId());
 		}
 	}
 

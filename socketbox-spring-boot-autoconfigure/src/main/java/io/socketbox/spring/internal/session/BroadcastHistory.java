@@ -78,6 +78,95 @@ public final class BroadcastHistory {
 	}
 
 	/**
+	 * Take broadcasts of an origin that a peer kept, from before this node was linked to
+	 * the origin or heard of it: those at positions this history does not hold yet go in
+	 * among the others, in order of position; none goes to a client now. A client that
+	 * resumes here from an older position gets them replayed instead of a gap.
+	 * @param origin the node they were sent on
+	 * @param kept the broadcasts, in ascending order of position
+	 * @return how many were taken
+	 */
+	public int backfill(String origin, List<Kept> kept) {
+		if (kept.isEmpty()) {
+			return 0;
+		}
+		long now = this.nanoClock.getAsLong();
+		Origin history = this.origins.computeIfAbsent(origin, (id) -> new Origin());
+		List<Entry> merged = new ArrayList<>(history.entries.size() + kept.size());
+		int taken = 0;
+		Iterator<Entry> own = history.entries.iterator();
+		Entry next = own.hasNext() ? own.next() : null;
+		long previous = 0;
+		for (Kept entry : kept) {
+			while (next != null && next.position() < entry.position()) {
+				merged.add(next);
+				next = own.hasNext() ? own.next() : null;
+			}
+			if (entry.position() <= previous || (next != null && next.position() == entry.position())
+					|| (next == null && entry.position() <= history.last)) {
+				// Held already, or dropped here before (for the bounds, or for age)
+				previous = Math.max(previous, entry.position());
+				continue;
+			}
+			merged.add(new Entry(entry.position(),
+					SessionFrames.broadcast(origin, entry.position(), OutboundText.of(entry.text())), now));
+			previous = entry.position();
+			taken++;
+		}
+		while (next != null) {
+			merged.add(next);
+			next = own.hasNext() ? own.next() : null;
+		}
+		if (taken == 0) {
+			return 0;
+		}
+		history.entries.clear();
+		history.bytes = 0;
+		merged.forEach(history::add);
+		long first = merged.get(0).position();
+		history.firstRecorded = (history.firstRecorded == 0) ? first : Math.min(history.firstRecorded, first);
+		if (history.last < merged.get(merged.size() - 1).position()) {
+			history.last = merged.get(merged.size() - 1).position();
+			history.lastTime = now;
+		}
+		while (history.entries.size() > this.maxCount || history.bytes > this.maxBytes) {
+			history.lostUpTo = history.removeFirst().position();
+		}
+		return taken;
+	}
+
+	/**
+	 * Return the broadcasts this node keeps of an origin, for a peer that has just
+	 * joined.
+	 * @param origin the origin
+	 * @return the broadcasts, in ascending order of position
+	 */
+	public List<Kept> kept(String origin) {
+		expire();
+		Origin history = this.origins.get(origin);
+		if (history == null) {
+			return List.of();
+		}
+		List<Kept> kept = new ArrayList<>(history.entries.size());
+		for (Entry entry : history.entries) {
+			String frame = entry.frame().text();
+			// "b <origin> <position> <text>"
+			int start = frame.indexOf(' ', frame.indexOf(' ', 2) + 1) + 1;
+			kept.add(new Kept(entry.position(), frame.substring(start)));
+		}
+		return kept;
+	}
+
+	/**
+	 * Return the origins this node remembers.
+	 * @return their ids
+	 */
+	public List<String> origins() {
+		expire();
+		return new ArrayList<>(this.origins.keySet());
+	}
+
+	/**
 	 * Return the last position of every origin this node remembers: where a new client
 	 * starts counting.
 	 * @return the positions by origin
@@ -167,6 +256,16 @@ public final class BroadcastHistory {
 	 * @param positions the position per origin the client counts from before the frames
 	 */
 	public record Replay(List<OutboundText> frames, List<String> gaps, Map<String, Long> positions) {
+
+	}
+
+	/**
+	 * A broadcast that a node keeps, as passed to a peer.
+	 *
+	 * @param position its position among its origin's broadcasts
+	 * @param text the message
+	 */
+	public record Kept(long position, String text) {
 
 	}
 

@@ -323,6 +323,42 @@ class SessionClusterTests {
 		}
 	}
 
+	@Test
+	void aClientThatResumesOnANodeThatJoinedAfterItLeftGetsTheBroadcastsItMissed() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		first.awaitDirects(1);
+		this.home.messaging().broadcast("before");
+		first.awaitBroadcasts(1);
+		first.drop();
+		await().until(() -> SessionConnectionProbe.isWaiting(this.home.context().getBean(LocalConnections.class),
+				first.sessionId()));
+		this.home.messaging().broadcast("missed-on-home");
+		this.other.messaging().broadcast("missed-on-other");
+		// A node that starts now never saw them: its peers pass on what they keep
+		Node late = this.nodes.start();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> late.isLinkedTo(this.home) && late.isLinkedTo(this.other) && keptBy(late) == 3);
+		try (SessionClient back = SessionClient.resume(late.port(), null, first)) {
+			assertThat(back.welcome().path("resumed").asBoolean()).isTrue();
+			assertThat(back.awaitBroadcasts(2)).containsExactlyInAnyOrder("missed-on-home", "missed-on-other");
+			assertThat(back.gaps()).isEmpty();
+			this.home.messaging().broadcast("live");
+			assertThat(back.awaitBroadcasts(3)).endsWith("live");
+			assertThat(back.broadcastTexts()).hasSize(3);
+		}
+	}
+
+	/**
+	 * Return how many broadcasts of other nodes a node keeps.
+	 */
+	private static int keptBy(Node node) {
+		int[] count = new int[1];
+		node.context()
+			.getBean(LocalConnections.class)
+			.keptBroadcasts((origin) -> !origin.equals(node.id()), (origin, kept) -> count[0] += kept.size());
+		return count[0];
+	}
+
 	private long handledAtHome(String id) {
 		return SessionConnectionProbe.handled(this.home.context().getBean(LocalConnections.class), id);
 	}
