@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
@@ -60,6 +61,9 @@ final class SessionEndpoint implements RemoteSessions {
 	/** Sessions this node is handing over, until their move is announced, by id. */
 	private final Map<String, CompletableFuture<?>> handingOver = new ConcurrentHashMap<>();
 
+	/** How many resumes wait until this node, just started, knows where the sessions are. */
+	private final AtomicInteger waitingForCluster = new AtomicInteger();
+
 	/** Clients whose resume waits for their session's home, by session id. */
 	private final Map<String, ProxySession> attaching = new ConcurrentHashMap<>();
 
@@ -93,6 +97,14 @@ final class SessionEndpoint implements RemoteSessions {
 						CloseStatus.POLICY_VIOLATION.withReason("No hello or resume within the hello timeout"));
 			}
 		}, this.settings.helloTimeout().toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Return how many resumes wait until this node, just started, knows where the
+	 * sessions of the cluster are.
+	 */
+	int waitingForCluster() {
+		return this.waitingForCluster.get();
 	}
 
 	/**
@@ -186,6 +198,15 @@ final class SessionEndpoint implements RemoteSessions {
 	}
 
 	private void resume(WebSocketSession webSocket, ClientFrame.Resume resume) {
+		resume(webSocket, resume, true);
+	}
+
+	/**
+	 * Resume a session, here or at its home.
+	 * @param mayWait whether to wait, if this node has just started, until it knows where
+	 * the sessions of the cluster are, before it says that the session is lost
+	 */
+	private void resume(WebSocketSession webSocket, ClientFrame.Resume resume, boolean mayWait) {
 		String user = userOf(webSocket.getPrincipal());
 		String id = this.tokens.verify(resume.token(), user);
 		SessionConnection session = (id != null) ? this.connections.session(id) : null;
@@ -195,6 +216,18 @@ final class SessionEndpoint implements RemoteSessions {
 		String home = (id != null && session == null) ? this.connections.sessionRouter().homeOf(id) : null;
 		if (home != null) {
 			resumeAt(home, webSocket, id, user, resume, true);
+			return;
+		}
+		SessionRouter router = this.connections.sessionRouter();
+		if (id != null && session == null && mayWait && !router.isSettled()) {
+			// Its home, or the node it was handed to, may be a peer this node is not linked with yet
+			this.waitingForCluster.incrementAndGet();
+			router.whenSettled().whenComplete((ignored, failure) -> {
+				this.waitingForCluster.decrementAndGet();
+				if (webSocket.isOpen()) {
+					resume(webSocket, resume, true);
+				}
+			});
 			return;
 		}
 		// A valid token of another node's session whose home is gone: what it kept is lost

@@ -54,6 +54,16 @@ public interface SessionRouter {
 			return CompletableFuture.completedFuture(null);
 		}
 
+		@Override
+		public boolean isSettled() {
+			return true;
+		}
+
+		@Override
+		public CompletableFuture<?> whenSettled() {
+			return CompletableFuture.completedFuture(null);
+		}
+
 	};
 
 	/** The home does not know the session (any more). */
@@ -131,6 +141,20 @@ public interface SessionRouter {
 	 * first), or has not within a time shorter than the reply timeout
 	 */
 	CompletableFuture<?> supersede(String nodeId, String sessionId, CloseStatus status);
+
+	/**
+	 * Return whether this node knows where the sessions of the cluster are: since it
+	 * started, it has linked with every member it found and has their directories (a node
+	 * that has just started does not know yet, and a session's home may be a peer it is
+	 * not linked with yet).
+	 */
+	boolean isSettled();
+
+	/**
+	 * Wait until this node knows where the sessions of the cluster are.
+	 * @return completed once it does, or after a bounded time
+	 */
+	CompletableFuture<?> whenSettled();
 
 	/**
 	 * Watch the other nodes from now on: sessions relayed to or handed over from a node

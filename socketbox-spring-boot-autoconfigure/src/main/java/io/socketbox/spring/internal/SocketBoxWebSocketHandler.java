@@ -267,6 +267,10 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler
 		}
 	}
 
+	SessionEndpoint sessions() {
+		return this.sessions;
+	}
+
 	private @Nullable LocalConnection getConnection(WebSocketSession session) {
 		return (LocalConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
 	}

@@ -32,4 +32,14 @@ public final class SessionConnectionProbe {
 		return session != null && session.current() == null;
 	}
 
+	/**
+	 * Return how many resumes wait on a node until it knows where the sessions of the
+	 * cluster are.
+	 * @param handler the node's handler
+	 * @return how many
+	 */
+	public static int resumesWaitingForCluster(SocketBoxWebSocketHandler handler) {
+		return handler.sessions().waitingForCluster();
+	}
+
 }

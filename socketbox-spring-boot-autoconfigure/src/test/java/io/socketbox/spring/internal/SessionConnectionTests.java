@@ -57,6 +57,16 @@ class SessionConnectionTests {
 			return java.util.concurrent.CompletableFuture.completedFuture(null);
 		}
 
+		@Override
+		public boolean isSettled() {
+			return true;
+		}
+
+		@Override
+		public java.util.concurrent.CompletableFuture<?> whenSettled() {
+			return java.util.concurrent.CompletableFuture.completedFuture(null);
+		}
+
 	};
 
 	@Test

@@ -87,8 +87,10 @@ public class TestNodeApplication {
 
 	@Bean
 	@ConditionalOnProperty(name = "test.cache", havingValue = "failable-redis")
-	FailableCache failableRedisCache(StringRedisTemplate redisTemplate) {
-		return new FailableCache(new RedisCacheProvider(redisTemplate));
+	FailableCache failableRedisCache(StringRedisTemplate redisTemplate, Environment environment) {
+		FailableCache cache = new FailableCache(new RedisCacheProvider(redisTemplate));
+		cache.setFailing(environment.getProperty("test.cache.failing", Boolean.class, false));
+		return cache;
 	}
 
 	@Bean

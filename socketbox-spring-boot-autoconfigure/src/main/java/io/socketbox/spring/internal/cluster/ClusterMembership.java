@@ -90,6 +90,9 @@ public final class ClusterMembership implements SocketBoxCluster {
 	 */
 	private volatile boolean cacheFailing;
 
+	/** Whether this node has read the members in the cache at least once since it started. */
+	private volatile boolean discovered;
+
 	private volatile @Nullable Tasks tasks;
 
 	ClusterMembership(LocalNode localNode, MemberRegistry memberRegistry, MemberTable members, Dialer dialer,
@@ -324,6 +327,7 @@ public final class ClusterMembership implements SocketBoxCluster {
 		try {
 			this.memberRegistry.register(ownRegistration(++this.heartbeatCount), this.settings.registrationTimeToLive());
 			discover();
+			this.discovered = true;
 			if (this.cacheFailing) {
 				this.cacheFailing = false;
 				logger.info("Cluster cache is reachable again; registration restored");
@@ -345,6 +349,14 @@ public final class ClusterMembership implements SocketBoxCluster {
 			this.messaging.gossip(gossip);
 		}
 		this.dialer.dial(this.members.members());
+	}
+
+	/**
+	 * Return whether this node has read the other members from the cache since it
+	 * started.
+	 */
+	boolean hasDiscovered() {
+		return this.discovered;
 	}
 
 	private Registration ownRegistration(long heartbeat) {

@@ -77,6 +77,9 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 
 	private final StompPeerLinks stompLinks;
 
+	/** Watches this node, once started, until it knows where the sessions of the cluster are. */
+	private final Runnable watchSettling;
+
 	private final ClusterMembership membership;
 
 	private final PeerProtocolHandler peerHandler;
@@ -163,6 +166,11 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 						new MonotonicClock(), (state) -> publishManagerChanged(eventPublisher, state)));
 		// The sessions of this node go to its peers before it leaves
 		this.membership.setBeforeLeave(sessionRelay::handOver);
+		// A resume waits until this node, just started, knows where the sessions are
+		DirectoryReplication directoryReplication = this.directoryReplication;
+		this.watchSettling = () -> sessionRelay.settleWhen(this.membership::hasDiscovered, () -> members.members()
+			.stream()
+			.allMatch((member) -> peers.isReachable(member.id()) && directoryReplication.hasSnapshotOf(member.id())));
 	}
 
 	/**
@@ -268,6 +276,7 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 	@Override
 	public void start() {
 		this.membership.start();
+		this.watchSettling.run();
 	}
 
 	@Override

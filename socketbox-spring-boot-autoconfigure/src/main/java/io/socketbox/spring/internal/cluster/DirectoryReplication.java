@@ -3,6 +3,8 @@ package io.socketbox.spring.internal.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,6 +57,9 @@ final class DirectoryReplication implements DirectoryUpdates {
 
 	private final AtomicBoolean sweeping = new AtomicBoolean();
 
+	/** The peers whose whole snapshot has arrived since this node started. */
+	private final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+
 	DirectoryReplication(LocalNode localNode, ConnectionDirectory directory, ClusterMessaging messaging, Peers peers,
 			ScheduledExecutorService scheduler, Duration sweepInterval, int maxFrameSize) {
 		this.localNode = localNode;
@@ -95,6 +100,15 @@ final class DirectoryReplication implements DirectoryUpdates {
 				}
 			}
 		});
+	}
+
+	/**
+	 * Return whether a peer's whole snapshot has arrived since this node started.
+	 * @param peerId the peer
+	 * @return whether this node knows its connections
+	 */
+	boolean hasSnapshotOf(String peerId) {
+		return this.snapshots.contains(peerId);
 	}
 
 	/**
@@ -140,9 +154,15 @@ final class DirectoryReplication implements DirectoryUpdates {
 				yield this.directory.apply(peerId, new ConnectionDirectory.Change(frame.node(), frame.v(),
 						Frame.OPEN.equals(frame.k()), frame.id(), connection));
 			}
-			case Frame.SNAPSHOT -> this.directory.applySnapshot(peerId,
-					new ConnectionDirectory.SnapshotPart(frame.node(), frame.v(), (frame.part() != null) ? frame.part() : 0,
-							Boolean.TRUE.equals(frame.last()), frame.c()));
+			case Frame.SNAPSHOT -> {
+				String violation = this.directory.applySnapshot(peerId,
+						new ConnectionDirectory.SnapshotPart(frame.node(), frame.v(),
+								(frame.part() != null) ? frame.part() : 0, Boolean.TRUE.equals(frame.last()), frame.c()));
+				if (violation == null && Boolean.TRUE.equals(frame.last())) {
+					this.snapshots.add(peerId);
+				}
+				yield violation;
+			}
 			default -> "Unknown directory frame kind " + frame.k();
 		};
 	}

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,6 +33,8 @@ final class SessionRelay implements SessionRouter {
 
 	private static final Log logger = LogFactory.getLog(SessionRelay.class);
 
+	private static final long SETTLE_POLL_MILLIS = 50;
+
 	private final String nodeId;
 
 	private final ClusterMessaging messaging;
@@ -46,6 +50,10 @@ final class SessionRelay implements SessionRouter {
 	private final Duration replyTimeout;
 
 	private final AtomicBoolean sweeping = new AtomicBoolean();
+
+	private volatile boolean settled = true;
+
+	private final AtomicBoolean settling = new AtomicBoolean();
 
 	SessionRelay(LocalNode localNode, ClusterMessaging messaging, Peers peers, LocalConnections connections,
 			ScheduledExecutorService scheduler, Duration sweepInterval, Duration replyTimeout) {
@@ -151,6 +159,60 @@ final class SessionRelay implements SessionRouter {
 				this.connections.remoteSessions().left(nodeId);
 			}
 		}
+	}
+
+	/**
+	 * Watch this node, from its start, until it knows where the sessions of the cluster
+	 * are: once it has read the members from the cache, until it has linked with every
+	 * member it found and has their directories, or for four reply timeouts at most (a
+	 * member that stays unreachable has crashed).
+	 * @param discovered whether it has read the members from the cache
+	 * @param linked whether it has linked with every member it found and has their
+	 * directories
+	 */
+	void settleWhen(BooleanSupplier discovered, BooleanSupplier linked) {
+		if (!this.settling.compareAndSet(false, true)) {
+			return;
+		}
+		this.settled = false;
+		long[] deadline = { 0 };
+		ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
+		task[0] = this.scheduler.scheduleWithFixedDelay(() -> {
+			if (!discovered.getAsBoolean()) {
+				return;
+			}
+			long now = System.nanoTime();
+			if (deadline[0] == 0) {
+				deadline[0] = now + 4 * this.replyTimeout.toNanos();
+			}
+			if (linked.getAsBoolean() || now - deadline[0] >= 0) {
+				this.settled = true;
+				task[0].cancel(false);
+			}
+		}, SETTLE_POLL_MILLIS, SETTLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public boolean isSettled() {
+		return this.settled;
+	}
+
+	/**
+	 * Waits at most the reply timeout.
+	 */
+	@Override
+	public CompletableFuture<?> whenSettled() {
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		awaitSettled(settled, System.nanoTime() + this.replyTimeout.toNanos());
+		return settled;
+	}
+
+	private void awaitSettled(CompletableFuture<Void> settled, long deadline) {
+		if (isSettled() || System.nanoTime() - deadline >= 0) {
+			settled.complete(null);
+			return;
+		}
+		this.scheduler.schedule(() -> awaitSettled(settled, deadline), SETTLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	@Override

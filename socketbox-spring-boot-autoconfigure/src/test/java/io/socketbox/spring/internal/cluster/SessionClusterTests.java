@@ -11,8 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.socketbox.spring.SendResult;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.SessionConnectionProbe;
+import io.socketbox.spring.internal.SocketBoxWebSocketHandler;
 import io.socketbox.spring.testsupport.ClusterNodes;
 import io.socketbox.spring.testsupport.EmbeddedRedisExtension;
+import io.socketbox.spring.testsupport.FailableCache;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.SessionClient;
 import io.socketbox.spring.testsupport.TestNodeApplication;
@@ -345,6 +347,28 @@ class SessionClusterTests {
 			this.home.messaging().broadcast("live");
 			assertThat(back.awaitBroadcasts(3)).endsWith("live");
 			assertThat(back.broadcastTexts()).hasSize(3);
+		}
+	}
+
+	@Test
+	void aClientThatResumesOnANodeThatHasJustStartedFindsItsSessionWhereItWasHandedOver() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), "alice");
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		this.home.stop();
+		first.awaitClose();
+		assertThat(this.other.messaging().send(id, "while-away").get()).isEqualTo(SendResult.DELIVERED);
+		// A node that cannot read the cache yet, so it has not linked with the node that
+		// took the session over: the resume waits until it has
+		Node late = this.nodes.start("test.cache=failable-redis", "test.cache.failing=true");
+		try (SessionClient back = SessionClient.resume(late.port(), "alice", first)) {
+			SocketBoxWebSocketHandler handler = late.context().getBean(SocketBoxWebSocketHandler.class);
+			await().until(() -> SessionConnectionProbe.resumesWaitingForCluster(handler) == 1);
+			late.context().getBean(FailableCache.class).setFailing(false);
+			assertThat(back.welcome().path("resumed").asBoolean()).isTrue();
+			assertThat(back.sessionId()).isEqualTo(id);
+			assertThat(back.awaitDirects(1)).containsExactly("while-away");
+			assertThat(back.gaps()).isEmpty();
 		}
 	}
 
