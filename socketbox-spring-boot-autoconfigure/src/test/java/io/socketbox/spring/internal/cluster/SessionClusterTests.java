@@ -235,10 +235,7 @@ class SessionClusterTests {
 		// The other node reports how far it got when its client leaves
 		await().until(() -> handledAtHome(id) == 3);
 		try (SessionClient back = SessionClient.resume(this.home.port(), null, onOther)) {
-			assertThat(back.handled()).isEqualTo(3);
-			back.send(3, echo + "3");
-			back.send(4, echo + "4");
-			assertThat(back.awaitDirects(1)).containsExactly(echo + "4");
+			assertStartsAfter(back, 3);
 		}
 	}
 
@@ -253,10 +250,7 @@ class SessionClusterTests {
 		this.home.stop();
 		first.awaitClose();
 		try (SessionClient second = SessionClient.resume(this.other.port(), null, first)) {
-			assertThat(second.handled()).isEqualTo(2);
-			second.send(2, echo + "2");
-			second.send(3, echo + "3");
-			assertThat(second.awaitDirects(1)).containsExactly(echo + "3");
+			assertStartsAfter(second, 2);
 		}
 	}
 
@@ -294,10 +288,7 @@ class SessionClusterTests {
 		onOther.awaitClose();
 		await().until(() -> handledAtHome(id) == 2);
 		try (SessionClient back = SessionClient.resume(this.home.port(), null, onOther)) {
-			assertThat(back.handled()).isEqualTo(2);
-			back.send(2, echo + "2");
-			back.send(3, echo + "3");
-			assertThat(back.awaitDirects(1)).containsExactly(echo + "3");
+			assertStartsAfter(back, 2);
 		}
 	}
 
@@ -370,6 +361,18 @@ class SessionClusterTests {
 			assertThat(back.awaitDirects(1)).containsExactly("while-away");
 			assertThat(back.gaps()).isEmpty();
 		}
+	}
+
+	/**
+	 * Assert that a resumed session has handled the client's numbered messages up to a
+	 * seq, and takes the next one but not that one again.
+	 */
+	private static void assertStartsAfter(SessionClient client, long handled) {
+		String echo = TestNodeApplication.ECHO_PREFIX;
+		assertThat(client.handled()).isEqualTo(handled);
+		client.send(handled, echo + handled);
+		client.send(handled + 1, echo + (handled + 1));
+		assertThat(client.awaitDirects(1)).containsExactly(echo + (handled + 1));
 	}
 
 	/**
