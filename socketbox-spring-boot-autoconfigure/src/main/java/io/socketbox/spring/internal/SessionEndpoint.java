@@ -225,7 +225,7 @@ final class SessionEndpoint implements RemoteSessions {
 			router.whenSettled().whenComplete((ignored, failure) -> {
 				this.waitingForCluster.decrementAndGet();
 				if (webSocket.isOpen()) {
-					resume(webSocket, resume, true);
+					resume(webSocket, resume, false);
 				}
 			});
 			return;
