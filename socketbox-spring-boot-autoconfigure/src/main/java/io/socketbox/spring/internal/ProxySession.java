@@ -21,7 +21,7 @@ import org.springframework.web.socket.CloseStatus;
  * numbered messages are handled here: the home tells where to start, and is told how far
  * this node got.
  */
-final class ProxySession implements Recipient {
+final class ProxySession implements Recipient, Acknowledging {
 
 	private final String id;
 
@@ -183,26 +183,24 @@ final class ProxySession implements Recipient {
 	}
 
 	/**
-	 * Return how far this node has handled the client's messages if the home has not
-	 * been told, and take it as told.
-	 * @return the seq, or 0 if the home knows it
+	 * Tell the home how far this node has handled the client's messages, if it has not
+	 * been told.
 	 */
-	synchronized long unreported() {
-		if (this.handled <= this.reported) {
-			return 0;
+	synchronized void reportHandled() {
+		if (this.handled > this.reported) {
+			this.reported = this.handled;
+			this.router.handled(this.home, this.id, this.handled);
 		}
-		this.reported = this.handled;
-		return this.handled;
 	}
 
 	/**
-	 * Hand no more of the client's messages to the application here: the client sends
-	 * again what was not handled, wherever it resumes.
-	 * @return the seq of the last one handled
+	 * Hand no more of the client's messages to the application here, and tell the home
+	 * how far this node got: the client sends again what was not handled, wherever it
+	 * resumes, and the home learns where that starts before it can answer the resume.
 	 */
-	synchronized long stop() {
+	synchronized void stop() {
 		this.stopped = true;
-		return this.handled;
+		this.router.handled(this.home, this.id, this.handled);
 	}
 
 	/**
@@ -216,18 +214,13 @@ final class ProxySession implements Recipient {
 		session.handledAtLeast(this.handled);
 	}
 
-	/**
-	 * Claim the acknowledgement of the messages handled from now on.
-	 * @return whether the caller is to send it: no other is due
-	 */
-	boolean ackDue() {
+	@Override
+	public boolean ackDue() {
 		return this.ackDue.compareAndSet(false, true);
 	}
 
-	/**
-	 * Acknowledge the numbered messages handled so far.
-	 */
-	void acknowledge() {
+	@Override
+	public void acknowledge() {
 		this.ackDue.set(false);
 		this.connection.deliver(SessionFrames.ack(handled()));
 	}

@@ -22,7 +22,7 @@ import org.springframework.web.socket.CloseStatus;
  * {@link DirectBuffer}) and passes them, and broadcasts, to the connection it has now;
  * between connections it keeps them for the client's return.
  */
-final class SessionConnection implements Recipient {
+final class SessionConnection implements Recipient, Acknowledging {
 
 	private final String id;
 
@@ -311,19 +311,13 @@ final class SessionConnection implements Recipient {
 		}
 	}
 
-	/**
-	 * Claim the acknowledgement of the messages handled from now on.
-	 * @return whether the caller is to send it: no other is due
-	 */
-	boolean ackDue() {
+	@Override
+	public boolean ackDue() {
 		return this.ackDue.compareAndSet(false, true);
 	}
 
-	/**
-	 * Acknowledge the numbered messages handled so far, on the connection the client has
-	 * now.
-	 */
-	void acknowledge() {
+	@Override
+	public void acknowledge() {
 		this.ackDue.set(false);
 		control(SessionFrames.ack(handled()));
 	}

@@ -137,7 +137,7 @@ final class SessionEndpoint implements RemoteSessions {
 		if (parsed instanceof ClientFrame.Numbered numbered) {
 			if (handle(webSocket, session, numbered.seq())) {
 				this.callbacks.message(numbered.text(), session);
-				acknowledgeLater(session);
+				acknowledgeLater((Acknowledging) session);
 			}
 		}
 		else if (parsed instanceof ClientFrame.Message message) {
@@ -166,17 +166,9 @@ final class SessionEndpoint implements RemoteSessions {
 	 * Acknowledge the numbered messages a client's session has handled, within the ack
 	 * delay: one frame for those that come meanwhile.
 	 */
-	private void acknowledgeLater(Recipient session) {
-		Runnable acknowledge;
-		if (session instanceof ProxySession proxy) {
-			acknowledge = proxy.ackDue() ? proxy::acknowledge : null;
-		}
-		else {
-			SessionConnection here = (SessionConnection) session;
-			acknowledge = here.ackDue() ? here::acknowledge : null;
-		}
-		if (acknowledge != null) {
-			this.connections.sendTimer().schedule(acknowledge, ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+	private void acknowledgeLater(Acknowledging session) {
+		if (session.ackDue()) {
+			this.connections.sendTimer().schedule(session::acknowledge, ACK_DELAY_MILLIS, TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -407,7 +399,7 @@ final class SessionEndpoint implements RemoteSessions {
 		if (proxy != null) {
 			this.connections.remove(proxy);
 			// The home learns how far its client's messages went before it may answer a resume elsewhere
-			this.connections.sessionRouter().handled(proxy.home(), proxy.getId(), proxy.stop());
+			proxy.stop();
 			this.connections.sessionRouter().detached(proxy.home(), proxy.getId(),
 					proxy.isCloseRequested() || status.getCode() == CloseStatus.NORMAL.getCode());
 			return;
@@ -529,12 +521,7 @@ final class SessionEndpoint implements RemoteSessions {
 
 	@Override
 	public void reportHandled() {
-		for (ProxySession proxy : this.connections.recipients(ProxySession.class)) {
-			long seq = proxy.unreported();
-			if (seq > 0) {
-				this.connections.sessionRouter().handled(proxy.home(), proxy.getId(), seq);
-			}
-		}
+		this.connections.recipients(ProxySession.class).forEach(ProxySession::reportHandled);
 	}
 
 	@Override
@@ -558,7 +545,7 @@ final class SessionEndpoint implements RemoteSessions {
 		if (proxy != null && proxy.home().equals(home)) {
 			// The home learns how far the client's messages went before its answer; the
 			// home ends the session itself if that is why it closes it here
-			this.connections.sessionRouter().handled(home, sessionId, proxy.stop());
+			proxy.stop();
 			proxy.connection().close(status);
 		}
 	}
@@ -625,7 +612,7 @@ final class SessionEndpoint implements RemoteSessions {
 			// A client here whose session lives on another node: it reconnects while this
 			// node's links still carry its detach and what it sent
 			this.callbacks.log("Closing " + proxy + ": this node stops");
-			this.connections.sessionRouter().handled(proxy.home(), proxy.getId(), proxy.stop());
+			proxy.stop();
 			proxy.connection().close(CloseStatus.SERVICE_RESTARTED);
 		}
 	}

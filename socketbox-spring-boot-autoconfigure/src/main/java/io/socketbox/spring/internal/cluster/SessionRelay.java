@@ -51,7 +51,8 @@ final class SessionRelay implements SessionRouter {
 
 	private final AtomicBoolean sweeping = new AtomicBoolean();
 
-	private volatile boolean settled = true;
+	/** Completed once this node knows where the sessions of the cluster are (at once unless watched). */
+	private volatile CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
 
 	private final AtomicBoolean settling = new AtomicBoolean();
 
@@ -174,27 +175,27 @@ final class SessionRelay implements SessionRouter {
 		if (!this.settling.compareAndSet(false, true)) {
 			return;
 		}
-		this.settled = false;
-		long[] deadline = { 0 };
-		ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
-		task[0] = this.scheduler.scheduleWithFixedDelay(() -> {
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		this.settled = settled;
+		AtomicBoolean deadlineSet = new AtomicBoolean();
+		ScheduledFuture<?> poll = this.scheduler.scheduleWithFixedDelay(() -> {
 			if (!discovered.getAsBoolean()) {
 				return;
 			}
-			long now = System.nanoTime();
-			if (deadline[0] == 0) {
-				deadline[0] = now + 4 * this.replyTimeout.toNanos();
+			if (deadlineSet.compareAndSet(false, true)) {
+				this.scheduler.schedule(() -> settled.complete(null), 4 * this.replyTimeout.toNanos(),
+						TimeUnit.NANOSECONDS);
 			}
-			if (linked.getAsBoolean() || now - deadline[0] >= 0) {
-				this.settled = true;
-				task[0].cancel(false);
+			if (linked.getAsBoolean()) {
+				settled.complete(null);
 			}
 		}, SETTLE_POLL_MILLIS, SETTLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+		settled.whenComplete((ignored, failure) -> poll.cancel(false));
 	}
 
 	@Override
 	public boolean isSettled() {
-		return this.settled;
+		return this.settled.isDone();
 	}
 
 	/**
@@ -202,17 +203,10 @@ final class SessionRelay implements SessionRouter {
 	 */
 	@Override
 	public CompletableFuture<?> whenSettled() {
-		CompletableFuture<Void> settled = new CompletableFuture<>();
-		awaitSettled(settled, System.nanoTime() + this.replyTimeout.toNanos());
-		return settled;
-	}
-
-	private void awaitSettled(CompletableFuture<Void> settled, long deadline) {
-		if (isSettled() || System.nanoTime() - deadline >= 0) {
-			settled.complete(null);
-			return;
-		}
-		this.scheduler.schedule(() -> awaitSettled(settled, deadline), SETTLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+		CompletableFuture<Void> waited = new CompletableFuture<>();
+		this.settled.whenComplete((ignored, failure) -> waited.complete(null));
+		this.scheduler.schedule(() -> waited.complete(null), this.replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		return waited;
 	}
 
 	@Override
