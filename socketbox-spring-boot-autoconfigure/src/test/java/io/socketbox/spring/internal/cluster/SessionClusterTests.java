@@ -226,10 +226,7 @@ class SessionClusterTests {
 		first.drop();
 		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
 		// The home said where to start before it answered
-		assertThat(onOther.handled()).isEqualTo(2);
-		onOther.send(2, echo + "2");
-		onOther.send(3, echo + "3");
-		assertThat(onOther.awaitDirects(1)).containsExactly(echo + "3");
+		assertStartsAfter(onOther, 2);
 		await().until(onOther::acks, (acks) -> acks.contains(3L));
 		onOther.drop();
 		// The other node reports how far it got when its client leaves
