@@ -472,7 +472,29 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 		if (connection instanceof SessionConnection session) {
 			return session.deliverFrom(message, fromNode);
 		}
-		return connection != null && connection.deliver(message);
+		// A client of another node's session: its home numbers the messages, and answers for them
+		return connection != null && !(connection instanceof ProxySession) && connection.deliver(message);
+	}
+
+	/**
+	 * Return whether a connection is the one this node holds under its id.
+	 * @param connection the connection
+	 * @return whether it is this node's (a session, or a connection without one)
+	 */
+	public boolean holds(SocketBoxConnection connection) {
+		return this.connections.get(connection.getId()) == connection;
+	}
+
+	/**
+	 * Return the home of a session whose client is connected to this node while another
+	 * node numbers and keeps its messages: sends to it go there, and its answer says
+	 * whether they were taken.
+	 * @param id the session id
+	 * @return the session's home, or {@code null} if no such client is connected here
+	 */
+	public @Nullable String homeOfClient(String id) {
+		ProxySession proxy = proxy(id);
+		return (proxy != null) ? proxy.home() : null;
 	}
 
 	/**

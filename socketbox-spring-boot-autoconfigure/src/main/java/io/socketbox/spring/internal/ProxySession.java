@@ -16,8 +16,8 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * A client of this node whose session is another node's (its home): what the home
  * relays goes to the client's connection here, and so do broadcasts, from this node's
- * own stream; what the application sends to it goes to the home, which numbers and keeps
- * it. Until the home has answered the client's resume, relayed frames wait. The client's
+ * own stream; what the application sends to it goes to the home (the cluster sends it
+ * there), which numbers and keeps it. Until the home has answered the client's resume, relayed frames wait. The client's
  * numbered messages are handled here: the home tells where to start, and is told how far
  * this node got.
  */
@@ -103,12 +103,14 @@ final class ProxySession implements Recipient, Acknowledging {
 	}
 
 	/**
-	 * Send to the session's home, which numbers the message and relays it back.
+	 * Take no message here: the session's home numbers and keeps them, and relays them
+	 * back; the cluster sends there ({@code LocalConnections#homeOfClient}) and learns
+	 * from the home's answer whether the message was taken.
+	 * @return {@code false}
 	 */
 	@Override
 	public boolean send(OutboundText message) {
-		this.router.toHome(this.home, this.id, message);
-		return true;
+		return false;
 	}
 
 	@Override

@@ -406,6 +406,11 @@ final class SessionConnection implements Recipient, Acknowledging {
 			if (this.ended || this.closeRequested != null) {
 				return null;
 			}
+			// Messages held for the node this session came from go with it, numbered: this
+			// node stops before that node has left (two handovers in a row)
+			this.held.forEach(this.buffer::add);
+			this.held.clear();
+			this.fencedBy = null;
 			this.ended = true;
 			Transport connection = this.current;
 			this.current = null;

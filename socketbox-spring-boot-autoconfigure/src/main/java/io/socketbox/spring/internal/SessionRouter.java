@@ -42,10 +42,6 @@ public interface SessionRouter {
 		}
 
 		@Override
-		public void toHome(String home, String sessionId, OutboundText message) {
-		}
-
-		@Override
 		public void handled(String nodeId, String sessionId, long seq) {
 		}
 
@@ -162,13 +158,5 @@ public interface SessionRouter {
 	 */
 	default void watch() {
 	}
-
-	/**
-	 * Send a message to a session of another node, as a direct send does.
-	 * @param home the session's home
-	 * @param sessionId the session
-	 * @param message the message
-	 */
-	void toHome(String home, String sessionId, OutboundText message);
 
 }

@@ -44,10 +44,6 @@ class SessionConnectionTests {
 		}
 
 		@Override
-		public void toHome(String home, String sessionId, OutboundText message) {
-		}
-
-		@Override
 		public void handled(String nodeId, String sessionId, long seq) {
 		}
 
@@ -86,6 +82,23 @@ class SessionConnectionTests {
 				"d 3 local, after the move");
 		assertThat(session.deliverFrom(OutboundText.of("later"), "s-node")).isTrue();
 		assertThat(this.relayed).endsWith("d 4 later");
+	}
+
+	@Test
+	void aSessionHandedOnBeforeTheOldHomeHasLeftCarriesWhatItHeld() {
+		SessionConnection session = new SessionConnection("a.1", null, Map.of(), new DirectBuffer(100, 64 * 1024),
+				(s, status) -> {
+				}, new RemoteTransport("client-node", "a.1", this.router), System.nanoTime(), 0);
+		session.fence("old-home");
+		session.deliverFrom(OutboundText.of("forwarded by the old home"), "old-home");
+		session.deliverFrom(OutboundText.of("from S, held"), "s-node");
+		session.deliverFrom(OutboundText.of("local, held"), null);
+		SessionConnection.Handover handover = session.handOver();
+		assertThat(handover).isNotNull();
+		assertThat(handover.last()).isEqualTo(3);
+		assertThat(handover.frames()).containsExactly("d 1 forwarded by the old home", "d 2 from S, held",
+				"d 3 local, held");
+		assertThat(session.deliverFrom(OutboundText.of("after the handover"), "s-node")).isFalse();
 	}
 
 	@Test

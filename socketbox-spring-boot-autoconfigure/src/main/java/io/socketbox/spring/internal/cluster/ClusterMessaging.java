@@ -133,6 +133,14 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			boolean sent = this.connections.send(connectionId, message);
 			return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
 		}
+		return sendVia(nodeId, connectionId, message);
+	}
+
+	/**
+	 * Send to a connection of another node, and learn from its answer whether it was
+	 * taken.
+	 */
+	private CompletableFuture<SendResult> sendVia(String nodeId, String connectionId, OutboundText message) {
 		String id = nextRequestId();
 		long start = System.nanoTime();
 		return request(nodeId, Envelope.send(this.localNode.getId(), id, connectionId, message.text()))
@@ -171,6 +179,15 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	@Override
 	public CompletableFuture<SendResult> send(SocketBoxConnection connection, Object payload) {
+		String home = this.connections.homeOfClient(connection.getId());
+		if (home != null) {
+			// Its session's home numbers the message: its answer says whether it took it
+			return sendVia(home, connection.getId(), toMessage(payload));
+		}
+		if (!this.connections.holds(connection)) {
+			// Handed over, or a client that was here: wherever its id leads now
+			return send(connection.getId(), payload);
+		}
 		boolean sent = this.connections.send(connection, toMessage(payload));
 		return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
 	}
@@ -294,9 +311,10 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 				this.counter.directReceived();
 				boolean sent = envelope.target() != null && envelope.payload() != null
 						&& this.connections.send(envelope.target(), OutboundText.of(envelope.payload()), link.peerId());
-				String heir = (!sent && envelope.target() != null) ? this.connections.routeOf(envelope.target()) : null;
+				String heir = (!sent && envelope.target() != null) ? nextHop(envelope.target(), link.peerId()) : null;
 				if (heir != null && envelope.payload() != null) {
-					// Handed to another node while this one stops: on to it, and its answer back
+					// Handed to another node while this one stops, or a client here of a session
+					// another node numbers: on to that node, and its answer back
 					this.forwarding.incrementAndGet();
 					request(heir, Envelope.send(this.localNode.getId(), nextRequestId(), envelope.target(),
 							envelope.payload()))
@@ -630,6 +648,20 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 		}
 		this.sequence = sequence;
 		return new PeerChannel.Outbound(sequence, new TextMessage(frame.text()), frame.size(), reply);
+	}
+
+	/**
+	 * Return where a send to a connection that this node does not hold goes on to: the
+	 * heir of a session handed over, or the home of a session whose client is connected
+	 * here (unless the send came from that home).
+	 */
+	private @Nullable String nextHop(String connectionId, String fromNode) {
+		String heir = this.connections.routeOf(connectionId);
+		if (heir != null) {
+			return heir;
+		}
+		String home = this.connections.homeOfClient(connectionId);
+		return (home != null && !home.equals(fromNode)) ? home : null;
 	}
 
 	private static SendResult toSendResult(int count) {

@@ -116,11 +116,6 @@ final class SessionRelay implements SessionRouter {
 		this.messaging.queueSessionFrame(nodeId, Envelope.sessionHandled(this.nodeId, sessionId, seq));
 	}
 
-	@Override
-	public void toHome(String home, String sessionId, OutboundText message) {
-		this.messaging.send(sessionId, message.text());
-	}
-
 	/**
 	 * Hand this node's sessions to the peers, as it stops: each to the node its client is
 	 * connected to, or spread over the reachable peers. Announced to every peer once the

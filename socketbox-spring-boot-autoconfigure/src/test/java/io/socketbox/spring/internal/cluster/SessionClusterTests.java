@@ -1,6 +1,7 @@
 package io.socketbox.spring.internal.cluster;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.socketbox.spring.SendResult;
+import io.socketbox.spring.SocketBoxConnection;
 import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.SessionConnectionProbe;
 import io.socketbox.spring.internal.SocketBoxWebSocketHandler;
@@ -191,6 +193,31 @@ class SessionClusterTests {
 		assertThat(onOther.raw().isOpen()).isTrue();
 		onOther.close();
 		await().until(() -> this.other.messaging().getLocalConnections().isEmpty());
+	}
+
+	@Test
+	void aSendToTheConnectionAnApplicationKeptReachesTheClientWhereverItsSessionLives() throws Exception {
+		SessionClient first = SessionClient.hello(this.home.port(), null);
+		String id = first.sessionId();
+		first.awaitDirects(1);
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		// What onMessage gets on the node the client is on, kept as applications keep it
+		SocketBoxConnection kept = await().until(() -> this.other.messaging()
+			.getLocalConnections()
+			.stream()
+			.filter((connection) -> connection.getId().equals(id))
+			.findFirst()
+			.orElse(null), Objects::nonNull);
+		assertThat(this.other.messaging().send(kept, "via the home").get()).isEqualTo(SendResult.DELIVERED);
+		assertThat(onOther.awaitDirects(1)).containsExactly("via the home");
+		this.home.stop();
+		await().until(() -> this.other.messaging().send(id, "probe").get() == SendResult.DELIVERED);
+		// The session moved to the client's node: the old object leads there, not to the old home
+		assertThat(this.other.messaging().send(kept, "after the move").get()).isEqualTo(SendResult.DELIVERED);
+		assertThat(onOther.awaitDirects(3)).containsExactly("via the home", "probe", "after the move");
+		onOther.close();
 	}
 
 	@Test
