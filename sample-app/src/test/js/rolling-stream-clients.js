@@ -51,6 +51,8 @@ class Record {
     this.streams = new Map();
     this.origins = new Map();
     this.gaps = [];
+    // Opens, closes and gaps with their tick and time, to explain a silent loss (stderr)
+    this.journal = [];
     this.received = 0;
     this.duplicated = 0;
     this.duplicatedExamples = [];
@@ -61,7 +63,7 @@ class Record {
     this.longestGap = 0;
   }
 
-  message(kind, sender, n, origin, at) {
+  message(kind, sender, n, origin, at, seq) {
     this.tick++;
     this.received++;
     if (origin) {
@@ -70,7 +72,7 @@ class Record {
     const key = `${kind} ${sender}`;
     let stream = this.streams.get(key);
     if (!stream) {
-      stream = { max: 0, arrivals: new Map() };
+      stream = { max: 0, arrivals: new Map(), seqs: new Map() };
       this.streams.set(key, stream);
     }
     if (stream.arrivals.has(n)) {
@@ -81,6 +83,9 @@ class Record {
     }
     else {
       stream.arrivals.set(n, this.tick);
+      if (seq !== undefined) {
+        stream.seqs.set(n, seq);
+      }
       if (n < stream.max) {
         this.outOfOrder++;
       }
@@ -95,6 +100,34 @@ class Record {
   gap(event) {
     this.tick++;
     this.gaps.push({ kind: event.kind, origin: event.origin, reason: event.reason, tick: this.tick });
+    this.note(`gap ${event.kind} ${event.reason} ${event.origin || ''}`);
+  }
+
+  /** Journal an event of the connection (open, close) at the current tick. */
+  note(what) {
+    this.journal.push({ tick: this.tick, at: new Date().toISOString(), what });
+  }
+
+  /**
+   * Explain the first silent loss of a stream: where the client's numbers below and
+   * above it arrived (tick, direct seq) and what happened to the connection in between.
+   */
+  explain(kind, sender, n, below, above) {
+    const stream = this.streams.get(`${kind} ${sender}`);
+    const at = (tick) => {
+      for (const [number, arrival] of stream ? stream.arrivals : []) {
+        if (arrival === tick) {
+          return `${number} at tick ${tick} (seq ${stream.seqs.get(number)})`;
+        }
+      }
+      return `tick ${tick}`;
+    };
+    const events = this.journal.filter((event) => event.tick >= below - 1 && event.tick <= above + 1)
+      .map((event) => `${event.at} tick ${event.tick} ${event.what}`);
+    const before = this.journal.filter((event) => event.tick < below - 1).slice(-3)
+      .map((event) => `${event.at} tick ${event.tick} ${event.what}`);
+    return `${this.name} ${kind} ${sender} ${n} silent: last below ${at(below)}, first above ${at(above)}; `
+      + `earlier events ${JSON.stringify(before)}; events between ${JSON.stringify(events)}`;
   }
 
   /** Whether a gap event of this stream came between the two ticks. */
@@ -138,6 +171,9 @@ class Record {
           }
           else {
             result.silent++;
+            if (result.explained === undefined) {
+              result.explained = this.explain(kind, of.sender, n, below, above);
+            }
             if (index === 0) {
               // Before the first number of this sender that reached the client
               result.silentAtStart++;
@@ -204,7 +240,8 @@ function main() {
     const client = { name, record: new Record(name), opens: 0, reconnects: 0, notRecovered: 0, ended: null,
       open: false, gapReasons: {}, reopenedAt: null, recovered: 0 };
     const socket = SocketBox.connect(opts.url, { WebSocket: globalThis.WebSocket });
-    socket.on('open', ({ resumed }) => {
+    socket.on('open', ({ resumed, session }) => {
+      client.record.note(`open ${resumed ? 'resumed' : 'new'} ${session} (last direct seq ${socket._lastSeq})`);
       if (!resumed) {
         socket.send(`register ${name}`);
       }
@@ -237,7 +274,7 @@ function main() {
             client.recovered++;
           }
         }
-        client.record.message(kind, sender, Number(n), meta && meta.origin, lastDelivery);
+        client.record.message(kind, sender, Number(n), meta && meta.origin, lastDelivery, meta && meta.seq);
       }
     });
     socket.on('gap', (event) => {
@@ -252,6 +289,7 @@ function main() {
       }
     });
     socket.on('close', ({ willReconnect, code }) => {
+      client.record.note(`close ${code} (last direct seq ${socket._lastSeq})`);
       client.open = false;
       if (!willReconnect) {
         client.ended = code;
@@ -281,6 +319,9 @@ function main() {
       figures.lostInCrash = produced.reduce((sum, of) => sum + (of.lostInCrash || 0), 0);
       for (const client of clients) {
         const losses = client.record.losses(produced);
+        if (losses.explained) {
+          console.error(losses.explained);
+        }
         figures.expected += losses.expected;
         figures.lost += losses.lost;
         figures.announced += losses.announced;

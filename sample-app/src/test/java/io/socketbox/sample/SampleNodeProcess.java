@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.groups.Tuple;
@@ -34,6 +35,9 @@ final class SampleNodeProcess {
 
 	/** A JVM start on a small CI machine, three at once, then the links between them. */
 	static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+	/** The lowest port {@link #freePorts} gives: above the well-known and most registered ones. */
+	private static final int LOWEST_PORT = 20000;
 
 	private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
 
@@ -309,24 +313,41 @@ final class SampleNodeProcess {
 	}
 
 	/**
-	 * Return distinct free ports.
+	 * Return distinct free ports below the kernel's ephemeral range, which it hands to
+	 * outgoing connections and to servers on port 0: a port from inside that range can
+	 * be taken by anything (a peer link, a test's own server) between this check and the
+	 * node's start ("Port ... was already in use"). Ports of the range where it cannot
+	 * be read.
 	 */
 	static int[] freePorts(int count) throws IOException {
-		// Held open together so that the ports differ
-		List<ServerSocket> sockets = new ArrayList<>();
-		try {
-			int[] ports = new int[count];
-			for (int i = 0; i < count; i++) {
-				ServerSocket socket = new ServerSocket(0);
-				sockets.add(socket);
-				ports[i] = socket.getLocalPort();
+		int firstEphemeral = firstEphemeralPort();
+		List<Integer> ports = new ArrayList<>();
+		int span = firstEphemeral - LOWEST_PORT;
+		int start = ThreadLocalRandom.current().nextInt(span);
+		for (int i = 0; i < span && ports.size() < count; i++) {
+			int port = LOWEST_PORT + (start + i) % span;
+			try (ServerSocket socket = new ServerSocket(port)) {
+				ports.add(socket.getLocalPort());
 			}
-			return ports;
+			catch (IOException ex) {
+				// Taken: the next one
+			}
 		}
-		finally {
-			for (ServerSocket socket : sockets) {
-				socket.close();
-			}
+		if (ports.size() < count) {
+			throw new IOException("No " + count + " free ports between " + LOWEST_PORT + " and " + firstEphemeral);
+		}
+		return ports.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	private static int firstEphemeralPort() {
+		try {
+			String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+			int first = Integer.parseInt(range.split("\\s+")[0]);
+			return Math.max(first, LOWEST_PORT + 1000);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not Linux: IANA's dynamic range starts here
+			return 49152;
 		}
 	}
 
