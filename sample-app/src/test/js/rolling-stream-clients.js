@@ -5,10 +5,11 @@
 // each number a client never received, whether a `gap` event announced its loss.
 //
 //   node --experimental-websocket rolling-stream-clients.js --url ws://host:port/ws
-//        --client-module client.js [--clients 100] [--direct 10] [--quiet-ms 2000]
+//        --client-module client.js [--clients 100] [--first 0] [--quiet-ms 2000]
 //
-// Clients c0 ... c<N-1>; each sends "register <name>" on every open that did not resume
-// its session. One line each way on stdin/stdout:
+// Clients c<first> ... c<first+N-1> (a test runs several processes, each with its own
+// names); each sends "register <name>" on every open that did not resume its session.
+// One line each way on stdin/stdout:
 //   -> "connected <N>" once every client is open
 //   <- "start" / "stop"   the window in which the longest gap is measured -> "started" / "stopped"
 //   <- "finish <file>"    <file> holds what each sender produced, [{sender, broadcast, direct}, ...];
@@ -24,13 +25,13 @@ const fs = require('fs');
 const readline = require('readline');
 
 function options(argv) {
-  const parsed = { url: null, clients: 100, direct: 10, clientModule: null, quietMs: 2000 };
+  const parsed = { url: null, clients: 100, first: 0, clientModule: null, quietMs: 2000 };
   for (let i = 2; i < argv.length; i += 2) {
     const value = argv[i + 1];
     switch (argv[i]) {
       case '--url': parsed.url = value; break;
       case '--clients': parsed.clients = Number(value); break;
-      case '--direct': parsed.direct = Number(value); break;
+      case '--first': parsed.first = Number(value); break;
       case '--client-module': parsed.clientModule = value; break;
       case '--quiet-ms': parsed.quietMs = Number(value); break;
       default: throw new Error(`Unknown option ${argv[i]}`);
@@ -236,7 +237,7 @@ function main() {
   let lastDelivery = performance.now();
   let connected = 0;
   for (let i = 0; i < opts.clients; i++) {
-    const name = `c${i}`;
+    const name = `c${opts.first + i}`;
     const client = { name, record: new Record(name), opens: 0, reconnects: 0, notRecovered: 0, ended: null,
       open: false, gapReasons: {}, reopenedAt: null, recovered: 0 };
     const socket = SocketBox.connect(opts.url, { WebSocket: globalThis.WebSocket });
@@ -352,6 +353,7 @@ function main() {
           figures.silentLaterExamples.push(...losses.silentLaterExamples);
         }
       }
+      figures.longestGaps = longestGaps.map(Math.round);
       figures.longestGapMs = Math.round(Math.max(0, ...longestGaps));
       figures.medianLongestGapMs = Math.round(median(longestGaps));
       console.log(`result ${JSON.stringify(figures)}`);

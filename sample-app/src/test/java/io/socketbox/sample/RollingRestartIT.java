@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * with the stream on ({@code sample.stream.enabled}: 100 numbered broadcasts/s from the
  * cluster, 10 numbered messages/s to each of 10 clients), nginx round-robin in front of
  * them (the sample's {@code nginx/nginx.conf}), 100 Node.js clients on {@code client.js}
- * ({@code src/test/js/rolling-stream-clients.js}); every node in turn gets SIGTERM, is
+ * ({@code src/test/js/rolling-stream-clients.js}, in {@value #CLIENT_PROCESSES} processes,
+ * their figures merged by {@link ClientFigures}); every node in turn gets SIGTERM, is
  * started again on its port, and serves before the next one stops.
  * <p>
  * Asserts that nothing is missing silently: every number a client did not receive was
@@ -50,6 +51,14 @@ class RollingRestartIT {
 	private static final int CLIENTS = 100;
 
 	private static final int DIRECT_CLIENTS = 10;
+
+	/**
+	 * The clients run in this many Node.js processes: one event loop for all of them fell
+	 * seconds behind on two busy cores (three JVMs, nginx and Maven beside it), and the
+	 * nodes cut its clients off as slow readers, which a browser, a process of its own,
+	 * would not have been.
+	 */
+	private static final int CLIENT_PROCESSES = 4;
 
 	private static final double BROADCAST_RATE = 100;
 
@@ -142,9 +151,11 @@ class RollingRestartIT {
 		int balancerPort = ports[NODES];
 		NginxBalancer.start(this.processes, nginx.get(), name + "-nginx", balancerPort, Arrays.copyOf(ports, NODES));
 
-		Process clients = startClients(name, balancerPort);
-		Run run = new Run(name, nodes, arguments, lines(clients),
-				new OutputStreamWriter(clients.getOutputStream(), StandardCharsets.UTF_8), new ArrayList<>());
+		List<Clients> clients = new ArrayList<>();
+		for (int i = 0; i < CLIENT_PROCESSES; i++) {
+			clients.add(startClients(name, i, balancerPort));
+		}
+		Run run = new Run(name, nodes, arguments, clients, new ArrayList<>());
 		expect(run, "connected", CLIENTS_TIMEOUT);
 		command(run, "start");
 		expect(run, "started", CLIENTS_TIMEOUT);
@@ -182,9 +193,12 @@ class RollingRestartIT {
 		Path producedFile = LOGS.resolve(run.name + "-produced.json");
 		Files.writeString(producedFile, "[" + String.join(",\n", run.produced) + "]\n");
 		command(run, "finish " + producedFile);
-		String result = expect(run, "result", RESULT_TIMEOUT).substring("result ".length());
-		System.out.println("RollingRestartIT (" + what + "): " + result);
-		JsonNode figures = JsonMapper.shared().readTree(result);
+		List<JsonNode> results = new ArrayList<>();
+		for (String line : expect(run, "result", RESULT_TIMEOUT)) {
+			results.add(JsonMapper.shared().readTree(line.substring("result ".length())));
+		}
+		JsonNode figures = ClientFigures.merge(results);
+		System.out.println("RollingRestartIT (" + what + "): " + figures);
 		System.out.printf(
 				"RollingRestartIT (%s): %d owed, %d received, %d lost (%d announced by a gap, %d silently, %d of them "
 						+ "before the first number of their sender that reached the client), %d duplicated, "
@@ -235,20 +249,26 @@ class RollingRestartIT {
 			.orElseThrow(() -> new AssertionError(node + " did not print what it produced on SIGTERM"));
 	}
 
-	private Process startClients(String name, int balancerPort) throws IOException {
+	/**
+	 * Start one process of clients: its share of {@link #CLIENTS}, named after those of
+	 * the processes before it.
+	 */
+	private Clients startClients(String name, int index, int balancerPort) throws IOException {
 		Path clientModule = LOGS.resolve("client.js");
 		try (InputStream in = RollingRestartIT.class.getResourceAsStream("/io/socketbox/spring/client/client.js")) {
 			assertThat(in).as("client.js on the class path").isNotNull();
 			Files.write(clientModule, in.readAllBytes());
 		}
+		int count = CLIENTS / CLIENT_PROCESSES;
 		Process process = new ProcessBuilder("node", "--experimental-websocket", "--no-warnings",
 				Path.of("src", "test", "js", "rolling-stream-clients.js").toAbsolutePath().toString(), "--url",
 				"ws://127.0.0.1:" + balancerPort + "/ws", "--client-module", clientModule.toString(), "--clients",
-				Integer.toString(CLIENTS), "--direct", Integer.toString(DIRECT_CLIENTS))
-			.redirectError(LOGS.resolve(name + "-clients.log").toFile())
+				Integer.toString(count), "--first", Integer.toString(index * count))
+			.redirectError(LOGS.resolve(name + "-clients-" + (index + 1) + ".log").toFile())
 			.start();
 		this.processes.closeAfterNodes(() -> stop(process));
-		return process;
+		return new Clients(name + "-clients-" + (index + 1), lines(process),
+				new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
 	}
 
 	private static int nodeMajorVersion() {
@@ -285,22 +305,33 @@ class RollingRestartIT {
 		return lines;
 	}
 
-	private static String expect(Run run, String word, Duration timeout) throws InterruptedException {
+	/**
+	 * Wait for a line from every process of clients.
+	 * @return the lines, one per process
+	 */
+	private static List<String> expect(Run run, String word, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (true) {
-			long left = deadline - System.nanoTime();
-			String line = (left > 0) ? run.lines.poll(left, TimeUnit.NANOSECONDS) : null;
-			assertThat(line).as("the clients' '%s' within %s (see %s)", word, timeout,
-					LOGS.resolve(run.name + "-clients.log")).isNotNull();
-			if (line.equals(word) || line.startsWith(word + " ")) {
-				return line;
+		List<String> found = new ArrayList<>();
+		for (Clients clients : run.clients) {
+			while (true) {
+				long left = deadline - System.nanoTime();
+				String line = (left > 0) ? clients.lines.poll(left, TimeUnit.NANOSECONDS) : null;
+				assertThat(line).as("the clients' '%s' within %s (see %s)", word, timeout,
+						LOGS.resolve(clients.name + ".log")).isNotNull();
+				if (line.equals(word) || line.startsWith(word + " ")) {
+					found.add(line);
+					break;
+				}
 			}
 		}
+		return found;
 	}
 
 	private static void command(Run run, String command) throws IOException {
-		run.commands.write(command + "\n");
-		run.commands.flush();
+		for (Clients clients : run.clients) {
+			clients.commands.write(command + "\n");
+			clients.commands.flush();
+		}
 	}
 
 	private static void stop(Process process) throws InterruptedException {
@@ -314,8 +345,15 @@ class RollingRestartIT {
 	 * One run: the nodes (replaced as they restart), their arguments, the clients' output
 	 * lines and commands, and what each sender produced.
 	 */
-	private record Run(String name, List<SampleNodeProcess> nodes, List<String> arguments, BlockingQueue<String> lines,
-			Writer commands, List<String> produced) {
+	private record Run(String name, List<SampleNodeProcess> nodes, List<String> arguments, List<Clients> clients,
+			List<String> produced) {
+
+	}
+
+	/**
+	 * One process of clients: its output lines and its commands.
+	 */
+	private record Clients(String name, BlockingQueue<String> lines, Writer commands) {
 
 	}
 

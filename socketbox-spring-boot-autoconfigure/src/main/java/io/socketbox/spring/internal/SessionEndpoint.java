@@ -226,6 +226,10 @@ final class SessionEndpoint implements RemoteSessions {
 		String lostHome = (id != null) ? LocalNode.nodeIdOf(id) : null;
 		boolean nodeLost = lostHome != null && !lostHome.equals(this.connections.nodeId())
 				&& this.connections.routeOf(id) == null;
+		if (id != null) {
+			this.callbacks.log("Could not resume " + id + ": " + (nodeLost ? "its home " + lostHome
+					+ " is unreachable and no node is known to have taken it over" : "it has ended"));
+		}
 		start(webSocket, resume, nodeLost ? "node-lost" : "expired");
 	}
 
@@ -300,6 +304,8 @@ final class SessionEndpoint implements RemoteSessions {
 				webSocket.getAttributes().remove(PROXY_ATTRIBUTE);
 				if (!followMove || !followMove(webSocket, id, home, user, resume)) {
 					// No answer because the home became unreachable meanwhile: it crashed
+					this.callbacks.log("Could not resume " + id + " at " + home + ": "
+							+ ((failure != null) ? "no answer (" + failure + ")" : "it does not know the session"));
 					start(webSocket, resume,
 							(this.connections.sessionRouter().homeOf(id) == null) ? "node-lost" : "expired");
 				}
