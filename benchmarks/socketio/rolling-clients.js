@@ -2,9 +2,11 @@
 // balancer, each recording every (sender, number) it receives (rolling-tally.js).
 //
 //   node --experimental-websocket rolling-clients.js --transport socketio|socketbox --url URL
-//        [--clients 100] [--direct 10] [--client-module PATH] [--quiet-ms 2000]
+//        [--clients 100] [--first 0] [--client-module PATH] [--quiet-ms 2000]
 //
-// Clients c0 ... c<N-1>; c0 ... c<direct-1> also receive messages to them alone.
+// Clients c<first> ... c<first+N-1> (the benchmark runs several processes, each with its
+// own names); those the nodes send to (c0 ... c9 by default) also receive messages to them
+// alone.
 // Transports:
 // - socketio: socket.io-client 4 (WebSocket only, default reconnection), the name in the
 //   handshake's auth; connection state recovery is the server's (rolling-server.js).
@@ -33,7 +35,7 @@ function options(argv) {
     transport: 'socketio',
     url: null,
     clients: 100,
-    direct: 10,
+    first: 0,
     clientModule: path.resolve(__dirname,
       '../../socketbox-spring-boot-autoconfigure/src/main/resources/io/socketbox/spring/client/client.js'),
     quietMs: 2000,
@@ -44,7 +46,7 @@ function options(argv) {
       case '--transport': parsed.transport = value; break;
       case '--url': parsed.url = value; break;
       case '--clients': parsed.clients = Number(value); break;
-      case '--direct': parsed.direct = Number(value); break;
+      case '--first': parsed.first = Number(value); break;
       case '--client-module': parsed.clientModule = path.resolve(value); break;
       case '--quiet-ms': parsed.quietMs = Number(value); break;
       default: throw new Error(`Unknown option ${argv[i]}`);
@@ -122,7 +124,7 @@ function main() {
   let lastDelivery = performance.now();
   let connected = 0;
   for (let i = 0; i < opts.clients; i++) {
-    const name = `c${i}`;
+    const name = `c${opts.first + i}`;
     const client = { name, tally: new Tally(name), opens: 0, reconnects: 0, recovered: 0, notRecovered: 0,
       gaps: 0, ended: null, open: false };
     client.connection = open(opts.url, name, {
@@ -204,6 +206,7 @@ function main() {
           console.error(`${client.name} lost ${JSON.stringify(client.tally.missing(produced))}`);
         }
       }
+      figures.longestGaps = longestGaps.map(Math.round);
       figures.longestGapMs = Math.round(Math.max(0, ...longestGaps));
       figures.medianLongestGapMs = Math.round(median(longestGaps));
       console.log(`result ${JSON.stringify(figures)}`);

@@ -43,6 +43,14 @@ final class RollingRestart {
 
 	static final int NODES = 3;
 
+	/**
+	 * The clients run in this many Node.js processes, for both systems: with one event loop
+	 * for all 100, the loop fell seconds behind on two busy cores, and SocketBox's nodes cut
+	 * its clients off as slow readers (read liveness), which browsers, each with a loop of
+	 * its own, would not have been (docs/benchmarks.md, "Rolling restart").
+	 */
+	static final int CLIENT_PROCESSES = 4;
+
 	private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Duration CLIENTS_TIMEOUT = Duration.ofSeconds(60);
@@ -50,6 +58,8 @@ final class RollingRestart {
 	private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
 
 	private static final Pattern NUMBER_FIELD = Pattern.compile("\"(\\w+)\":(-?[0-9]+(?:\\.[0-9]+)?)");
+
+	private static final Pattern LONGEST_GAPS = Pattern.compile("\"longestGaps\":\\[([0-9.,]*)]");
 
 	private static final String PRODUCED = "produced ";
 
@@ -88,7 +98,7 @@ final class RollingRestart {
 		List<Node> nodes = new ArrayList<>();
 		List<String> produced = new ArrayList<>();
 		Process nginx = null;
-		Process clients = null;
+		List<Clients> clients = new ArrayList<>();
 		try {
 			for (int slot = 1; slot <= NODES; slot++) {
 				int port = Target.freePort();
@@ -101,13 +111,14 @@ final class RollingRestart {
 			int balancerPort = Target.freePort();
 			nginx = startNginx(prefix, balancerPort, ports);
 			awaitBalancer(nginx, balancerPort);
-			clients = startClients(system, prefix, balancerPort);
-			BlockingQueue<String> lines = lines(clients);
-			String connected = expect(lines, "connected", CLIENTS_TIMEOUT);
-			Benchmark.log("  " + connected + " clients through nginx on port " + balancerPort);
-			Writer commands = new OutputStreamWriter(clients.getOutputStream(), StandardCharsets.UTF_8);
-			command(commands, "start");
-			expect(lines, "started", CLIENTS_TIMEOUT);
+			for (int i = 0; i < CLIENT_PROCESSES; i++) {
+				clients.add(startClients(system, prefix, i, balancerPort));
+			}
+			expect(clients, "connected", CLIENTS_TIMEOUT);
+			Benchmark.log("  " + this.settings.clients() + " clients in " + CLIENT_PROCESSES
+					+ " processes through nginx on port " + balancerPort);
+			command(clients, "start");
+			expect(clients, "started", CLIENTS_TIMEOUT);
 			for (Node node : nodes) {
 				get(node.port(), "/stream/start");
 			}
@@ -131,20 +142,19 @@ final class RollingRestart {
 			for (Node node : nodes) {
 				produced.add(get(node.port(), "/stream/stop").trim());
 			}
-			command(commands, "stop");
-			expect(lines, "stopped", CLIENTS_TIMEOUT);
+			command(clients, "stop");
+			expect(clients, "stopped", CLIENTS_TIMEOUT);
 			Path producedFile = this.logDirectory.resolve(prefix + "-produced.json");
 			Files.writeString(producedFile, "[" + String.join(",\n", produced) + "]\n");
-			command(commands, "finish " + producedFile);
-			String result = expect(lines, "result", RESULT_TIMEOUT);
-			Map<String, Double> figures = figures(result.substring("result ".length()));
+			command(clients, "finish " + producedFile);
+			Map<String, Double> figures = merge(expect(clients, "result", RESULT_TIMEOUT));
 			figures.put("nodeStopMax", stopTimes.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
 			figures.put("nodeReadyMax", startTimes.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
 			return figures;
 		}
 		finally {
 			nodes.forEach(Node::stop);
-			stop(clients);
+			clients.forEach((process) -> stop(process.process()));
 			stop(nginx);
 		}
 	}
@@ -253,14 +263,55 @@ final class RollingRestart {
 				"Scenario 11 needs nginx, which is not installed: apt-get install nginx-light (Debian, Ubuntu)");
 	}
 
-	private Process startClients(RollingSystem system, String prefix, int balancerPort) throws IOException {
+	/**
+	 * Start one process of clients: its share of the clients, named after those of the
+	 * processes before it.
+	 */
+	private Clients startClients(RollingSystem system, String prefix, int index, int balancerPort)
+			throws IOException {
+		int first = this.settings.clients() * index / CLIENT_PROCESSES;
+		int count = this.settings.clients() * (index + 1) / CLIENT_PROCESSES - first;
 		List<String> command = new ArrayList<>(List.of("node", "--experimental-websocket", "--no-warnings",
 				"rolling-clients.js", "--transport", system.clientTransport(), "--url",
-				system.clientUrl(balancerPort), "--clients", Integer.toString(this.settings.clients()), "--direct",
-				Integer.toString(this.settings.directClients())));
-		return new ProcessBuilder(command).directory(this.socketIoDirectory.toFile())
-			.redirectError(ProcessBuilder.Redirect.appendTo(this.logDirectory.resolve(prefix + "-clients.log").toFile()))
+				system.clientUrl(balancerPort), "--clients", Integer.toString(count), "--first",
+				Integer.toString(first)));
+		Process process = new ProcessBuilder(command).directory(this.socketIoDirectory.toFile())
+			.redirectError(ProcessBuilder.Redirect
+				.appendTo(this.logDirectory.resolve(prefix + "-clients-" + (index + 1) + ".log").toFile()))
 			.start();
+		return new Clients(process, lines(process),
+				new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Return the figures of all the clients from those of each process: counts summed,
+	 * the longest gap the longest, its median over every client's longest gap.
+	 */
+	static Map<String, Double> merge(List<String> results) {
+		Map<String, Double> merged = new LinkedHashMap<>();
+		List<Double> longestGaps = new ArrayList<>();
+		for (String result : results) {
+			String json = result.substring("result ".length());
+			figures(json).forEach((name, value) -> merged.merge(name, value,
+					(name.equals("longestGapMs") || name.equals("quietAfterMs")) ? Math::max : Double::sum));
+			Matcher gaps = LONGEST_GAPS.matcher(json);
+			if (gaps.find() && !gaps.group(1).isEmpty()) {
+				for (String gap : gaps.group(1).split(",")) {
+					longestGaps.add(Double.parseDouble(gap));
+				}
+			}
+		}
+		merged.put("medianLongestGapMs", median(longestGaps));
+		return merged;
+	}
+
+	private static double median(List<Double> values) {
+		if (values.isEmpty()) {
+			return 0;
+		}
+		List<Double> sorted = values.stream().sorted().toList();
+		int n = sorted.size();
+		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
 	}
 
 	private static BlockingQueue<String> lines(Process process) {
@@ -281,24 +332,42 @@ final class RollingRestart {
 		return lines;
 	}
 
-	private static String expect(BlockingQueue<String> lines, String word, Duration timeout)
+	/**
+	 * Wait for a line from every process of clients.
+	 * @return the lines, one per process
+	 */
+	private static List<String> expect(List<Clients> clients, String word, Duration timeout)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (true) {
-			long left = deadline - System.nanoTime();
-			String line = (left > 0) ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
-			if (line == null) {
-				throw new IllegalStateException("The clients did not say '" + word + "' within " + timeout);
+		List<String> found = new ArrayList<>();
+		for (Clients process : clients) {
+			while (true) {
+				long left = deadline - System.nanoTime();
+				String line = (left > 0) ? process.lines().poll(left, TimeUnit.NANOSECONDS) : null;
+				if (line == null) {
+					throw new IllegalStateException("The clients did not say '" + word + "' within " + timeout);
+				}
+				if (line.equals(word) || line.startsWith(word + " ")) {
+					found.add(line);
+					break;
+				}
 			}
-			if (line.equals(word) || line.startsWith(word + " ")) {
-				return line;
-			}
+		}
+		return found;
+	}
+
+	private static void command(List<Clients> clients, String command) throws IOException {
+		for (Clients process : clients) {
+			process.commands().write(command + "\n");
+			process.commands().flush();
 		}
 	}
 
-	private static void command(Writer commands, String command) throws IOException {
-		commands.write(command + "\n");
-		commands.flush();
+	/**
+	 * One process of clients: the process, its output lines and its commands.
+	 */
+	private record Clients(Process process, BlockingQueue<String> lines, Writer commands) {
+
 	}
 
 	private void awaitReady(Node node) throws InterruptedException {

@@ -54,6 +54,20 @@ class RollingRestartTests {
 	}
 
 	@Test
+	void theFiguresOfSeveralProcessesOfClientsAddUpAndTheMedianCoversEveryClient() {
+		Map<String, Double> merged = RollingRestart.merge(List.of(
+				"result {\"clients\":2,\"lost\":3,\"quietAfterMs\":2100,\"longestGaps\":[100,900],"
+						+ "\"longestGapMs\":900,\"medianLongestGapMs\":500}",
+				"result {\"clients\":3,\"lost\":1,\"quietAfterMs\":2500,\"longestGaps\":[200,300,400],"
+						+ "\"longestGapMs\":400,\"medianLongestGapMs\":300}"));
+		assertThat(merged).containsEntry("clients", 5.0)
+			.containsEntry("lost", 4.0)
+			.containsEntry("quietAfterMs", 2500.0)
+			.containsEntry("longestGapMs", 900.0)
+			.containsEntry("medianLongestGapMs", 300.0);
+	}
+
+	@Test
 	void producedOnStopIsTheLineTheNodePrintedOnSigterm(@TempDir Path directory) throws IOException {
 		Path log = directory.resolve("node.log");
 		Files.writeString(log, "ready node-1.1 on 1234\nproduced {\"sender\":\"node-1.1\",\"broadcast\":7,"
