@@ -201,18 +201,10 @@ final class SessionEndpoint implements RemoteSessions {
 	private void resume(WebSocketSession webSocket, ClientFrame.Resume resume, boolean mayWait) {
 		String user = userOf(webSocket.getPrincipal());
 		String id = this.tokens.verify(resume.token(), user);
-		SessionConnection session = (id != null) ? this.connections.session(id) : null;
-		if (session != null && resumeHere(webSocket, session, user, resume)) {
-			return;
-		}
-		String home = (id != null && session == null) ? this.connections.sessionRouter().homeOf(id) : null;
-		if (home != null) {
-			resumeAt(home, webSocket, id, user, resume, true);
-			return;
-		}
 		SessionRouter router = this.connections.sessionRouter();
-		if (id != null && session == null && mayWait && !router.isSettled()) {
-			// Its home, or the node it was handed to, may be a peer this node is not linked with yet
+		if (id != null && mayWait && !router.isSettled()) {
+			// Its home, or the node it was handed to, may be a peer this node is not linked
+			// with yet, and the broadcasts it missed are in the history its peers pass on
 			this.waitingForCluster.incrementAndGet();
 			router.whenSettled().whenComplete((ignored, failure) -> {
 				this.waitingForCluster.decrementAndGet();
@@ -220,6 +212,15 @@ final class SessionEndpoint implements RemoteSessions {
 					resume(webSocket, resume, false);
 				}
 			});
+			return;
+		}
+		SessionConnection session = (id != null) ? this.connections.session(id) : null;
+		if (session != null && resumeHere(webSocket, session, user, resume)) {
+			return;
+		}
+		String home = (id != null && session == null) ? router.homeOf(id) : null;
+		if (home != null) {
+			resumeAt(home, webSocket, id, user, resume, true);
 			return;
 		}
 		// A valid token of another node's session whose home is gone: what it kept is lost

@@ -1,19 +1,24 @@
 package io.socketbox.spring.internal;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import io.socketbox.spring.SendResult;
+import io.socketbox.spring.internal.session.BroadcastHistory;
 import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.SessionClient;
 import io.socketbox.spring.testsupport.TestClient;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -115,6 +120,32 @@ class SessionResumeTests {
 			assertThat(second.awaitBroadcasts(4)).containsExactly("b2", "b3", "b4", "b5");
 			assertThat(second.gaps()).isEmpty();
 			assertThat(second.directs()).hasSize(5);
+		}
+	}
+
+	@Test
+	void aResumeOnANodeThatDoesNotKnowItsClusterYetWaitsAndGetsWhatItsPeersPassedOnMeanwhile() {
+		start();
+		SessionClient first = SessionClient.hello(this.node.port(), null);
+		first.awaitDirects(1);
+		drop(first);
+		LocalConnections connections = this.node.context().getBean(LocalConnections.class);
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		connections.setSessionRouter(new UnsettledRouter(settled));
+		// The client had a peer's first broadcast
+		Map<String, Long> positions = new HashMap<>(first.positions());
+		positions.put("peer1", 1L);
+		try (SessionClient back = SessionClient.resume(this.node.port(), null, first.token(), first.lastSeq(),
+				positions)) {
+			SocketBoxWebSocketHandler handler = this.node.context().getBean(SocketBoxWebSocketHandler.class);
+			await().until(() -> handler.sessions().waitingForCluster() == 1);
+			// The history the peer passes on when its link comes up, before the node knows its cluster
+			connections.backfill("peer1", List.of(new BroadcastHistory.Kept(1, "from-peer-1"),
+					new BroadcastHistory.Kept(2, "from-peer-2"), new BroadcastHistory.Kept(3, "from-peer-3")));
+			settled.complete(null);
+			assertThat(back.welcome().path("resumed").asBoolean()).isTrue();
+			assertThat(back.awaitBroadcasts(2)).containsExactly("from-peer-2", "from-peer-3");
+			assertThat(back.gaps()).isEmpty();
 		}
 	}
 
@@ -318,6 +349,61 @@ class SessionResumeTests {
 				assertThat(client.awaitClose().getCode()).as(frame).isEqualTo(1003);
 			}
 		}
+	}
+
+	/**
+	 * The router of a node that has not linked with its cluster yet, until the test says
+	 * it has: every session is this node's, as on a single node.
+	 */
+	private static final class UnsettledRouter implements SessionRouter {
+
+		private final CompletableFuture<Void> settled;
+
+		UnsettledRouter(CompletableFuture<Void> settled) {
+			this.settled = settled;
+		}
+
+		@Override
+		public @Nullable String homeOf(String sessionId) {
+			return null;
+		}
+
+		@Override
+		public CompletableFuture<Integer> attach(String home, String sessionId, long received) {
+			return CompletableFuture.completedFuture(UNKNOWN);
+		}
+
+		@Override
+		public void detached(String home, String sessionId, boolean ended) {
+		}
+
+		@Override
+		public void relay(String nodeId, String sessionId, OutboundText frame) {
+		}
+
+		@Override
+		public void close(String nodeId, String sessionId, CloseStatus status) {
+		}
+
+		@Override
+		public void handled(String nodeId, String sessionId, long seq) {
+		}
+
+		@Override
+		public CompletableFuture<?> supersede(String nodeId, String sessionId, CloseStatus status) {
+			return CompletableFuture.completedFuture(null);
+		}
+
+		@Override
+		public boolean isSettled() {
+			return this.settled.isDone();
+		}
+
+		@Override
+		public CompletableFuture<?> whenSettled() {
+			return this.settled;
+		}
+
 	}
 
 }

@@ -62,14 +62,16 @@ final class PeerInbox {
 		this.peers.linkUp(link, peerAcknowledged);
 		this.members.linked(link.peerId(), link.peerName(), this.peers::isUp).forEach(this.peers::remove);
 		logger.info("Linked with " + link.peerName() + " (" + link.peerId() + ")");
+		// The broadcast history first: a node that has a peer's whole directory snapshot
+		// has its history too, and a resume that waits for the one finds the other
+		if (this.history != null) {
+			this.history.linkUp(link.peerId());
+		}
 		if (this.directory != null) {
 			this.directory.linkUp(link.peerId());
 		}
 		if (this.stomp != null) {
 			this.stomp.linkUp(link.peerId());
-		}
-		if (this.history != null) {
-			this.history.linkUp(link.peerId());
 		}
 	}
 
