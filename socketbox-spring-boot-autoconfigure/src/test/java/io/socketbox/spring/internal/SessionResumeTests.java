@@ -1,11 +1,11 @@
 package io.socketbox.spring.internal;
 
+import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +18,6 @@ import io.socketbox.spring.testsupport.TestClient;
 import io.socketbox.spring.testsupport.TestNodeApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -131,7 +130,7 @@ class SessionResumeTests {
 		drop(first);
 		LocalConnections connections = this.node.context().getBean(LocalConnections.class);
 		CompletableFuture<Void> settled = new CompletableFuture<>();
-		connections.setSessionRouter(new UnsettledRouter(settled));
+		connections.setSessionRouter(unsettled(settled));
 		// The client had a peer's first broadcast
 		Map<String, Long> positions = new HashMap<>(first.positions());
 		positions.put("peer1", 1L);
@@ -352,58 +351,17 @@ class SessionResumeTests {
 	}
 
 	/**
-	 * The router of a node that has not linked with its cluster yet, until the test says
-	 * it has: every session is this node's, as on a single node.
+	 * Return the router of a node that has not linked with its cluster yet, until the
+	 * test completes {@code settled}: otherwise every session is this node's, as on a
+	 * single node.
 	 */
-	private static final class UnsettledRouter implements SessionRouter {
-
-		private final CompletableFuture<Void> settled;
-
-		UnsettledRouter(CompletableFuture<Void> settled) {
-			this.settled = settled;
-		}
-
-		@Override
-		public @Nullable String homeOf(String sessionId) {
-			return null;
-		}
-
-		@Override
-		public CompletableFuture<Integer> attach(String home, String sessionId, long received) {
-			return CompletableFuture.completedFuture(UNKNOWN);
-		}
-
-		@Override
-		public void detached(String home, String sessionId, boolean ended) {
-		}
-
-		@Override
-		public void relay(String nodeId, String sessionId, OutboundText frame) {
-		}
-
-		@Override
-		public void close(String nodeId, String sessionId, CloseStatus status) {
-		}
-
-		@Override
-		public void handled(String nodeId, String sessionId, long seq) {
-		}
-
-		@Override
-		public CompletableFuture<?> supersede(String nodeId, String sessionId, CloseStatus status) {
-			return CompletableFuture.completedFuture(null);
-		}
-
-		@Override
-		public boolean isSettled() {
-			return this.settled.isDone();
-		}
-
-		@Override
-		public CompletableFuture<?> whenSettled() {
-			return this.settled;
-		}
-
+	private static SessionRouter unsettled(CompletableFuture<Void> settled) {
+		return (SessionRouter) Proxy.newProxyInstance(SessionRouter.class.getClassLoader(),
+				new Class<?>[] { SessionRouter.class }, (proxy, method, arguments) -> switch (method.getName()) {
+					case "isSettled" -> settled.isDone();
+					case "whenSettled" -> settled;
+					default -> method.invoke(SessionRouter.NONE, arguments);
+				});
 	}
 
 }

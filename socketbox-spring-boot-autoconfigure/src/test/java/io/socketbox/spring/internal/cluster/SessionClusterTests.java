@@ -120,9 +120,7 @@ class SessionClusterTests {
 		SessionClient first = SessionClient.hello(this.home.port(), null);
 		String id = first.sessionId();
 		first.awaitDirects(1);
-		first.drop();
-		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
-		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		SessionClient onOther = dropAndResumeOnOther(first);
 		// Resumed again on the home while the connection to the other node is open
 		try (SessionClient again = SessionClient.resume(this.home.port(), null, first)) {
 			assertThat(again.welcome().path("resumed").asBoolean()).isTrue();
@@ -137,9 +135,7 @@ class SessionClusterTests {
 		SessionClient first = SessionClient.hello(this.home.port(), null);
 		String id = first.sessionId();
 		first.awaitDirects(1);
-		first.drop();
-		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
-		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		SessionClient onOther = dropAndResumeOnOther(first);
 		this.home.messaging()
 			.getLocalConnections()
 			.stream()
@@ -180,9 +176,7 @@ class SessionClusterTests {
 		SessionClient first = SessionClient.hello(this.home.port(), null);
 		String id = first.sessionId();
 		first.awaitDirects(1);
-		first.drop();
-		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
-		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		SessionClient onOther = dropAndResumeOnOther(first);
 		this.home.messaging().send(id, "relayed").get();
 		assertThat(onOther.awaitDirects(1)).containsExactly("relayed");
 		this.home.stop();
@@ -200,9 +194,7 @@ class SessionClusterTests {
 		SessionClient first = SessionClient.hello(this.home.port(), null);
 		String id = first.sessionId();
 		first.awaitDirects(1);
-		first.drop();
-		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
-		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		SessionClient onOther = dropAndResumeOnOther(first);
 		// What onMessage gets on the node the client is on, kept as applications keep it
 		SocketBoxConnection kept = await().until(() -> this.other.messaging()
 			.getLocalConnections()
@@ -385,6 +377,17 @@ class SessionClusterTests {
 			assertThat(back.awaitDirects(1)).containsExactly("while-away");
 			assertThat(back.gaps()).isEmpty();
 		}
+	}
+
+	/**
+	 * Drop a client's connection to the home and resume its session on the other node.
+	 * @return the client on the other node, welcomed back to its session
+	 */
+	private SessionClient dropAndResumeOnOther(SessionClient first) {
+		first.drop();
+		SessionClient onOther = SessionClient.resume(this.other.port(), null, first);
+		assertThat(onOther.welcome().path("resumed").asBoolean()).isTrue();
+		return onOther;
 	}
 
 	/**
