@@ -204,7 +204,7 @@ final class RollingRestart {
 	/**
 	 * Return nginx's configuration: the sample's, listening on {@code port}, with the
 	 * given nodes as its upstream servers (between the template's markers). The servers
-	 * get {@code max_fails=0}, not the sample's {@code max_fails=1}: nginx clears a
+	 * get {@code max_fails=0}, as the sample's own configuration has them: nginx clears a
 	 * server's failure only when a request to it ends, and a WebSocket ends only when it
 	 * closes, so after a restart it refused most reconnects ("no live upstreams") while
 	 * every node was up (docs/benchmarks.md, "nginx's max_fails and WebSockets").
