@@ -14,7 +14,6 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
@@ -33,19 +32,6 @@ public class StompServer {
 
 	public static void main(String[] args) {
 		SpringApplication.run(StompServer.class, args);
-	}
-
-	/**
-	 * Maps the {@code WebSocketConfigurer} beans, among them SocketBox's peer endpoint
-	 * {@code /socketbox/cluster}. Without it, an application with
-	 * {@code @EnableWebSocketMessageBroker} and no {@code SocketBoxHandler} answers 404
-	 * there and its nodes never link: SocketBox's auto-configuration enables it only
-	 * with a handler (found by this benchmark; a fix belongs in the library).
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@EnableWebSocket
-	static class PeerEndpointConfiguration {
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
