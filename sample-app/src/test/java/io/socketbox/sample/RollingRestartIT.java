@@ -151,9 +151,10 @@ class RollingRestartIT {
 		int balancerPort = ports[NODES];
 		NginxBalancer.start(this.processes, nginx.get(), name + "-nginx", balancerPort, Arrays.copyOf(ports, NODES));
 
+		Path clientModule = clientModule();
 		List<Clients> clients = new ArrayList<>();
 		for (int i = 0; i < CLIENT_PROCESSES; i++) {
-			clients.add(startClients(name, i, balancerPort));
+			clients.add(startClients(name, i, balancerPort, clientModule));
 		}
 		Run run = new Run(name, nodes, arguments, clients, new ArrayList<>());
 		expect(run, "connected", CLIENTS_TIMEOUT);
@@ -253,12 +254,7 @@ class RollingRestartIT {
 	 * Start one process of clients: its share of {@link #CLIENTS}, named after those of
 	 * the processes before it.
 	 */
-	private Clients startClients(String name, int index, int balancerPort) throws IOException {
-		Path clientModule = LOGS.resolve("client.js");
-		try (InputStream in = RollingRestartIT.class.getResourceAsStream("/io/socketbox/spring/client/client.js")) {
-			assertThat(in).as("client.js on the class path").isNotNull();
-			Files.write(clientModule, in.readAllBytes());
-		}
+	private Clients startClients(String name, int index, int balancerPort, Path clientModule) throws IOException {
 		int count = CLIENTS / CLIENT_PROCESSES;
 		Process process = new ProcessBuilder("node", "--experimental-websocket", "--no-warnings",
 				Path.of("src", "test", "js", "rolling-stream-clients.js").toAbsolutePath().toString(), "--url",
@@ -269,6 +265,19 @@ class RollingRestartIT {
 		this.processes.closeAfterNodes(() -> stop(process));
 		return new Clients(name + "-clients-" + (index + 1), lines(process),
 				new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Write the starter's {@code client.js}, as it serves it, where the clients load it.
+	 * @return its path
+	 */
+	private static Path clientModule() throws IOException {
+		Path clientModule = LOGS.resolve("client.js");
+		try (InputStream in = RollingRestartIT.class.getResourceAsStream("/io/socketbox/spring/client/client.js")) {
+			assertThat(in).as("client.js on the class path").isNotNull();
+			Files.write(clientModule, in.readAllBytes());
+		}
+		return clientModule;
 	}
 
 	private static int nodeMajorVersion() {

@@ -477,12 +477,14 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Return whether a connection is the one this node holds under its id.
+	 * Return whether a connection is the one this node holds under its id and takes
+	 * messages for: a session of this node, or a connection without one; not a client
+	 * here of a session another node numbers.
 	 * @param connection the connection
-	 * @return whether it is this node's (a session, or a connection without one)
+	 * @return whether messages to it are queued here
 	 */
 	public boolean holds(SocketBoxConnection connection) {
-		return this.connections.get(connection.getId()) == connection;
+		return this.connections.get(connection.getId()) == connection && !(connection instanceof ProxySession);
 	}
 
 	/**

@@ -17,9 +17,9 @@ import org.springframework.web.socket.CloseStatus;
  * A client of this node whose session is another node's (its home): what the home
  * relays goes to the client's connection here, and so do broadcasts, from this node's
  * own stream; what the application sends to it goes to the home (the cluster sends it
- * there), which numbers and keeps it. Until the home has answered the client's resume, relayed frames wait. The client's
- * numbered messages are handled here: the home tells where to start, and is told how far
- * this node got.
+ * there), which numbers and keeps it. Until the home has answered the client's resume,
+ * relayed frames wait. The client's numbered messages are handled here: the home tells
+ * where to start, and is told how far this node got.
  */
 final class ProxySession implements Recipient, Acknowledging {
 

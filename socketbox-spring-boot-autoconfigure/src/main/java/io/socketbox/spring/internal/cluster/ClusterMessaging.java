@@ -124,6 +124,14 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	@Override
 	public CompletableFuture<SendResult> send(String connectionId, Object payload) {
 		this.counter.directSent();
+		return sendTo(connectionId, payload);
+	}
+
+	/**
+	 * Send to a connection wherever its id leads: this node, or another whose answer says
+	 * whether it was taken.
+	 */
+	private CompletableFuture<SendResult> sendTo(String connectionId, Object payload) {
 		String nodeId = nodeOf(connectionId);
 		if (nodeId == null) {
 			return CompletableFuture.completedFuture(SendResult.UNKNOWN_CONNECTION);
@@ -133,14 +141,6 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			boolean sent = this.connections.send(connectionId, message);
 			return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
 		}
-		return sendVia(nodeId, connectionId, message);
-	}
-
-	/**
-	 * Send to a connection of another node, and learn from its answer whether it was
-	 * taken.
-	 */
-	private CompletableFuture<SendResult> sendVia(String nodeId, String connectionId, OutboundText message) {
 		String id = nextRequestId();
 		long start = System.nanoTime();
 		return request(nodeId, Envelope.send(this.localNode.getId(), id, connectionId, message.text()))
@@ -155,16 +155,17 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	/**
 	 * Return the node that holds a connection: this one for its own sessions, the heir of
-	 * a session handed over, the node in the id, or else the node the directory lists it
-	 * on (a session handed over before this node started).
+	 * a session handed over, the home of a session whose client is connected here, the
+	 * node in the id, or else the node the directory lists it on (a session handed over
+	 * before this node started).
 	 */
 	@Nullable String nodeOf(String connectionId) {
 		if (this.connections.hasSession(connectionId)) {
 			return this.localNode.getId();
 		}
-		String heir = this.connections.routeOf(connectionId);
-		if (heir != null) {
-			return heir;
+		String next = nextHop(connectionId, null);
+		if (next != null) {
+			return next;
 		}
 		String nodeId = LocalNode.nodeIdOf(connectionId);
 		if (nodeId != null && !nodeId.equals(this.localNode.getId()) && !this.peers.isReachable(nodeId)
@@ -179,14 +180,10 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 
 	@Override
 	public CompletableFuture<SendResult> send(SocketBoxConnection connection, Object payload) {
-		String home = this.connections.homeOfClient(connection.getId());
-		if (home != null) {
-			// Its session's home numbers the message: its answer says whether it took it
-			return sendVia(home, connection.getId(), toMessage(payload));
-		}
 		if (!this.connections.holds(connection)) {
-			// Handed over, or a client that was here: wherever its id leads now
-			return send(connection.getId(), payload);
+			// A client here of a session another node numbers (its home answers), a session
+			// handed over, or a client that was here: wherever its id leads now
+			return sendTo(connection.getId(), payload);
 		}
 		boolean sent = this.connections.send(connection, toMessage(payload));
 		return CompletableFuture.completedFuture(sent ? SendResult.DELIVERED : SendResult.UNKNOWN_CONNECTION);
@@ -654,8 +651,9 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 	 * Return where a send to a connection that this node does not hold goes on to: the
 	 * heir of a session handed over, or the home of a session whose client is connected
 	 * here (unless the send came from that home).
+	 * @param fromNode the node the send came from, or {@code null} for this node
 	 */
-	private @Nullable String nextHop(String connectionId, String fromNode) {
+	private @Nullable String nextHop(String connectionId, @Nullable String fromNode) {
 		String heir = this.connections.routeOf(connectionId);
 		if (heir != null) {
 			return heir;
