@@ -16,7 +16,8 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * The outbound queue of one connection, and its only writer. Senders (a broadcast, a
  * direct send, the thread that reads a peer link, a REST request) add a message and
- * return; one write at a time runs on the container's asynchronous send, and what
+ * return; one write at a time runs on the container's asynchronous send (started on a
+ * writer thread, {@link TextSender.OnWriterThreads}, never the sender's), and what
  * queued meanwhile leaves when it completes, so order is kept and no sender ever waits
  * for the client. A message to a connection with no write in progress leaves at once;
  * messages that queued behind a write leave together in the next one where the

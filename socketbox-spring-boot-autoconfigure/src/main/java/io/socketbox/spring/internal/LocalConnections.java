@@ -84,6 +84,11 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	private final ExecutorService executor = Executors
 		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
 
+	/** Start every asynchronous write to a client; they never block. */
+	private final ExecutorService writers = Executors.newFixedThreadPool(
+			Math.max(2, Runtime.getRuntime().availableProcessors()),
+			daemon(new CustomizableThreadFactory("socketbox-writer-")));
+
 	private @Nullable ScheduledExecutorService sendTimer;
 
 	private volatile boolean checkingReadLiveness;
@@ -338,6 +343,14 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	 */
 	Executor executor() {
 		return this.executor;
+	}
+
+	/**
+	 * Starts the writes of containers with an asynchronous send, so that no thread that
+	 * queues a message writes to a client's socket itself.
+	 */
+	Executor writers() {
+		return this.writers;
 	}
 
 	/**
@@ -653,6 +666,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	@Override
 	public void destroy() {
 		this.executor.shutdown();
+		this.writers.shutdown();
 		synchronized (this) {
 			if (this.sendTimer != null) {
 				this.sendTimer.shutdownNow();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -166,6 +167,47 @@ class ConnectionOutboxTests {
 		// Idle again: the next message leaves at once, alone
 		this.connection.deliver(text("e"));
 		assertThat(this.sender.writes).last().isEqualTo(List.of("e"));
+	}
+
+	@Test
+	void onWriterThreadsTheThreadThatQueuesAMessageNeverWritesAndWhatQueuedMeanwhileLeavesTogether() {
+		this.sender.batches = true;
+		this.sender.completeAtOnce = true;
+		ArrayDeque<Runnable> writers = new ArrayDeque<>();
+		LocalConnection connection = new LocalConnection("node.3", mock(WebSocketSession.class),
+				new TextSender.OnWriterThreads(this.sender, writers::add),
+				new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
+		connection.open();
+		connection.deliver(text("a"));
+		connection.deliver(text("b"));
+		connection.send(text("c"));
+		assertThat(this.sender.started).as("written by the callers").isEmpty();
+		assertThat(writers).hasSize(1);
+		writers.poll().run();
+		// The first write completed at once; the next waits for a writer thread again
+		assertThat(this.sender.writes).containsExactly(List.of("a"));
+		assertThat(writers).hasSize(1);
+		connection.deliver(text("d"));
+		writers.poll().run();
+		assertThat(this.sender.writes).containsExactly(List.of("a"), List.of("b", "c"));
+		writers.poll().run();
+		assertThat(this.sender.writes).containsExactly(List.of("a"), List.of("b", "c"), List.of("d"));
+		assertThat(writers).isEmpty();
+		assertThat(this.listener.cut).isEmpty();
+	}
+
+	@Test
+	void aWriteTheWriterThreadsRefuseCutsTheConnectionOff() {
+		LocalConnection connection = new LocalConnection("node.4", mock(WebSocketSession.class),
+				new TextSender.OnWriterThreads(this.sender, (task) -> {
+					throw new RejectedExecutionException("stopped");
+				}), new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
+		connection.open();
+		assertThat(connection.deliver(text("a"))).isTrue();
+		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_FAILED);
+		assertThat(this.listener.aborted).isOne();
+		assertThat(connection.deliver(text("b"))).isFalse();
+		assertThat(this.sender.started).isEmpty();
 	}
 
 	@Test
