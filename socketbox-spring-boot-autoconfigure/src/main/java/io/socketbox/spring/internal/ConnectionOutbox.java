@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -16,10 +18,11 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * The outbound queue of one connection, and its only writer. Senders (a broadcast, a
  * direct send, the thread that reads a peer link, a REST request) add a message and
- * return; one write at a time runs on the container's asynchronous send (started on a
- * writer thread, {@link TextSender.OnWriterThreads}, never the sender's), and what
+ * return; one write at a time runs on the container's asynchronous send, and what
  * queued meanwhile leaves when it completes, so order is kept and no sender ever waits
- * for the client. A message to a connection with no write in progress leaves at once;
+ * for the client. A write to an idle connection starts on one of the node's writer
+ * threads, never on the sender's, and the write after it on the thread that completed
+ * it. A message to a connection with no write in progress leaves at once;
  * messages that queued behind a write leave together in the next one where the
  * {@link TextSender#batches() sender can}, one by one otherwise.
  * <p>
@@ -53,6 +56,8 @@ final class ConnectionOutbox {
 
 	private final Listener listener;
 
+	private final Executor writers;
+
 	private final Object lock = new Object();
 
 	private @Nullable ArrayDeque<OutboundText> queue;
@@ -85,9 +90,11 @@ final class ConnectionOutbox {
 
 	private long lastPongAt;
 
-	ConnectionOutbox(LocalConnection connection, TextSender sender, Limits limits, Listener listener) {
+	ConnectionOutbox(LocalConnection connection, TextSender sender, Executor writers, Limits limits,
+			Listener listener) {
 		this.connection = connection;
 		this.sender = sender;
+		this.writers = writers;
 		this.limits = limits;
 		this.listener = listener;
 		long now = System.nanoTime();
@@ -158,7 +165,7 @@ final class ConnectionOutbox {
 			return false;
 		}
 		if (first != null) {
-			write(List.of(first));
+			start(List.of(first));
 		}
 		return true;
 	}
@@ -248,7 +255,7 @@ final class ConnectionOutbox {
 			}
 		}
 		if (first != null) {
-			write(first);
+			start(first);
 		}
 	}
 
@@ -328,6 +335,22 @@ final class ConnectionOutbox {
 			batch.add(next);
 		}
 		return batch;
+	}
+
+	/**
+	 * Start writing to an idle connection on a writer thread, so that the thread that
+	 * queued the message never writes to the socket itself (a broadcast's fan-out runs
+	 * under the node's broadcast lock), and so that what queues meanwhile leaves in the
+	 * next write.
+	 */
+	private void start(List<OutboundText> messages) {
+		try {
+			this.writers.execute(() -> write(messages));
+		}
+		catch (RejectedExecutionException ex) {
+			// The node is stopping
+			failed(ex);
+		}
 	}
 
 	/**

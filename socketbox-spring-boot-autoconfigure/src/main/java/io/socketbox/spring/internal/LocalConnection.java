@@ -3,6 +3,7 @@ package io.socketbox.spring.internal;
 import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,11 +23,11 @@ final class LocalConnection implements Recipient, Transport {
 
 	private final ConnectionOutbox outbox;
 
-	LocalConnection(String id, WebSocketSession session, TextSender sender, ConnectionOutbox.Limits limits,
-			ConnectionOutbox.Listener listener) {
+	LocalConnection(String id, WebSocketSession session, TextSender sender, Executor writers,
+			ConnectionOutbox.Limits limits, ConnectionOutbox.Listener listener) {
 		this.id = id;
 		this.session = session;
-		this.outbox = new ConnectionOutbox(this, sender, limits, listener);
+		this.outbox = new ConnectionOutbox(this, sender, writers, limits, listener);
 	}
 
 	@Override

@@ -187,9 +187,9 @@ public final class SocketBoxWebSocketHandler extends TextWebSocketHandler
 	}
 
 	private LocalConnection newConnection(String id, WebSocketSession session) {
-		return new LocalConnection(id, session, TextSender.forSession(session, this.connections.writers(), this.connections.executor(),
-				this.connections::sendTimer, this.limits.sendTimeLimitMillis()), this.outboxLimits,
-				this.connections.outboxListener());
+		return new LocalConnection(id, session, TextSender.forSession(session, this.connections.executor(),
+				this.connections::sendTimer, this.limits.sendTimeLimitMillis()), this.connections.writers(),
+				this.outboxLimits, this.connections.outboxListener());
 	}
 
 	/**

@@ -82,14 +82,12 @@ interface TextSender {
 	/**
 	 * Return a sender for the given session.
 	 * @param session the session, as the container gave it
-	 * @param writers start the container's asynchronous writes, so that no caller writes
-	 * to the socket itself
 	 * @param executor runs blocking sends where the container has no asynchronous one
 	 * @param timer supplies the scheduler that bounds writes where the container does not
 	 * @param sendTimeLimitMillis the longest a write may take
 	 * @return the sender
 	 */
-	static TextSender forSession(WebSocketSession session, Executor writers, Executor executor,
+	static TextSender forSession(WebSocketSession session, Executor executor,
 			Supplier<ScheduledExecutorService> timer, long sendTimeLimitMillis) {
 		// Jetty's classes are loaded only where Jetty is present
 		TextSender sender = JETTY_PRESENT
@@ -97,58 +95,7 @@ interface TextSender {
 		if (sender == null) {
 			sender = JakartaTextSender.of(session, executor, sendTimeLimitMillis);
 		}
-		return (sender != null) ? new OnWriterThreads(sender, writers) : new BlockingTextSender(session, executor);
-	}
-
-	/**
-	 * Starts every write of an asynchronous sender on one of a few writer threads shared
-	 * by the node's connections, so that the thread that queued a message (a broadcast's
-	 * fan-out, the thread that reads a peer link, a REST request) never writes to the
-	 * client's socket itself, and so that messages that queue while a write waits for a
-	 * writer thread leave together in the next one. Pings are written where the outbox
-	 * starts them: after a write, never on a caller's thread.
-	 */
-	final class OnWriterThreads implements TextSender {
-
-		private final TextSender sender;
-
-		private final Executor writers;
-
-		OnWriterThreads(TextSender sender, Executor writers) {
-			this.sender = sender;
-			this.writers = writers;
-		}
-
-		@Override
-		public void send(List<OutboundText> messages, Consumer<@Nullable Throwable> completion) {
-			try {
-				this.writers.execute(() -> this.sender.send(messages, completion));
-			}
-			catch (RuntimeException ex) {
-				// Rejected: the node is stopping
-				completion.accept(ex);
-			}
-		}
-
-		@Override
-		public boolean batches() {
-			return this.sender.batches();
-		}
-
-		@Override
-		public boolean pings() {
-			return this.sender.pings();
-		}
-
-		@Override
-		public void ping(ByteBuffer payload, Consumer<@Nullable Throwable> completion) {
-			this.sender.ping(payload, completion);
-		}
-
-		TextSender sender() {
-			return this.sender;
-		}
-
+		return (sender != null) ? sender : new BlockingTextSender(session, executor);
 	}
 
 	/**

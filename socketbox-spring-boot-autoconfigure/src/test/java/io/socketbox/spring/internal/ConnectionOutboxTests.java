@@ -32,7 +32,7 @@ class ConnectionOutboxTests {
 	private final RecordingListener listener = new RecordingListener();
 
 	private final LocalConnection connection = new LocalConnection("node.1", mock(WebSocketSession.class),
-			this.sender, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
+			this.sender, Runnable::run, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
 
 	@Test
 	void withoutAPingIntervalNoPingIsWritten() {
@@ -122,7 +122,7 @@ class ConnectionOutboxTests {
 	 * A connection that may ping after every write (an interval of 1 ns).
 	 */
 	private LocalConnection pinging(long sendTimeLimitNanos) {
-		return new LocalConnection("node.2", mock(WebSocketSession.class), this.sender,
+		return new LocalConnection("node.2", mock(WebSocketSession.class), this.sender, Runnable::run,
 				new ConnectionOutbox.Limits(sendTimeLimitNanos, 100, 1), this.listener);
 	}
 
@@ -170,13 +170,11 @@ class ConnectionOutboxTests {
 	}
 
 	@Test
-	void onWriterThreadsTheThreadThatQueuesAMessageNeverWritesAndWhatQueuedMeanwhileLeavesTogether() {
+	void aWriteToAnIdleConnectionStartsOnAWriterThreadAndTheNextOnTheThreadThatCompletedIt() {
 		this.sender.batches = true;
-		this.sender.completeAtOnce = true;
 		ArrayDeque<Runnable> writers = new ArrayDeque<>();
-		LocalConnection connection = new LocalConnection("node.3", mock(WebSocketSession.class),
-				new TextSender.OnWriterThreads(this.sender, writers::add),
-				new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
+		LocalConnection connection = new LocalConnection("node.3", mock(WebSocketSession.class), this.sender,
+				writers::add, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
 		connection.open();
 		connection.deliver(text("a"));
 		connection.deliver(text("b"));
@@ -184,24 +182,26 @@ class ConnectionOutboxTests {
 		assertThat(this.sender.started).as("written by the callers").isEmpty();
 		assertThat(writers).hasSize(1);
 		writers.poll().run();
-		// The first write completed at once; the next waits for a writer thread again
+		// What queued while the write waited for a writer thread leaves in the next one
 		assertThat(this.sender.writes).containsExactly(List.of("a"));
-		assertThat(writers).hasSize(1);
-		connection.deliver(text("d"));
-		writers.poll().run();
+		this.sender.complete(null);
 		assertThat(this.sender.writes).containsExactly(List.of("a"), List.of("b", "c"));
+		assertThat(writers).as("continued by the completion").isEmpty();
+		this.sender.complete(null);
+		// Idle again: the next message waits for a writer thread
+		connection.deliver(text("d"));
+		assertThat(this.sender.writes).hasSize(2);
 		writers.poll().run();
-		assertThat(this.sender.writes).containsExactly(List.of("a"), List.of("b", "c"), List.of("d"));
-		assertThat(writers).isEmpty();
+		assertThat(this.sender.writes).last().isEqualTo(List.of("d"));
 		assertThat(this.listener.cut).isEmpty();
 	}
 
 	@Test
 	void aWriteTheWriterThreadsRefuseCutsTheConnectionOff() {
-		LocalConnection connection = new LocalConnection("node.4", mock(WebSocketSession.class),
-				new TextSender.OnWriterThreads(this.sender, (task) -> {
+		LocalConnection connection = new LocalConnection("node.4", mock(WebSocketSession.class), this.sender,
+				(task) -> {
 					throw new RejectedExecutionException("stopped");
-				}), new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
+				}, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 0), this.listener);
 		connection.open();
 		assertThat(connection.deliver(text("a"))).isTrue();
 		assertThat(this.listener.cut).containsExactly(ConnectionOutbox.CutReason.SEND_FAILED);

@@ -79,7 +79,7 @@ public final class FanOutCostBenchmark {
 	}
 
 	private static final LocalConnection CONNECTION = new LocalConnection("node.1", mock(WebSocketSession.class),
-			NO_OP, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 1 << 20, 0), new ConnectionOutbox.Listener() {
+			NO_OP, Runnable::run, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 1 << 20, 0), new ConnectionOutbox.Listener() {
 
 				@Override
 				public void cut(LocalConnection connection, ConnectionOutbox.CutReason reason, Throwable failure,

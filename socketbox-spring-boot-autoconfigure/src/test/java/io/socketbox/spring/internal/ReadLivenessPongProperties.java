@@ -45,7 +45,7 @@ class ReadLivenessPongProperties {
 		private final ConnectionOutboxTests.ManualSender sender = new ConnectionOutboxTests.ManualSender();
 
 		private final LocalConnection connection = new LocalConnection("node.1", mock(WebSocketSession.class),
-				this.sender, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 1),
+				this.sender, Runnable::run, new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 100, 1),
 				new ConnectionOutboxTests.RecordingListener());
 
 		Pinged() {

@@ -138,7 +138,7 @@ class SingleNodeMessagingTests {
 			messages.forEach((message) -> sent.add(message.text()));
 			completion.accept(writeFailure);
 		};
-		LocalConnection connection = new LocalConnection(NODE_ID + "." + sequence, session, sender,
+		LocalConnection connection = new LocalConnection(NODE_ID + "." + sequence, session, sender, Runnable::run,
 				new ConnectionOutbox.Limits(TimeUnit.SECONDS.toNanos(10), 1024, 0), this.connections.outboxListener());
 		this.connections.add(connection);
 		this.connections.open(connection);
