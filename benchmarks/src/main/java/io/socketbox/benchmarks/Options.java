@@ -20,9 +20,12 @@ import java.util.TreeSet;
  * @param stompChart where scenario 10 writes its SVG chart
  * @param cds whether SocketBox nodes start from the extracted jar with a CDS archive
  * @param container the servlet container the sample runs on
+ * @param stompSystems the modes of the systems scenario 10 compares ({@code socketbox},
+ * {@code relay}, {@code simple})
  */
 record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJar, Path socketIoDirectory,
-		Path output, List<String> nodeJvmArguments, Path stompChart, boolean cds, Container container) {
+		Path output, List<String> nodeJvmArguments, Path stompChart, boolean cds, Container container,
+		List<String> stompSystems) {
 
 	/**
 	 * The servlet containers the sample is built for, each with its own jar.
@@ -79,6 +82,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			  --stomp-chart PATH      scenario 10's SVG chart, default docs/benchmarks-stomp.svg
 			                          (scenario 7's charts go in the same directory)
 			  --no-cds                SocketBox nodes start with java -jar, not with a CDS archive
+			  --stomp-systems LIST    scenario 10's systems, default socketbox,relay,simple
 			""";
 
 	static Options parse(String... args) {
@@ -92,6 +96,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		List<String> jvm = List.of("-Xmx1g");
 		Path stompChart = Path.of("docs/benchmarks-stomp.svg");
 		boolean cds = true;
+		List<String> stompSystems = STOMP_SYSTEMS;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			switch (arg) {
@@ -105,6 +110,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 				case "--node-jvm-args" -> jvm = Arrays.asList(value(args, ++i, arg).trim().split("\\s+"));
 				case "--stomp-chart" -> stompChart = Path.of(value(args, ++i, arg));
 				case "--no-cds" -> cds = false;
+				case "--stomp-systems" -> stompSystems = stompSystems(value(args, ++i, arg));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
@@ -115,7 +121,19 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			sampleJar = container.sampleJar();
 		}
 		return new Options(scenarios, quick, repeat, sampleJar.toAbsolutePath(), socketIo.toAbsolutePath(),
-				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds, container);
+				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds, container, stompSystems);
+	}
+
+	private static final List<String> STOMP_SYSTEMS = List.of("socketbox", "relay", "simple");
+
+	private static List<String> stompSystems(String value) {
+		List<String> systems = Arrays.stream(value.split(",")).map(String::trim).distinct().toList();
+		for (String system : systems) {
+			if (!STOMP_SYSTEMS.contains(system)) {
+				throw new IllegalArgumentException("--stomp-systems takes " + STOMP_SYSTEMS + ", not " + system);
+			}
+		}
+		return systems;
 	}
 
 	private static List<Integer> scenarios(String value) {

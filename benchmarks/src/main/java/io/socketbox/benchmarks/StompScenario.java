@@ -85,7 +85,10 @@ final class StompScenario {
 		Runtime.getRuntime().addShutdownHook(cleanup);
 		RabbitMq rabbit = null;
 		Path script = RabbitMq.script();
-		if (script == null) {
+		if (!this.options.stompSystems().contains(RELAY.mode())) {
+			Benchmark.log("Scenario 10 without Spring's relay (--stomp-systems)");
+		}
+		else if (script == null) {
 			String note = "RabbitMQ is not installed (no rabbitmq-server): the relay column is skipped. "
 					+ "Install it (apt-get install rabbitmq-server) to measure Spring's relay.";
 			Benchmark.log("*** " + note);
@@ -109,6 +112,7 @@ final class StompScenario {
 		if (this.relayPort > 0) {
 			systems.add(1, RELAY);
 		}
+		systems.removeIf((system) -> !this.options.stompSystems().contains(system.mode()));
 		try {
 			for (String round : List.of("saturated", "fixed")) {
 				double rate = round.equals("saturated") ? 0 : FIXED_RATE;
@@ -162,7 +166,7 @@ final class StompScenario {
 			publisher = StompClient.connect(this.http, nodes.get(0).port(), Duration.ofSeconds(60)).join();
 			subscribers.forEach((subscriber) -> subscriber.subscribe(DESTINATION));
 			warmUp(publisher, subscribers);
-			return measure(publisher, subscribers, rate);
+			return measure(publisher, subscribers, nodes.size(), rate);
 		}
 		finally {
 			subscribers.forEach(StompClient::close);
@@ -188,8 +192,8 @@ final class StompScenario {
 		}
 	}
 
-	private Map<String, Double> measure(StompClient publisher, List<StompClient> subscribers, double rate)
-			throws Exception {
+	private Map<String, Double> measure(StompClient publisher, List<StompClient> subscribers, int nodes,
+			double rate) throws Exception {
 		StompClient probe = subscribers.get(subscribers.size() - 1);
 		Semaphore window = new Semaphore(Scenarios.WINDOW);
 		probe.onMessage((sequence) -> {
@@ -208,7 +212,24 @@ final class StompScenario {
 		long deliveries = received(subscribers) - before;
 		double seconds = (System.nanoTime() - startedAt) / 1e9;
 		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
-		subscribers.forEach((subscriber) -> histogram.add(subscriber.latencies()));
+		List<Histogram> byNode = new ArrayList<>();
+		for (int i = 0; i < subscribers.size(); i++) {
+			int node = i * nodes / subscribers.size();
+			if (byNode.size() == node) {
+				byNode.add(new Histogram(TimeUnit.MINUTES.toMicros(2), 3));
+			}
+			Histogram latencies = subscribers.get(i).latencies();
+			histogram.add(latencies);
+			byNode.get(node).add(latencies);
+		}
+		if (nodes > 1) {
+			StringBuilder line = new StringBuilder("  latency p50 / p99 (ms) of the subscribers of node");
+			for (int node = 0; node < nodes; node++) {
+				line.append(String.format(Locale.ROOT, " %d: %.1f / %.1f;", node + 1,
+						byNode.get(node).getValueAtPercentile(50) / 1e3, byNode.get(node).getValueAtPercentile(99) / 1e3));
+			}
+			Benchmark.log(line.toString());
+		}
 		sender.stop();
 		publisher.flush(Duration.ofSeconds(60));
 		long expected = sender.sent() * subscribers.size();

@@ -29,6 +29,15 @@ class OptionsTests {
 	}
 
 	@Test
+	void stompSystemsDefaultToAllThreeAndRefuseAnUnknownOne() {
+		assertThat(Options.parse().stompSystems()).containsExactly("socketbox", "relay", "simple");
+		assertThat(Options.parse("--stomp-systems", "socketbox, simple").stompSystems())
+			.containsExactly("socketbox", "simple");
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--stomp-systems", "socketbox,activemq"))
+			.withMessageContaining("activemq");
+	}
+
+	@Test
 	void jettyContainerPicksTheJettyJar() {
 		Options options = Options.parse("--container", "jetty");
 		assertThat(options.container()).isEqualTo(Options.Container.JETTY);
