@@ -179,6 +179,7 @@ public final class Benchmark {
 		}
 		String s = "3 cluster overhead (saturated)";
 		row(s, "deliveries", "1 node: deliveries/s", Unit.PER_SECOND, one, "", null);
+		row(s, "loss", "1 node: loss", Unit.PERCENT, one, "", null);
 		row(s, "deliveries", "2 nodes: deliveries/s", Unit.PER_SECOND, two, "", null);
 		Map<String, Double> ratioA = Map.of("ratio", 100 * two.a("deliveries") / one.a("deliveries"));
 		Map<String, Double> ratioB = Map.of("ratio", 100 * two.b("deliveries") / one.b("deliveries"));

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * The sending loop of the load scenarios, on its own thread: message {@code k} goes at
  * {@code start + k / rate} (a fixed schedule, so that a late send does not push the
  * later ones back and hide the delay from the latency figures), or, when the rate is
- * 0, as fast as a window of permits lets it (a probe receiver releases one per message
- * it gets, so that the sender stays at most the window's size ahead of it).
+ * 0, as fast as a window of permits lets it (released as receivers get the messages,
+ * so that the sender stays at most the window's size ahead of them).
  */
 final class PacedSender {
 
@@ -92,7 +92,7 @@ final class PacedSender {
 
 	/**
 	 * Return how often the window gave no permit within its wait and the sender went on
-	 * without one (the probe missed a message).
+	 * without one (a receiver missed a message, or was cut off).
 	 */
 	long stalls() {
 		return this.stalls.get();
@@ -112,7 +112,7 @@ final class PacedSender {
 			else {
 				try {
 					if (!this.window.tryAcquire(this.windowWait.toNanos(), TimeUnit.NANOSECONDS)) {
-						// The probe missed a message: go on rather than wait forever
+						// A receiver missed a message: go on rather than wait forever
 						this.stalls.incrementAndGet();
 					}
 				}

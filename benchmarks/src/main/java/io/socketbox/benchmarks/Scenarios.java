@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.HdrHistogram.Histogram;
 
@@ -24,7 +25,7 @@ import org.HdrHistogram.Histogram;
  */
 final class Scenarios {
 
-	/** Broadcasts a saturating sender may have ahead of the slowest node's probe. */
+	/** Broadcasts a saturating sender may have ahead of the slowest receiver. */
 	static final int WINDOW = 1000;
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
@@ -41,8 +42,8 @@ final class Scenarios {
 	 * One sender on node 1 broadcasts to {@code clients} connections spread evenly over
 	 * {@code nodeCount} nodes: at {@code rate} messages per second, or as fast as the
 	 * system takes them when {@code rate} is 0 (at most {@link #WINDOW} messages ahead
-	 * of a probe connection on the last node, so that neither system queues without
-	 * bound).
+	 * of the slowest receiver, so that neither system queues without bound nor is judged
+	 * on receivers it left behind).
 	 */
 	Map<String, Double> broadcast(Target target, int nodeCount, int clients, double rate) throws Exception {
 		return broadcast(target, nodeCount, clients, rate, WINDOW, this.options.warmup(), this.options.measure(), 1);
@@ -69,9 +70,13 @@ final class Scenarios {
 		try {
 			connections.addAll(connect(http, target, nodes, clients));
 			Client sending = connections.get(0);
-			Client probe = connections.get(connections.size() - 1);
 			Semaphore window = new Semaphore(windowSize);
-			probe.onMessage((sentAt) -> window.release());
+			// Only a saturating sender waits for the window
+			SlowestReceiverWindow slowest = new SlowestReceiverWindow(
+					connections.stream().<LongSupplier>map((client) -> client::received).toList(), window);
+			if (rate <= 0) {
+				slowest.start();
+			}
 			PacedSender sender = new PacedSender(rate, window, Duration.ofSeconds(1),
 					(k, sendAt) -> sending.chat(Payload.create(sendAt, k)))
 				.start("sender");
@@ -81,6 +86,7 @@ final class Scenarios {
 			}
 			Measured measured = measure(connections, recorded, warmup, measuring);
 			sender.stop();
+			slowest.close();
 			long expected = sender.sent() * connections.size();
 			long received = drain(connections, expected);
 			Map<String, Double> figures = latencies(measured.histogram());
