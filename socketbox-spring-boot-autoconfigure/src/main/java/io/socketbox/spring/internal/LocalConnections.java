@@ -84,7 +84,7 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	private final ExecutorService executor = Executors
 		.newCachedThreadPool(daemon(new CustomizableThreadFactory("socketbox-connections-")));
 
-	/** Start every asynchronous write to a client; they never block. */
+	/** Start the first write to an idle client, so that no sender writes itself. */
 	private final ExecutorService writers = Executors.newFixedThreadPool(
 			Math.max(2, Runtime.getRuntime().availableProcessors()),
 			daemon(new CustomizableThreadFactory("socketbox-writer-")));
@@ -346,8 +346,9 @@ public final class LocalConnections implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Starts the writes of containers with an asynchronous send, so that no thread that
-	 * queues a message writes to a client's socket itself.
+	 * Starts the first write to an idle connection, so that no thread that queues a
+	 * message writes to a client's socket itself; the writes after it start on the
+	 * thread that completed the previous one.
 	 */
 	Executor writers() {
 		return this.writers;
