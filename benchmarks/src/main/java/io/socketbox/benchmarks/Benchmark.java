@@ -161,8 +161,8 @@ public final class Benchmark {
 		Pair r = both("2", (t) -> this.scenarios.broadcast(t, 2, CLIENTS, FIXED_RATE));
 		String s = "2 broadcast 200 msg/s, 2 nodes";
 		row(s, "p50", "latency p50", Unit.MILLIS, r, "", null);
-		row(s, "p99", "latency p99", Unit.MILLIS, r, "A <= B / 5 and < 5 ms",
-				(x) -> x.a("p99") <= x.b("p99") / 5 && x.a("p99") < 5);
+		row(s, "p99", "latency p99", Unit.MILLIS, r, "A < B and <= 5 ms",
+				(x) -> x.a("p99") < x.b("p99") && x.a("p99") <= 5);
 		row(s, "max", "latency max", Unit.MILLIS, r, "", null);
 		row(s, "deliveries", "deliveries/s", Unit.PER_SECOND, r, "", null);
 		row(s, "loss", "loss", Unit.PERCENT, r, "", null);
