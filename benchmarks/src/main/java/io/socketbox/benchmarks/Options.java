@@ -124,7 +124,9 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds, container, stompSystems);
 	}
 
-	private static final List<String> STOMP_SYSTEMS = List.of("socketbox", "relay", "simple");
+	private static final List<String> STOMP_SYSTEMS = StompScenario.SYSTEMS.stream()
+		.map(StompScenario.StompSystem::mode)
+		.toList();
 
 	private static List<String> stompSystems(String value) {
 		List<String> systems = Arrays.stream(value.split(",")).map(String::trim).distinct().toList();

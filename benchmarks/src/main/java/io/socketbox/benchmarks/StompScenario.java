@@ -47,6 +47,9 @@ final class StompScenario {
 
 	static final StompSystem SIMPLE = new StompSystem("Spring simple broker, 1 node", "simple", 1);
 
+	/** The systems compared, in the order of the report's columns. */
+	static final List<StompSystem> SYSTEMS = List.of(SOCKETBOX, RELAY, SIMPLE);
+
 	private final Options options;
 
 	private final int redisPort;
@@ -108,11 +111,9 @@ final class StompScenario {
 				results.note("RabbitMQ did not start (" + ex.getMessage() + "): the relay column is skipped.");
 			}
 		}
-		List<StompSystem> systems = new ArrayList<>(List.of(SOCKETBOX, SIMPLE));
-		if (this.relayPort > 0) {
-			systems.add(1, RELAY);
-		}
-		systems.removeIf((system) -> !this.options.stompSystems().contains(system.mode()));
+		List<StompSystem> systems = new ArrayList<>(SYSTEMS);
+		systems.removeIf((system) -> !this.options.stompSystems().contains(system.mode())
+				|| (system == RELAY && this.relayPort <= 0));
 		try {
 			for (String round : List.of("saturated", "fixed")) {
 				double rate = round.equals("saturated") ? 0 : FIXED_RATE;
@@ -157,7 +158,7 @@ final class StompScenario {
 		try {
 			List<CompletableFuture<StompClient>> connecting = new ArrayList<>();
 			for (int i = 0; i < SUBSCRIBERS; i++) {
-				Node node = nodes.get(i * nodes.size() / SUBSCRIBERS);
+				Node node = nodes.get(nodeOf(i, nodes.size()));
 				connecting.add(StompClient.connect(this.http, node.port(), Duration.ofSeconds(60)));
 			}
 			for (CompletableFuture<StompClient> future : connecting) {
@@ -211,16 +212,15 @@ final class StompScenario {
 		Thread.sleep(this.options.measure().toMillis());
 		long deliveries = received(subscribers) - before;
 		double seconds = (System.nanoTime() - startedAt) / 1e9;
-		Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
+		Histogram histogram = latencyHistogram();
 		List<Histogram> byNode = new ArrayList<>();
+		for (int node = 0; node < nodes; node++) {
+			byNode.add(latencyHistogram());
+		}
 		for (int i = 0; i < subscribers.size(); i++) {
-			int node = i * nodes / subscribers.size();
-			if (byNode.size() == node) {
-				byNode.add(new Histogram(TimeUnit.MINUTES.toMicros(2), 3));
-			}
 			Histogram latencies = subscribers.get(i).latencies();
 			histogram.add(latencies);
-			byNode.get(node).add(latencies);
+			byNode.get(nodeOf(i, nodes)).add(latencies);
 		}
 		if (nodes > 1) {
 			StringBuilder line = new StringBuilder("  latency p50 / p99 (ms) of the subscribers of node");
@@ -251,6 +251,18 @@ final class StompScenario {
 			.findFirst()
 			.ifPresent((closed) -> Benchmark.log("  a subscriber was closed: " + closed.closeReason()));
 		return figures;
+	}
+
+	/**
+	 * Return the index of the node that subscriber {@code i} connects to: the subscribers
+	 * spread evenly over the nodes, in order.
+	 */
+	static int nodeOf(int i, int nodes) {
+		return i * nodes / SUBSCRIBERS;
+	}
+
+	private static Histogram latencyHistogram() {
+		return new Histogram(TimeUnit.MINUTES.toMicros(2), 3);
 	}
 
 	private static long received(List<StompClient> subscribers) {
