@@ -11,16 +11,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.ClassUtils;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * A {@link TextSender} for Jetty 12 that writes prepared TEXT frames through the
@@ -39,13 +36,6 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * A ping is one more frame, queued the same way, without waiting.
  */
 final class JettyTextSender implements TextSender {
-
-	private static final boolean JAKARTA_PRESENT = ClassUtils.isPresent(
-			"org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession",
-			TextSender.class.getClassLoader());
-
-	private static final boolean JETTY_API_PRESENT = ClassUtils.isPresent(
-			"org.eclipse.jetty.websocket.common.WebSocketSession", TextSender.class.getClassLoader());
 
 	private final CoreSession session;
 
@@ -70,23 +60,8 @@ final class JettyTextSender implements TextSender {
 	 */
 	static @Nullable TextSender of(WebSocketSession session, Supplier<ScheduledExecutorService> timer,
 			long sendTimeLimitNanos) {
-		if (session instanceof NativeWebSocketSession nativeSession) {
-			if (JAKARTA_PRESENT) {
-				JakartaWebSocketSession jakartaSession = nativeSession
-					.getNativeSession(JakartaWebSocketSession.class);
-				if (jakartaSession != null) {
-					return new JettyTextSender(jakartaSession.getCoreSession(), timer.get(), sendTimeLimitNanos);
-				}
-			}
-			if (JETTY_API_PRESENT) {
-				org.eclipse.jetty.websocket.common.WebSocketSession jettySession = nativeSession
-					.getNativeSession(org.eclipse.jetty.websocket.common.WebSocketSession.class);
-				if (jettySession != null) {
-					return new JettyTextSender(jettySession.getCoreSession(), timer.get(), sendTimeLimitNanos);
-				}
-			}
-		}
-		return null;
+		CoreSession core = Sessions.JettySessions.coreSessionOf(session);
+		return (core != null) ? new JettyTextSender(core, timer.get(), sendTimeLimitNanos) : null;
 	}
 
 	@Override

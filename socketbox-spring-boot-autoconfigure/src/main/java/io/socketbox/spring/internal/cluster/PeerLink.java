@@ -2,6 +2,8 @@ package io.socketbox.spring.internal.cluster;
 
 import java.io.IOException;
 
+import io.socketbox.spring.internal.Sessions;
+
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -56,8 +58,18 @@ final class PeerLink {
 		}
 	}
 
+	/**
+	 * Close the link. A link that is no longer reliable (silent, or a send failed) is
+	 * closed without waiting for the peer's close frame, which may never come: on Jetty
+	 * the link would otherwise stay up, and in routing, until the idle timeout.
+	 * @param status the status to send
+	 */
 	void close(CloseStatus status) {
 		this.closed = true;
+		if (CloseStatus.SESSION_NOT_RELIABLE.equalsCode(status)) {
+			Sessions.closeNow(this.session, status);
+			return;
+		}
 		try {
 			this.session.close(status);
 		}

@@ -21,6 +21,7 @@ import io.socketbox.spring.testsupport.Node;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.NumberedStream;
 import io.socketbox.spring.testsupport.TcpProxy;
+import io.socketbox.spring.testsupport.TestServers;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
@@ -57,9 +58,18 @@ class LinkFailureTests {
 
 	@BeforeEach
 	void createProxies(TestInfo testInfo) {
-		this.nodes = new ClusterNodes(redis.getPort(), testInfo.getTestMethod().orElseThrow().getName() + ":");
+		this.nodes = new ClusterNodes(redis.getPort(), testInfo.getTestMethod().orElseThrow().getName() + ":",
+				TestServers.PROPERTY + "=" + server());
 		this.proxyA = new TcpProxy();
 		this.proxyB = new TcpProxy();
+	}
+
+	/**
+	 * Return the nodes' servlet container.
+	 * @return {@code tomcat} or {@code jetty}
+	 */
+	String server() {
+		return "tomcat";
 	}
 
 	@AfterEach
@@ -67,6 +77,23 @@ class LinkFailureTests {
 		this.nodes.close();
 		this.proxyA.close();
 		this.proxyB.close();
+	}
+
+	@Test
+	void framesUpToTheFrameLimitCrossTheLinkBothWays() throws Exception {
+		startPair();
+		ConnectedClient onA = this.a.connect(null);
+		ConnectedClient onB = this.b.connect(null);
+		// Far above Jetty's 64 KB frame size (it splits a larger frame it reads), within
+		// max-frame-size (1 MB); each node receives one, whichever of them dialed
+		String large = "x".repeat(300 * 1024);
+		assertThat(this.a.messaging().send(onB.id(), "from-a:" + large).get(10, TimeUnit.SECONDS))
+			.isEqualTo(SendResult.DELIVERED);
+		assertThat(this.b.messaging().send(onA.id(), "from-b:" + large).get(10, TimeUnit.SECONDS))
+			.isEqualTo(SendResult.DELIVERED);
+		assertThat(onB.client().awaitMessageStartingWith("from-a:")).hasSize(large.length() + 7);
+		assertThat(onA.client().awaitMessageStartingWith("from-b:")).hasSize(large.length() + 7);
+		assertThat(this.a.isLinkedTo(this.b) && this.b.isLinkedTo(this.a)).as("still linked").isTrue();
 	}
 
 	@Test
