@@ -78,10 +78,11 @@ final class PeerInbox {
 	/**
 	 * Forget a link that has closed.
 	 * @param link the link
+	 * @param status how it closed
 	 */
-	void linkDown(PeerLink link) {
+	void linkDown(PeerLink link, CloseStatus status) {
 		if (this.peers.linkDown(link)) {
-			logger.info("Link with " + link.peerName() + " (" + link.peerId() + ") closed");
+			logger.info("Link with " + link.peerName() + " (" + link.peerId() + ") closed: " + status);
 		}
 	}
 

@@ -2,6 +2,9 @@ package io.socketbox.spring.internal.cluster;
 
 import java.io.IOException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import io.socketbox.spring.internal.Sessions;
 
 import org.springframework.web.socket.CloseStatus;
@@ -14,6 +17,8 @@ import org.springframework.web.socket.WebSocketSession;
  * the old one stopped.
  */
 final class PeerLink {
+
+	private static final Log logger = LogFactory.getLog(PeerLink.class);
 
 	private final String peerId;
 
@@ -53,6 +58,9 @@ final class PeerLink {
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
+			if (!this.closed) {
+				logger.info("Could not send to " + this.peerName + "; closing the link: " + ex);
+			}
 			close(CloseStatus.SESSION_NOT_RELIABLE);
 			return false;
 		}

@@ -283,7 +283,12 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	@Override
 	public void handleTransportError(WebSocketSession session, Throwable exception) {
-		if (logger.isDebugEnabled()) {
+		State state = (State) session.getAttributes().get(STATE_ATTRIBUTE);
+		if (state != null && state.link != null) {
+			// A link that was up fails: say why, the close that follows only gives a code
+			logger.info("Transport error on the link with " + state.peerName + ": " + exception);
+		}
+		else if (logger.isDebugEnabled()) {
 			logger.debug("Transport error on peer link " + session.getRemoteAddress() + ": " + exception.getMessage());
 		}
 	}
@@ -295,10 +300,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 			releasePending(state);
 		}
 		if (state != null && state.link != null) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Link to " + state.peerName + " closed with " + status);
-			}
-			this.context.inbox().linkDown(state.link);
+			this.context.inbox().linkDown(state.link, status);
 		}
 		if (this.dial != null) {
 			this.dial.closed().complete(state != null && state.link != null);
