@@ -5,6 +5,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -34,11 +35,18 @@ class PeerClientConfiguration {
 
 	private static final String BUNDLE_PROPERTY = "socketbox.cluster.ssl.bundle";
 
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = BEAN_NAME)
+	PeerWebSocketContainer socketBoxPeerWebSocketContainer() {
+		return new PeerWebSocketContainer();
+	}
+
 	@Bean(name = BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = BEAN_NAME)
 	StandardWebSocketClient socketBoxPeerWebSocketClient(SocketBoxProperties properties,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<SocketBoxPeerClientCustomizer> customizers) {
-		StandardWebSocketClient client = new StandardWebSocketClient();
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<SocketBoxPeerClientCustomizer> customizers,
+			@Qualifier("socketBoxPeerWebSocketContainer") PeerWebSocketContainer container) {
+		StandardWebSocketClient client = new StandardWebSocketClient(container.get());
 		String bundleName = properties.getCluster().getSsl().getBundle();
 		if (StringUtils.hasText(bundleName)) {
 			applyBundle(client, bundleName.trim(), sslBundles.getIfAvailable());

@@ -27,13 +27,14 @@ final class PartialTextMessages {
 	}
 
 	/**
-	 * Give the session a read buffer no larger than the maximum message size, keeping the
-	 * container's default when that is smaller.
+	 * Give the session a read buffer no larger than the maximum message size, keeping
+	 * Tomcat's default when that is smaller. Jetty does not allocate its limit up front,
+	 * and counts it in bytes: it gets the most bytes the maximum size can take.
 	 * @param session the new session
 	 */
 	void configure(WebSocketSession session) {
-		if (this.maxSize < session.getTextMessageSizeLimit()) {
-			session.setTextMessageSizeLimit(this.maxSize);
+		if (TextMessageSizeLimits.countsBytes(session) || this.maxSize < session.getTextMessageSizeLimit()) {
+			TextMessageSizeLimits.apply(session, this.maxSize);
 		}
 	}
 

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import io.socketbox.spring.internal.LocalNode;
 import io.socketbox.spring.internal.SendTimeouts;
 import io.socketbox.spring.internal.Sessions;
+import io.socketbox.spring.internal.TextMessageSizeLimits;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -77,7 +78,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		// Handshake frames are small: a connection that has not authenticated may not
 		// make the container buffer a full-size frame
-		session.setTextMessageSizeLimit(Math.min(HANDSHAKE_FRAME_LIMIT, this.context.maxFrameSize()));
+		TextMessageSizeLimits.apply(session, frameLimit(null));
 		SendTimeouts.apply(session, this.context.sendTimeLimitMillis());
 		if (isDialer()) {
 			TcpNoDelay.enable(session);
@@ -111,7 +112,16 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		if (state == null) {
 			return;
 		}
-		for (String text : PeerFrames.split(message.getPayload())) {
+		String payload = message.getPayload();
+		int limit = frameLimit(state);
+		if (payload.length() > limit) {
+			// Jetty's own limit is in bytes, three per character: the characters are counted here
+			logger.warn("Closing peer link " + session.getRemoteAddress() + ": frame of " + payload.length()
+					+ " characters, larger than " + limit);
+			close(state, CloseStatus.TOO_BIG_TO_PROCESS.withReason("Frame larger than " + limit + " characters"));
+			return;
+		}
+		for (String text : PeerFrames.split(payload)) {
 			if (state.closed) {
 				return;
 			}
@@ -209,7 +219,7 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 
 	private void authenticated(State state, long peerAcknowledged) {
 		// Read from the container when the next message begins, after this returns
-		state.session.setTextMessageSizeLimit(this.context.maxFrameSize());
+		TextMessageSizeLimits.apply(state.session, this.context.maxFrameSize());
 		PeerLink link = new PeerLink(state.peerId, state.peerName, state.session);
 		state.link = link;
 		releasePending(state);
@@ -221,6 +231,15 @@ final class PeerProtocolHandler extends TextWebSocketHandler {
 		if (this.dial != null) {
 			this.dial.linked().complete(null);
 		}
+	}
+
+	/**
+	 * Return the largest frame a link takes, in UTF-16 characters: small until the peer
+	 * has authenticated.
+	 */
+	private int frameLimit(@Nullable State state) {
+		return (state != null && state.link != null) ? this.context.maxFrameSize()
+				: Math.min(HANDSHAKE_FRAME_LIMIT, this.context.maxFrameSize());
 	}
 
 	private void reject(State state, String reason) {

@@ -10,7 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.BeforeProperty;
 
 import io.socketbox.spring.internal.OutboundText;
 import io.socketbox.spring.SendResult;
@@ -18,6 +18,7 @@ import io.socketbox.spring.testsupport.HostileStrings;
 import io.socketbox.spring.testsupport.JsonStrings;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.TestNodeApplication;
+import io.socketbox.spring.testsupport.TestServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,20 +33,31 @@ import static org.awaitility.Awaitility.await;
 class HostilePayloadProperties {
 
 	/**
-	 * One cluster for all tries. Shrinking is off: a try that breaks the cluster makes
+	 * One cluster for all tries of a class. Shrinking is off: a try that breaks the cluster makes
 	 * every later one fail too, so the first failing sample is the one to report.
 	 */
 	private static FuzzCluster cluster;
 
-	@BeforeContainer
-	static void startCluster() {
-		cluster = FuzzCluster.start();
+	/**
+	 * Return the container both nodes run on.
+	 * @return {@code tomcat}, unless a subclass runs them on {@code jetty}
+	 */
+	String server() {
+		return "tomcat";
+	}
+
+	@BeforeProperty
+	void startCluster() {
+		if (cluster == null) {
+			cluster = FuzzCluster.start(TestServers.PROPERTY + "=" + server());
+		}
 	}
 
 	@AfterContainer
 	static void stopCluster() {
 		if (cluster != null) {
 			cluster.close();
+			cluster = null;
 		}
 	}
 

@@ -1,0 +1,53 @@
+package io.socketbox.spring.internal;
+
+import org.springframework.util.ClassUtils;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * Sets the largest text message a session accepts, in UTF-16 characters on every
+ * container. Tomcat counts characters; Jetty 12 counts the message's UTF-8 bytes, so it
+ * is given the most bytes that many characters can take (three each), and the handler
+ * checks the characters itself. Without that a message of multi-byte text well under the
+ * limit would be refused on Jetty, and accepted on Tomcat.
+ * <p>
+ * Internal to SocketBox, public for the {@code cluster} package, which limits the frames
+ * of peer links with it.
+ */
+public final class TextMessageSizeLimits {
+
+	/**
+	 * The most UTF-8 bytes one UTF-16 character takes: three for a character of the Basic
+	 * Multilingual Plane, four for a surrogate pair, which is two characters.
+	 */
+	static final int MAX_BYTES_PER_CHARACTER = 3;
+
+	private static final boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.core.CoreSession",
+			TextMessageSizeLimits.class.getClassLoader());
+
+	private TextMessageSizeLimits() {
+	}
+
+	/**
+	 * Limit the size of the text messages a session accepts.
+	 * @param session the session, decorated or not
+	 * @param characters the largest message, in UTF-16 characters
+	 */
+	public static void apply(WebSocketSession session, int characters) {
+		session.setTextMessageSizeLimit(countsBytes(session) ? inBytes(characters) : characters);
+	}
+
+	private static int inBytes(int characters) {
+		return (int) Math.min(Integer.MAX_VALUE, (long) characters * MAX_BYTES_PER_CHARACTER);
+	}
+
+	/**
+	 * Return whether the container of a session counts a message's limit in bytes.
+	 * @param session the session, decorated or not
+	 * @return whether it is a Jetty session
+	 */
+	static boolean countsBytes(WebSocketSession session) {
+		return JETTY_PRESENT && Sessions.JettySessions.coreSessionOf(WebSocketSessionDecorator.unwrap(session)) != null;
+	}
+
+}
