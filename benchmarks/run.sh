@@ -5,10 +5,10 @@
 # wrapper fetches Maven, the benchmark runs `npm ci` in benchmarks/socketio itself.
 #
 #   benchmarks/run.sh [--quick] [--scenarios 1,2,...] [--repeat N] [--node-jvm-args "..."]
-#                     [--container tomcat|jetty]
+#                     [--container jetty|tomcat]
 #
-# The build makes the sample twice: sample-app.jar on Tomcat and sample-app-jetty.jar on
-# Jetty; --container jetty runs the second.
+# The build makes the sample twice: sample-app.jar on Jetty (the sample's container) and
+# sample-app-tomcat.jar on Tomcat; --container tomcat runs the second.
 #
 # Scenario 10 (STOMP) compares SocketBox's clustered simple broker with Spring's relay to
 # RabbitMQ and Spring's simple broker: it starts rabbitmq-server (with its STOMP plugin) when

@@ -198,9 +198,9 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Scenario 5 with the sample as shipped (Tomcat's default buffers) and again with its
-	 * idle-connection tuning, on which the target is judged, each against the same
-	 * Socket.IO figures.
+	 * Scenario 5 with the sample as shipped (the starter's defaults), on which the target
+	 * is judged, and again with its idle-connection tuning (which changes Tomcat's buffers
+	 * only), each against the same Socket.IO figures.
 	 */
 	private void memory() throws Exception {
 		int count = this.options.idleConnections();

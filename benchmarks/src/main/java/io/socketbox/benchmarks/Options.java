@@ -32,11 +32,11 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	 */
 	enum Container {
 
-		/** Boot's default: {@code sample-app.jar}. */
-		TOMCAT("sample-app.jar"),
+		/** Boot's default container: {@code sample-app-tomcat.jar}. */
+		TOMCAT("sample-app-tomcat.jar"),
 
-		/** {@code spring-boot-starter-jetty} instead of Tomcat: {@code sample-app-jetty.jar}. */
-		JETTY("sample-app-jetty.jar");
+		/** The sample's own ({@code spring-boot-starter-jetty}): {@code sample-app.jar}. */
+		JETTY("sample-app.jar");
 
 		private final String jar;
 
@@ -74,8 +74,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			  --scenarios 1,2,...     run only these (1-11; 10 is STOMP; default 1-10: the rolling
 			                          restart, 11, runs only when named)
 			  --repeat N              run each scenario N times per system, order alternating (default 1)
-			  --container NAME        tomcat (default) or jetty: the sample jar built for that container
-			  --sample-jar PATH       default sample-app/target/sample-app.jar (sample-app-jetty.jar for jetty)
+			  --container NAME        jetty (default) or tomcat: the sample jar built for that container
+			  --sample-jar PATH       default sample-app/target/sample-app.jar (sample-app-tomcat.jar for tomcat)
 			  --socketio-dir PATH     default benchmarks/socketio
 			  --output PATH           default benchmarks/target/benchmark-results.md
 			  --node-jvm-args "ARGS"  JVM arguments of each SocketBox node (default "-Xmx1g")
@@ -90,7 +90,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		boolean quick = false;
 		int repeat = 1;
 		Path sampleJar = null;
-		Container container = Container.TOMCAT;
+		Container container = Container.JETTY;
 		Path socketIo = Path.of("benchmarks/socketio");
 		Path output = Path.of("benchmarks/target/benchmark-results.md");
 		List<String> jvm = List.of("-Xmx1g");

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * The SocketBox sample chat: {@code java -jar sample-app.jar} per node, Redis as the
  * cache, cluster state from {@code GET /api/cluster}, heap from {@code jcmd}. The sample
  * runs with the starter's defaults unless the target comes from
- * {@link #withIdleConnectionTuning()}, on Tomcat ({@code sample-app.jar}) or on Jetty
- * ({@code sample-app-jetty.jar}, {@code --container jetty}).
+ * {@link #withIdleConnectionTuning()}, on Jetty ({@code sample-app.jar}) or on Tomcat
+ * ({@code sample-app-tomcat.jar}, {@code --container tomcat}).
  */
 final class SocketBoxTarget extends Target {
 

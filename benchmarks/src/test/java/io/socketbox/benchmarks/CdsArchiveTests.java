@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CdsArchiveTests {
 
-	private final CdsArchive archive = new CdsArchive(Path.of("/apps/target/sample-app-jetty.jar"),
-			Path.of("/runs/cds/sample-app-jetty"), Path.of("/jdk/bin/java"));
+	private final CdsArchive archive = new CdsArchive(Path.of("/apps/target/sample-app-tomcat.jar"),
+			Path.of("/runs/cds/sample-app-tomcat"), Path.of("/jdk/bin/java"));
 
 	@AfterEach
 	void plainLaunchAgain() {
@@ -24,19 +24,19 @@ class CdsArchiveTests {
 	@Test
 	void extractsWithBootsToolsJarModeIntoItsDirectory() {
 		assertThat(this.archive.extractCommand()).containsExactly("/jdk/bin/java", "-Djarmode=tools", "-jar",
-				"/apps/target/sample-app-jetty.jar", "extract", "--destination", "/runs/cds/sample-app-jetty");
-		assertThat(this.archive.extractedJar()).hasToString("/runs/cds/sample-app-jetty/sample-app-jetty.jar");
+				"/apps/target/sample-app-tomcat.jar", "extract", "--destination", "/runs/cds/sample-app-tomcat");
+		assertThat(this.archive.extractedJar()).hasToString("/runs/cds/sample-app-tomcat/sample-app-tomcat.jar");
 	}
 
 	@Test
 	void trainingRunArchivesAtExitAfterTheRefreshAndNamesTheJarAsEveryStartDoes() {
 		List<String> training = this.archive.trainingCommand();
 		assertThat(training).startsWith("/jdk/bin/java",
-				"-XX:ArchiveClassesAtExit=/runs/cds/sample-app-jetty/app.jsa");
+				"-XX:ArchiveClassesAtExit=/runs/cds/sample-app-tomcat/app.jsa");
 		assertThat(training).contains("-Dspring.context.exit=onRefresh", "--server.port=0");
 		List<String> launch = this.archive.launchArguments();
-		assertThat(launch).containsExactly("-XX:SharedArchiveFile=/runs/cds/sample-app-jetty/app.jsa", "-jar",
-				"/runs/cds/sample-app-jetty/sample-app-jetty.jar");
+		assertThat(launch).containsExactly("-XX:SharedArchiveFile=/runs/cds/sample-app-tomcat/app.jsa", "-jar",
+				"/runs/cds/sample-app-tomcat/sample-app-tomcat.jar");
 		// The archive holds the class path as given at training: the same absolute jar path
 		assertThat(training.get(training.indexOf("-jar") + 1)).isEqualTo(launch.get(2));
 	}
@@ -44,7 +44,7 @@ class CdsArchiveTests {
 	@Test
 	void eachJarHasADirectoryNamedAfterIt() {
 		assertThat(CdsArchive.directoryName(Path.of("/a/sample-app.jar"))).isEqualTo("sample-app");
-		assertThat(CdsArchive.directoryName(Path.of("/a/sample-app-jetty.jar"))).isEqualTo("sample-app-jetty");
+		assertThat(CdsArchive.directoryName(Path.of("/a/sample-app-tomcat.jar"))).isEqualTo("sample-app-tomcat");
 		assertThat(CdsArchive.directoryName(Path.of("/a/app.war"))).isEqualTo("app.war");
 	}
 

@@ -23,7 +23,7 @@ class OptionsTests {
 		assertThat(options.stuckCutLimit()).hasSeconds(150);
 		assertThat(options.clusterViewConnections()).isEqualTo(10_000);
 		assertThat(options.rpcCalls()).isEqualTo(2_000);
-		assertThat(options.container()).isEqualTo(Options.Container.TOMCAT);
+		assertThat(options.container()).isEqualTo(Options.Container.JETTY);
 		assertThat(options.sampleJar()).isAbsolute();
 		assertThat(options.sampleJar().toString()).endsWith("sample-app/target/sample-app.jar");
 	}
@@ -38,18 +38,18 @@ class OptionsTests {
 	}
 
 	@Test
-	void jettyContainerPicksTheJettyJar() {
-		Options options = Options.parse("--container", "jetty");
-		assertThat(options.container()).isEqualTo(Options.Container.JETTY);
-		assertThat(options.container().displayName()).isEqualTo("Jetty");
-		assertThat(options.sampleJar().toString()).endsWith("sample-app/target/sample-app-jetty.jar");
+	void tomcatContainerPicksTheTomcatJar() {
+		Options options = Options.parse("--container", "tomcat");
+		assertThat(options.container()).isEqualTo(Options.Container.TOMCAT);
+		assertThat(options.container().displayName()).isEqualTo("Tomcat");
+		assertThat(options.sampleJar().toString()).endsWith("sample-app/target/sample-app-tomcat.jar");
 	}
 
 	@Test
 	void explicitSampleJarWinsOverTheContainersJar() {
-		Options options = Options.parse("--sample-jar", "/tmp/other.jar", "--container", "jetty");
+		Options options = Options.parse("--sample-jar", "/tmp/other.jar", "--container", "tomcat");
 		assertThat(options.sampleJar()).hasToString("/tmp/other.jar");
-		assertThat(options.container()).isEqualTo(Options.Container.JETTY);
+		assertThat(options.container()).isEqualTo(Options.Container.TOMCAT);
 	}
 
 	@Test

@@ -28,8 +28,10 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	/**
 	 * The largest STOMP frame a client may send, in bytes: room for a 64 KB chat text and
-	 * its headers. A larger {@code SEND} gets an {@code ERROR} frame and its session is
-	 * closed.
+	 * its headers. A larger {@code SEND} closes its session: in one WebSocket message, as
+	 * browsers send, the container closes it with 1009 on Jetty (whose limit counts bytes);
+	 * in several, or on Tomcat (whose buffer counts characters), Spring answers with an
+	 * {@code ERROR} frame and closes it with 1002.
 	 */
 	static final int MESSAGE_SIZE_LIMIT = 128 * 1024;
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample's own configuration: cluster mode on, the file cache even though Spring
- * Data Redis is on the class path and no Redis runs, and Tomcat's own buffer sizes.
+ * Data Redis is on the class path and no Redis runs, and the idle-connection tuning off.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "socketbox.cache.file.directory=${java.io.tmpdir}/socketbox-sample-tests-${random.uuid}")
@@ -42,7 +42,7 @@ class DefaultConfigurationTests {
 	}
 
 	@Test
-	void keepsTomcatsBufferSizes() {
+	void leavesTheIdleConnectionTuningOff() {
 		assertThat(this.context.getBeanNamesForType(IdleConnectionTuning.class)).isEmpty();
 	}
 

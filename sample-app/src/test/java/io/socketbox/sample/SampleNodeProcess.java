@@ -81,7 +81,7 @@ final class SampleNodeProcess {
 	}
 
 	/**
-	 * Start a node of the given jar ({@code sample-app-jetty.jar}, say); it listens on
+	 * Start a node of the given jar ({@code sample-app-tomcat.jar}, say); it listens on
 	 * {@code 127.0.0.1:port}.
 	 * @param jar the packaged sample
 	 * @param name names the node in messages and its log file

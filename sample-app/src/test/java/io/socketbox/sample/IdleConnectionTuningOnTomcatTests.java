@@ -14,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the switch of the sample's idle-connection tuning; its effect on a running
- * server is in {@link IdleConnectionTuningServerTests}.
+ * server is in {@link IdleConnectionTuningServerOnTomcatTests}. Both run on
+ * Tomcat, the only container the tuning is for (sample-app-tomcat.jar).
  */
-class IdleConnectionTuningTests {
+class IdleConnectionTuningOnTomcatTests {
 
 	private static final String BUFFER_SIZE = WebSocketBufferSizePostProcessor.BUFFER_SIZE_PROPERTY;
 

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { IdleConnectionTuning.ENABLED_PROPERTY + "=true",
 				"socketbox.cache.file.directory=${java.io.tmpdir}/socketbox-sample-tests-${random.uuid}" })
-class IdleConnectionTuningServerTests {
+class IdleConnectionTuningServerOnTomcatTests {
 
 	private static final String BUFFER_SIZE = WebSocketBufferSizePostProcessor.BUFFER_SIZE_PROPERTY;
 
