@@ -55,10 +55,6 @@ final class PeerWebSocketContainer implements DisposableBean {
 			}
 		}
 
-		static boolean onShutdownHook(WebSocketContainer container) {
-			return container instanceof LifeCycle lifeCycle && ShutdownThread.isRegistered(lifeCycle);
-		}
-
 		static void stop(WebSocketContainer container) throws Exception {
 			if (container instanceof LifeCycle lifeCycle) {
 				lifeCycle.stop();
