@@ -644,7 +644,8 @@ public final class ClusterMessaging implements SocketBoxMessaging {
 			return null;
 		}
 		this.sequence = sequence;
-		return new PeerChannel.Outbound(sequence, new TextMessage(frame.text()), frame.size(), reply);
+		return new PeerChannel.Outbound(sequence, new TextMessage(frame.text()), frame.size(), reply,
+				Envelope.MEMBERS.equals(envelope.type()));
 	}
 
 	/**

@@ -194,8 +194,10 @@ final class PeerChannel {
 				if (outbound.reply() != null) {
 					return false;
 				}
-				dropped(1, (this.state == State.EXPIRED) ? "link down for longer than the resend window"
-						: "resend buffer full");
+				if (!outbound.expendable()) {
+					dropped(1, (this.state == State.EXPIRED) ? "link down for longer than the resend window"
+							: "resend buffer full");
+				}
 				return true;
 			}
 			this.unsent.add(outbound);
@@ -548,6 +550,9 @@ final class PeerChannel {
 	private long expire(ArrayDeque<Outbound> queue) {
 		long neverWritten = 0;
 		for (Outbound outbound : queue) {
+			if (outbound.expendable()) {
+				continue;
+			}
 			if (outbound.sequence() <= this.highestWritten) {
 				this.unconfirmedAtExpiry.add(outbound.sequence());
 			}
@@ -729,8 +734,16 @@ final class PeerChannel {
 	 * @param size its size, for the buffer limit
 	 * @param reply the reply that a request waits for, completed with
 	 * {@link #LINK_LOST} if the peer becomes unreachable first, or {@code null}
+	 * @param expendable whether a later frame of its kind replaces it (member gossip): it
+	 * is sent, and sent again, like any other, but never counted as dropped, so that the
+	 * count is that of the application's messages
 	 */
-	record Outbound(long sequence, TextMessage message, int size, @Nullable CompletableFuture<Integer> reply) {
+	record Outbound(long sequence, TextMessage message, int size, @Nullable CompletableFuture<Integer> reply,
+			boolean expendable) {
+
+		Outbound(long sequence, TextMessage message, int size, @Nullable CompletableFuture<Integer> reply) {
+			this(sequence, message, size, reply, false);
+		}
 
 	}
 

@@ -31,7 +31,7 @@ import static org.mockito.Mockito.mock;
 /**
  * Tests for {@link PeerChannel}'s writes: frames that queue up while a write is under
  * way go together in the next one, within the batch limit and in order, and the thread
- * that reads never writes.
+ * that reads never writes; and for what it counts as dropped.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PeerChannelTests {
@@ -162,6 +162,21 @@ class PeerChannelTests {
 	}
 
 	@Test
+	void gossipThatOutlivesTheResendWindowIsNotCountedAsDropped() throws Exception {
+		this.releaseWrites.countDown();
+		PeerChannel channel = channelWhoseWritesWait(64 * 1024);
+		channel.linkDown(channel.link());
+		channel.enqueue(outbound(1, "message"));
+		channel.enqueue(gossip(2));
+		channel.tick(System.nanoTime() + Duration.ofSeconds(10).toNanos() + 1);
+		assertThat(channel.state()).isEqualTo(PeerChannel.State.EXPIRED);
+		assertThat(this.drops.getDroppedMessages()).isOne();
+		channel.enqueue(gossip(3));
+		channel.enqueue(outbound(4, "message"));
+		assertThat(this.drops.getDroppedMessages()).isEqualTo(2);
+	}
+
+	@Test
 	void leavingPeerIsConfirmedByTheDrainTaskBeforeTheLinkCloses() throws Exception {
 		List<String> writers = new CopyOnWriteArrayList<>();
 		WebSocketSession session = mock(WebSocketSession.class);
@@ -279,6 +294,11 @@ class PeerChannelTests {
 	private static PeerChannel.Outbound request(long sequence, CompletableFuture<Integer> reply) {
 		String text = "request-" + sequence;
 		return new PeerChannel.Outbound(sequence, new TextMessage(text), text.length(), reply);
+	}
+
+	private static PeerChannel.Outbound gossip(long sequence) {
+		String text = "members-" + sequence;
+		return new PeerChannel.Outbound(sequence, new TextMessage(text), text.length(), null, true);
 	}
 
 	private static PeerChannel.Outbound outbound(long sequence, String text) {
