@@ -33,9 +33,7 @@ final class PartialTextMessages {
 	 * @param session the new session
 	 */
 	void configure(WebSocketSession session) {
-		if (TextMessageSizeLimits.countsBytes(session) || this.maxSize < session.getTextMessageSizeLimit()) {
-			TextMessageSizeLimits.apply(session, this.maxSize);
-		}
+		TextMessageSizeLimits.lower(session, this.maxSize);
 	}
 
 	/**

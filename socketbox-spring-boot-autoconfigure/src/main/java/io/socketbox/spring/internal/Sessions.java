@@ -76,6 +76,15 @@ public final class Sessions {
 	}
 
 	/**
+	 * Return whether a session is one of Jetty 12's.
+	 * @param session the session, decorated or not
+	 * @return whether Jetty's WebSocket core session is behind it
+	 */
+	static boolean isJetty(WebSocketSession session) {
+		return JETTY_PRESENT && JettySessions.coreSessionOf(WebSocketSessionDecorator.unwrap(session)) != null;
+	}
+
+	/**
 	 * Kept apart so that Tomcat's classes are only loaded when they are present.
 	 */
 	private static final class TomcatSessions {

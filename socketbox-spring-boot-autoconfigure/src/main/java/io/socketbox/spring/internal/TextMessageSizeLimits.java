@@ -1,8 +1,6 @@
 package io.socketbox.spring.internal;
 
-import org.springframework.util.ClassUtils;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
  * Sets the largest text message a session accepts, in UTF-16 characters on every
@@ -20,10 +18,7 @@ public final class TextMessageSizeLimits {
 	 * The most UTF-8 bytes one UTF-16 character takes: three for a character of the Basic
 	 * Multilingual Plane, four for a surrogate pair, which is two characters.
 	 */
-	static final int MAX_BYTES_PER_CHARACTER = 3;
-
-	private static final boolean JETTY_PRESENT = ClassUtils.isPresent("org.eclipse.jetty.websocket.core.CoreSession",
-			TextMessageSizeLimits.class.getClassLoader());
+	private static final int MAX_BYTES_PER_CHARACTER = 3;
 
 	private TextMessageSizeLimits() {
 	}
@@ -34,20 +29,27 @@ public final class TextMessageSizeLimits {
 	 * @param characters the largest message, in UTF-16 characters
 	 */
 	public static void apply(WebSocketSession session, int characters) {
-		session.setTextMessageSizeLimit(countsBytes(session) ? inBytes(characters) : characters);
+		session.setTextMessageSizeLimit(Sessions.isJetty(session) ? inBytes(characters) : characters);
+	}
+
+	/**
+	 * Limit the size of the text messages a session accepts, but keep Tomcat's own limit
+	 * when it is smaller: Tomcat allocates a buffer of that size for each session, where
+	 * Jetty allocates none up front.
+	 * @param session the session, decorated or not
+	 * @param characters the largest message, in UTF-16 characters
+	 */
+	static void lower(WebSocketSession session, int characters) {
+		if (Sessions.isJetty(session)) {
+			session.setTextMessageSizeLimit(inBytes(characters));
+		}
+		else if (characters < session.getTextMessageSizeLimit()) {
+			session.setTextMessageSizeLimit(characters);
+		}
 	}
 
 	private static int inBytes(int characters) {
 		return (int) Math.min(Integer.MAX_VALUE, (long) characters * MAX_BYTES_PER_CHARACTER);
-	}
-
-	/**
-	 * Return whether the container of a session counts a message's limit in bytes.
-	 * @param session the session, decorated or not
-	 * @return whether it is a Jetty session
-	 */
-	static boolean countsBytes(WebSocketSession session) {
-		return JETTY_PRESENT && Sessions.JettySessions.coreSessionOf(WebSocketSessionDecorator.unwrap(session)) != null;
 	}
 
 }
