@@ -2,7 +2,7 @@ package io.socketbox.spring.internal;
 
 import org.junit.jupiter.api.condition.EnabledIf;
 
-import org.springframework.util.ClassUtils;
+import io.socketbox.spring.testsupport.SkipWithoutJettyServer;
 
 /**
  * {@link OutboxBatchingTests} on Jetty 12. Surefire runs it in an execution of its own,
@@ -23,7 +23,7 @@ class OutboxBatchingOnJettyTests extends OutboxBatchingTests {
 	}
 
 	static boolean jettyWebSocketServerPresent() {
-		return ClassUtils.isPresent("org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer", null);
+		return SkipWithoutJettyServer.jettyWebSocketServerPresent();
 	}
 
 }

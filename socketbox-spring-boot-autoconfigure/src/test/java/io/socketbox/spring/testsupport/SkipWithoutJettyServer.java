@@ -14,8 +14,17 @@ public final class SkipWithoutJettyServer implements SkipExecutionHook {
 
 	@Override
 	public SkipResult shouldBeSkipped(LifecycleContext context) {
-		return ClassUtils.isPresent("org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer", null)
-				? SkipResult.doNotSkip() : SkipResult.skip("runs in surefire's jetty execution");
+		return jettyWebSocketServerPresent() ? SkipResult.doNotSkip()
+				: SkipResult.skip("runs in surefire's jetty execution");
+	}
+
+	/**
+	 * Return whether Jetty's WebSocket server is on the class path, as it is in
+	 * surefire's jetty execution only.
+	 * @return whether it is
+	 */
+	public static boolean jettyWebSocketServerPresent() {
+		return ClassUtils.isPresent("org.eclipse.jetty.ee11.websocket.server.JettyWebSocketServerContainer", null);
 	}
 
 }

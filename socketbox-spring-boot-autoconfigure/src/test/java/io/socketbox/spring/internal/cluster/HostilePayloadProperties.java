@@ -9,8 +9,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeProperty;
 
 import io.socketbox.spring.internal.OutboundText;
 import io.socketbox.spring.SendResult;
@@ -18,7 +16,6 @@ import io.socketbox.spring.testsupport.HostileStrings;
 import io.socketbox.spring.testsupport.JsonStrings;
 import io.socketbox.spring.testsupport.Node.ConnectedClient;
 import io.socketbox.spring.testsupport.TestNodeApplication;
-import io.socketbox.spring.testsupport.TestServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,36 +27,7 @@ import static org.awaitility.Awaitility.await;
  * surrogate once closed innocent clients and sent the link between the nodes into a
  * close and reconnect loop.
  */
-class HostilePayloadProperties {
-
-	/**
-	 * One cluster for all tries of a class. Shrinking is off: a try that breaks the cluster makes
-	 * every later one fail too, so the first failing sample is the one to report.
-	 */
-	private static FuzzCluster cluster;
-
-	/**
-	 * Return the container both nodes run on.
-	 * @return {@code tomcat}, unless a subclass runs them on {@code jetty}
-	 */
-	String server() {
-		return "tomcat";
-	}
-
-	@BeforeProperty
-	void startCluster() {
-		if (cluster == null) {
-			cluster = FuzzCluster.start(TestServers.PROPERTY + "=" + server());
-		}
-	}
-
-	@AfterContainer
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-			cluster = null;
-		}
-	}
+class HostilePayloadProperties extends FuzzClusterProperties {
 
 	@Property(tries = 40, shrinking = ShrinkingMode.OFF)
 	void broadcastReachesEveryConnection(@ForAll("hostile") String text) {
