@@ -1,6 +1,9 @@
 package io.socketbox.sample;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -58,6 +62,22 @@ class ApiOriginTests {
 			}
 			assertThat(broadcast(this.port, null, "legitimate").statusCode()).isEqualTo(202);
 			assertThat(client.next("chat").path("text").asString()).isEqualTo("legitimate");
+		}
+	}
+
+	@Test
+	void refusalBeforeTheBodyArrivesClosesTheConnection() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /api/broadcast HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
+					+ "\r\nOrigin: http://evil.example\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\n")
+				.getBytes(US_ASCII));
+			out.flush();
+			// The body is still to come: a client that reused this connection would lose its next request
+			String head = readHead(socket.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 403");
+			assertThat(head.lines()).anyMatch((line) -> line.equalsIgnoreCase("Connection: close"));
 		}
 	}
 
@@ -135,6 +155,15 @@ class ApiOriginTests {
 
 	private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
 		return this.http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String readHead(InputStream in) throws IOException {
+		StringBuilder head = new StringBuilder();
+		int next;
+		while (head.indexOf("\r\n\r\n") < 0 && (next = in.read()) != -1) {
+			head.append((char) next);
+		}
+		return head.toString();
 	}
 
 	private static URI uri(int port, String path) {
