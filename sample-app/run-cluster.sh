@@ -7,8 +7,8 @@
 # --lb also starts nginx on port 8080 in front of the nodes (sample-app/nginx/nginx.conf:
 # round-robin, no session affinity), as a load balancer would in production.
 # Nodes start from the extracted jar with a CDS archive (README, "Fast start"), prepared
-# in target/cds/ by a training run the first time and whenever the jar, the JVM or the
-# extra arguments change. --no-cds starts them with java -jar sample-app.jar instead.
+# in target/cds/ by a training run of two nodes the first time and whenever the jar, the
+# JVM or the extra arguments change. --no-cds starts them with java -jar sample-app.jar instead.
 # Extra Spring Boot arguments go to every node after '--', for example
 #   sample-app/run-cluster.sh --nodes 3 -- --socketbox.debug-mode=true
 set -euo pipefail
@@ -82,10 +82,23 @@ cds_stamp() {
 	echo "arguments: ${extra_args[*]+${extra_args[*]}}"
 }
 
-# Extracts the jar into $CDS_DIR and makes app.jsa there with a training run that stops
-# as soon as the application context is refreshed (-Dspring.context.exit=onRefresh).
+# Waits until the node on port $1 (pid $2) answers /api/cluster with text that contains $3,
+# for at most $4 seconds
+await_cluster() {
+	local deadline=$((SECONDS + $4))
+	until curl -fs --max-time 2 "http://127.0.0.1:$1/api/cluster" 2>/dev/null | grep -qF "$3"; do
+		kill -0 "$2" 2>/dev/null && ((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
+# Extracts the jar into $CDS_DIR and makes app.jsa there with a training cluster of two
+# nodes on the first two ports: a peer, then the trainee, which joins it, dials it (the
+# later node has the higher id, and the higher id dials), and writes the archive when it
+# is stopped (SIGTERM) once its link is up. So the archive holds what a node loads to
+# start, join and link, not only to refresh its context.
 prepare_cds() {
-	local stamp
+	local stamp jar peer trainee trained=false
 	stamp="$(cds_stamp)"
 	if [[ -f "$CDS_DIR/app.jsa" && "$(cat "$CDS_DIR/stamp" 2>/dev/null)" == "$stamp" ]]; then
 		return 0
@@ -94,13 +107,26 @@ prepare_cds() {
 	rm -rf "$CDS_DIR"
 	java -Djarmode=tools -jar "$JAR" extract --destination "$CDS_DIR" >/dev/null || return 1
 	# The archive records the class path as given: every node names the jar exactly so.
-	# -Xlog:cds=off: the training run lists every class it cannot archive, harmless here.
-	java -XX:ArchiveClassesAtExit="$CDS_DIR/app.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
-		-Dspring.context.exit=onRefresh -jar "$CDS_DIR/$(basename "$JAR")" --server.port=0 \
-		--socketbox.cache.file.directory="$CDS_DIR/training-cache" \
-		${extra_args[@]+"${extra_args[@]}"} >"$CDS_DIR/training.log" 2>&1 || return 1
-	[[ -f "$CDS_DIR/app.jsa" ]] || return 1
+	jar="$CDS_DIR/$(basename "$JAR")"
+	java -jar "$jar" --server.port="$FIRST_PORT" --socketbox.cache.file.directory="$CDS_DIR/training-cache" \
+		${extra_args[@]+"${extra_args[@]}"} >"$CDS_DIR/training-peer.log" 2>&1 &
+	peer=$!
+	if await_cluster "$FIRST_PORT" "$peer" "{" "$START_TIMEOUT_SECONDS"; then
+		# -Xlog:cds=off: the training run lists every class it cannot archive, harmless here.
+		java -XX:ArchiveClassesAtExit="$CDS_DIR/app.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" \
+			--server.port=$((FIRST_PORT + 1)) --socketbox.cache.file.directory="$CDS_DIR/training-cache" \
+			${extra_args[@]+"${extra_args[@]}"} >"$CDS_DIR/training.log" 2>&1 &
+		trainee=$!
+		await_cluster $((FIRST_PORT + 1)) "$trainee" "{" "$START_TIMEOUT_SECONDS" && trained=true
+		# Arguments that turn the cluster off leave nothing to link: an archive of the start
+		[[ "$trained" == true ]] && await_cluster $((FIRST_PORT + 1)) "$trainee" '"link":"UP"' 20
+		kill "$trainee" 2>/dev/null
+		wait "$trainee" 2>/dev/null
+	fi
+	kill "$peer" 2>/dev/null
+	wait "$peer" 2>/dev/null
 	rm -rf "$CDS_DIR/training-cache"
+	[[ "$trained" == true && -f "$CDS_DIR/app.jsa" ]] || return 1
 	echo "$stamp" >"$CDS_DIR/stamp"
 }
 

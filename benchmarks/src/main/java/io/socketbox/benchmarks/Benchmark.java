@@ -94,7 +94,8 @@ public final class Benchmark {
 		redis.start();
 		if (this.options.cds() && this.options.needsSample()) {
 			// Prepared here, once, so that no scenario's start figure includes the training run
-			CdsArchive.useDirectory(this.options.output().getParent().resolve("cds"));
+			CdsArchive.useDirectory(this.options.output().getParent().resolve("cds"),
+					SocketBoxTarget.cacheArguments(redisPort, "cds-training"));
 			CdsArchive.launch(this.options.sampleJar());
 		}
 		SocketBoxTarget socketBox = new SocketBoxTarget(this.options.sampleJar(), redisPort,

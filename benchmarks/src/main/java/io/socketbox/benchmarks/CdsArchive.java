@@ -1,6 +1,10 @@
 package io.socketbox.benchmarks;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,14 +13,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A Spring Boot jar extracted for Class Data Sharing, with the archive of a training run,
+ * The sample's jar extracted for Class Data Sharing, with the archive of a training run,
  * so that nodes start the way {@code sample-app/run-cluster.sh} starts them (README,
- * "Fast start"): {@code java -Djarmode=tools -jar app.jar extract}, one run with
- * {@code -XX:ArchiveClassesAtExit} and {@code -Dspring.context.exit=onRefresh}, then
- * {@code -XX:SharedArchiveFile} on every start. Works for any Boot jar; an archive is kept
+ * "Fast start"): {@code java -Djarmode=tools -jar app.jar extract}; a training cluster of
+ * two nodes, the second with {@code -XX:ArchiveClassesAtExit}, stopped once it has linked
+ * with the first; then {@code -XX:SharedArchiveFile} on every start. An archive is kept
  * while the jar and the JVM stay the same.
  */
 final class CdsArchive {
@@ -25,11 +30,16 @@ final class CdsArchive {
 
 	private static final String STAMP = "stamp";
 
+	private static final long TRAINING_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
+
 	/** How each jar is launched in this run, once prepared; guarded by the class. */
 	private static final Map<Path, List<String>> launches = new HashMap<>();
 
 	/** Where archives go, or {@code null} while nodes start with plain {@code -jar}. */
 	private static Path baseDirectory;
+
+	/** Application arguments of the training nodes; guarded by the class. */
+	private static List<String> baseTrainingArguments = List.of();
 
 	private final Path jar;
 
@@ -37,24 +47,33 @@ final class CdsArchive {
 
 	private final Path java;
 
+	private final List<String> trainingArguments;
+
 	/**
 	 * Create a description of the archive of the given jar.
 	 * @param jar the Spring Boot executable jar
 	 * @param directory where to extract it and keep the archive
 	 * @param java the {@code java} launcher that makes the archive and starts the nodes
+	 * @param trainingArguments application arguments of the training nodes, after their
+	 * port and a file cache of their own
 	 */
-	CdsArchive(Path jar, Path directory, Path java) {
+	CdsArchive(Path jar, Path directory, Path java, List<String> trainingArguments) {
 		this.jar = jar.toAbsolutePath();
 		this.directory = directory.toAbsolutePath();
 		this.java = java;
+		this.trainingArguments = List.copyOf(trainingArguments);
 	}
 
 	/**
 	 * Have {@link #launch(Path)} start every jar from an archive under the given
 	 * directory, or, with {@code null}, with plain {@code -jar}.
+	 * @param directory where archives go
+	 * @param trainingArguments application arguments of the training nodes: those of the
+	 * nodes (their cache, above all), so that the archive holds the classes they load
 	 */
-	static synchronized void useDirectory(Path directory) {
+	static synchronized void useDirectory(Path directory, List<String> trainingArguments) {
 		baseDirectory = directory;
+		baseTrainingArguments = List.copyOf(trainingArguments);
 		launches.clear();
 	}
 
@@ -69,7 +88,7 @@ final class CdsArchive {
 		}
 		return launches.computeIfAbsent(jar.toAbsolutePath(), (absolute) -> {
 			CdsArchive archive = new CdsArchive(absolute, baseDirectory.resolve(directoryName(absolute)),
-					currentJava());
+					currentJava(), baseTrainingArguments);
 			try {
 				archive.prepare();
 				return archive.launchArguments();
@@ -128,16 +147,39 @@ final class CdsArchive {
 	}
 
 	/**
-	 * Return the training run: the application starts, refreshes its context and exits,
-	 * and the JVM writes the classes it loaded to the archive. The extracted jar is named
-	 * by its absolute path, as in {@link #launchArguments()}: the archive records the class
-	 * path as given and is refused for another.
+	 * Return the first node of the training cluster: it only gives the trainee a peer to
+	 * dial, and archives nothing.
 	 */
-	List<String> trainingCommand() {
-		return List.of(this.java.toString(), "-XX:ArchiveClassesAtExit=" + archive(),
-				// Otherwise a line for each class that CDS cannot archive, harmless here
-				"-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Dspring.context.exit=onRefresh", "-jar",
-				extractedJar().toString(), "--server.port=0", "--server.address=127.0.0.1");
+	List<String> peerCommand(int port) {
+		return nodeCommand(List.of(), port);
+	}
+
+	/**
+	 * Return the trainee: a node that joins the peer, and whose JVM writes the classes it
+	 * loaded to the archive when it is stopped. Started after the peer, it has the higher
+	 * id, so it dials (the higher id dials the lower), and the archive holds what a node
+	 * loads to start, join and link, not only to refresh its context. The extracted jar is
+	 * named by its absolute path, as in {@link #launchArguments()}: the archive records the
+	 * class path as given and is refused for another.
+	 */
+	List<String> trainingCommand(int port) {
+		// -Xlog:cds=off: otherwise a line for each class that CDS cannot archive, harmless here
+		return nodeCommand(List.of("-XX:ArchiveClassesAtExit=" + archive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"),
+				port);
+	}
+
+	private List<String> nodeCommand(List<String> jvmArguments, int port) {
+		List<String> command = new ArrayList<>();
+		command.add(this.java.toString());
+		command.addAll(jvmArguments);
+		command.addAll(List.of("-jar", extractedJar().toString(), "--server.port=" + port,
+				"--server.address=127.0.0.1", "--socketbox.cache.file.directory=" + trainingCache()));
+		command.addAll(this.trainingArguments);
+		return command;
+	}
+
+	private Path trainingCache() {
+		return this.directory.resolve("training-cache");
 	}
 
 	List<String> launchArguments() {
@@ -163,7 +205,7 @@ final class CdsArchive {
 		Files.createDirectories(this.directory);
 		// Its log beside the directory: extract wants an empty one
 		run(extractCommand(), this.directory.resolveSibling(this.directory.getFileName() + "-extract.log"));
-		run(trainingCommand(), this.directory.resolve("training.log"));
+		train();
 		if (!Files.isRegularFile(archive())) {
 			throw new IOException("the training run wrote no " + archive());
 		}
@@ -171,11 +213,69 @@ final class CdsArchive {
 		Benchmark.log(String.format("CDS archive ready in %.1f s", (System.nanoTime() - start) / 1e9));
 	}
 
-	private void run(List<String> command, Path log) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).directory(this.directory.toFile())
+	private void train() throws IOException, InterruptedException {
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + TRAINING_TIMEOUT_NANOS;
+		int peerPort = Target.freePort();
+		Process peer = start(peerCommand(peerPort), this.directory.resolve("training-peer.log"));
+		try {
+			// Registered once it answers: the cluster joins right after the web server starts
+			awaitCluster(http, peer, peerPort, "{", deadline);
+			int port = Target.freePort();
+			Process trainee = start(trainingCommand(port), this.directory.resolve("training.log"));
+			try {
+				awaitCluster(http, trainee, port, "\"link\":\"UP\"", deadline);
+			}
+			finally {
+				// SIGTERM: the JVM writes the archive as it exits
+				stop(trainee);
+			}
+		}
+		finally {
+			stop(peer);
+			deleteRecursively(trainingCache());
+		}
+	}
+
+	private Process start(List<String> command, Path log) throws IOException {
+		return new ProcessBuilder(command).directory(this.directory.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
+	}
+
+	private void awaitCluster(HttpClient http, Process node, int port, String part, long deadline)
+			throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/cluster")).build();
+		while (true) {
+			if (!node.isAlive()) {
+				throw new IOException("a training node exited with " + node.exitValue() + ", see " + this.directory);
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new IOException("the training cluster did not link in time, see " + this.directory);
+			}
+			try {
+				HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200 && response.body().contains(part)) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// Not accepting yet
+			}
+			Thread.sleep(100);
+		}
+	}
+
+	private static void stop(Process process) throws InterruptedException {
+		process.destroy();
+		if (!process.waitFor(60, TimeUnit.SECONDS)) {
+			process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+		}
+	}
+
+	private void run(List<String> command, Path log) throws IOException, InterruptedException {
+		Process process = start(command, log);
 		if (process.waitFor() != 0) {
 			throw new IOException(String.join(" ", command) + " failed, see " + log);
 		}

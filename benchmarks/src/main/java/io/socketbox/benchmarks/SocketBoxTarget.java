@@ -80,11 +80,10 @@ final class SocketBoxTarget extends Target {
 		command.addAll(this.jvmArguments);
 		// From the extracted jar with its CDS archive, as run-cluster.sh starts the sample
 		command.addAll(CdsArchive.launch(this.jar));
-		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
-				"--socketbox.cache.type=redis", "--spring.data.redis.host=127.0.0.1",
-				"--spring.data.redis.port=" + this.redisPort,
-				// A fresh namespace per cluster, so that members of an earlier one never show up
-				"--socketbox.cluster.cache-prefix=bench-" + ProcessHandle.current().pid() + "-" + this.cluster + ":",
+		command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1"));
+		// A fresh namespace per cluster, so that members of an earlier one never show up
+		command.addAll(cacheArguments(this.redisPort, Integer.toString(this.cluster)));
+		command.addAll(List.of(
 				// Tomcat accepts 8192 connections by default; scenario 5 opens 10,000. Jetty has
 				// no limit unless server.jetty.max-connections is set, so these do not apply to it
 				"--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=1000",
@@ -93,6 +92,16 @@ final class SocketBoxTarget extends Target {
 				"--server.jetty.connection-idle-timeout=1h"));
 		command.addAll(this.applicationArguments);
 		return command;
+	}
+
+	/**
+	 * Return the arguments that have a node of the given cluster register in Redis, in a
+	 * namespace of its own.
+	 */
+	static List<String> cacheArguments(int redisPort, String cluster) {
+		return List.of("--socketbox.cache.type=redis", "--spring.data.redis.host=127.0.0.1",
+				"--spring.data.redis.port=" + redisPort,
+				"--socketbox.cluster.cache-prefix=bench-" + ProcessHandle.current().pid() + "-" + cluster + ":");
 	}
 
 	@Override

@@ -14,11 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CdsArchiveTests {
 
 	private final CdsArchive archive = new CdsArchive(Path.of("/apps/target/sample-app-tomcat.jar"),
-			Path.of("/runs/cds/sample-app-tomcat"), Path.of("/jdk/bin/java"));
+			Path.of("/runs/cds/sample-app-tomcat"), Path.of("/jdk/bin/java"), List.of("--socketbox.cache.type=redis"));
 
 	@AfterEach
 	void plainLaunchAgain() {
-		CdsArchive.useDirectory(null);
+		CdsArchive.useDirectory(null, List.of());
 	}
 
 	@Test
@@ -29,16 +29,29 @@ class CdsArchiveTests {
 	}
 
 	@Test
-	void trainingRunArchivesAtExitAfterTheRefreshAndNamesTheJarAsEveryStartDoes() {
-		List<String> training = this.archive.trainingCommand();
+	void trainingRunArchivesAtExitAndNamesTheJarAsEveryStartDoes() {
+		List<String> training = this.archive.trainingCommand(8082);
 		assertThat(training).startsWith("/jdk/bin/java",
 				"-XX:ArchiveClassesAtExit=/runs/cds/sample-app-tomcat/app.jsa");
-		assertThat(training).contains("-Dspring.context.exit=onRefresh", "--server.port=0");
+		assertThat(training).contains("--server.port=8082").doesNotContain("-Dspring.context.exit=onRefresh");
 		List<String> launch = this.archive.launchArguments();
 		assertThat(launch).containsExactly("-XX:SharedArchiveFile=/runs/cds/sample-app-tomcat/app.jsa", "-jar",
 				"/runs/cds/sample-app-tomcat/sample-app-tomcat.jar");
 		// The archive holds the class path as given at training: the same absolute jar path
 		assertThat(training.get(training.indexOf("-jar") + 1)).isEqualTo(launch.get(2));
+	}
+
+	@Test
+	void peerOfTheTrainingRunArchivesNothingAndSharesTheTraineesCache() {
+		List<String> peer = this.archive.peerCommand(8081);
+		assertThat(peer).noneMatch((argument) -> argument.startsWith("-XX:"));
+		assertThat(peer).contains("--server.port=8081",
+				"--socketbox.cache.file.directory=/runs/cds/sample-app-tomcat/training-cache");
+		assertThat(this.archive.trainingCommand(8082))
+			.contains("--socketbox.cache.file.directory=/runs/cds/sample-app-tomcat/training-cache");
+		// The nodes' own arguments last, so that they win: the cache the nodes use, for one
+		assertThat(peer).endsWith("--socketbox.cache.type=redis");
+		assertThat(this.archive.trainingCommand(8082)).endsWith("--socketbox.cache.type=redis");
 	}
 
 	@Test
@@ -60,7 +73,7 @@ class CdsArchiveTests {
 
 	@Test
 	void withoutADirectoryNodesStartWithPlainJar() {
-		CdsArchive.useDirectory(null);
+		CdsArchive.useDirectory(null, List.of());
 		assertThat(CdsArchive.launch(Path.of("/apps/target/sample-app.jar"))).containsExactly("-jar",
 				"/apps/target/sample-app.jar");
 		assertThat(CdsArchive.isUsed(Path.of("/apps/target/sample-app.jar"))).isFalse();
