@@ -172,6 +172,23 @@ public final class ClusterMembership implements SocketBoxCluster {
 	}
 
 	/**
+	 * Read the members set once, on the registry thread, without registering: the cache
+	 * client makes its first connection (hundreds of milliseconds for Redis's) while the
+	 * application is still starting, instead of when this node joins. A failure is left
+	 * to the first refresh to report.
+	 */
+	public void connectCache() {
+		this.registry.execute(() -> {
+			try {
+				this.memberRegistry.memberIds();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not read the cluster cache before joining", ex);
+			}
+		});
+	}
+
+	/**
 	 * Join the cluster: register, discover and link, and start the heartbeats.
 	 */
 	public synchronized void start() {

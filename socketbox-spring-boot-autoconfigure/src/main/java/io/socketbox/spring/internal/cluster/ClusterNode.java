@@ -25,6 +25,7 @@ import io.socketbox.spring.internal.LocalConnections;
 import io.socketbox.spring.internal.LocalNode;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -38,7 +39,7 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * the {@link LifecyclePhases#CLUSTER} phase, it joins the cluster when it starts and
  * leaves it, without blocking the caller, when it stops.
  */
-public final class ClusterNode implements SmartLifecycle, DisposableBean {
+public final class ClusterNode implements SmartLifecycle, InitializingBean, DisposableBean {
 
 	/**
 	 * The shortest secret accepted.
@@ -261,6 +262,17 @@ public final class ClusterNode implements SmartLifecycle, DisposableBean {
 	 */
 	public void setAutoStartup(boolean autoStartup) {
 		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Reach the shared cache while the rest of the application starts, when this node
+	 * will join on start.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		if (this.autoStartup) {
+			this.membership.connectCache();
+		}
 	}
 
 	@Override
