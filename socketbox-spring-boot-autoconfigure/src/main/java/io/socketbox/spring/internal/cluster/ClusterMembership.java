@@ -177,7 +177,7 @@ public final class ClusterMembership implements SocketBoxCluster {
 	 * application is still starting, instead of when this node joins. A failure is left
 	 * to the first refresh to report.
 	 */
-	public void connectCache() {
+	void connectCache() {
 		this.registry.execute(() -> {
 			try {
 				this.memberRegistry.memberIds();
