@@ -171,19 +171,15 @@ done
 
 for ((i = 0; i < nodes; i++)); do
 	port="${ports[$i]}"
-	deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-	until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/api/cluster"; do
+	if ! await_cluster "$port" "${pids[$i]}" "{" "$START_TIMEOUT_SECONDS"; then
 		if ! kill -0 "${pids[$i]}" 2>/dev/null; then
 			echo "Node on port $port exited; last lines of its log:" >&2
 			tail -n 20 "$TARGET_DIR/node-$port.log" >&2
-			exit 1
-		fi
-		if ((SECONDS >= deadline)); then
+		else
 			echo "Node on port $port did not answer within ${START_TIMEOUT_SECONDS}s; see $TARGET_DIR/node-$port.log" >&2
-			exit 1
 		fi
-		sleep 0.5
-	done
+		exit 1
+	fi
 done
 
 if [[ "$lb" == true ]]; then

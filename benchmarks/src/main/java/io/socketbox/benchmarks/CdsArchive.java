@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,6 +32,9 @@ final class CdsArchive {
 	private static final String STAMP = "stamp";
 
 	private static final long TRAINING_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(3);
+
+	/** How long the trainee's JVM may take to write the archive as it exits. */
+	private static final Duration ARCHIVE_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
 	/** How each jar is launched in this run, once prepared; guarded by the class. */
 	private static final Map<Path, List<String>> launches = new HashMap<>();
@@ -217,36 +221,33 @@ final class CdsArchive {
 		HttpClient http = HttpClient.newHttpClient();
 		long deadline = System.nanoTime() + TRAINING_TIMEOUT_NANOS;
 		int peerPort = Target.freePort();
-		Process peer = start(peerCommand(peerPort), this.directory.resolve("training-peer.log"));
+		Node peer = Node.start(peerCommand(peerPort), this.directory, this.directory.resolve("training-peer.log"),
+				peerPort);
 		try {
 			// Registered once it answers: the cluster joins right after the web server starts
-			awaitCluster(http, peer, peerPort, "{", deadline);
+			awaitCluster(http, peer, "{", deadline);
 			int port = Target.freePort();
-			Process trainee = start(trainingCommand(port), this.directory.resolve("training.log"));
+			Node trainee = Node.start(trainingCommand(port), this.directory, this.directory.resolve("training.log"),
+					port);
 			try {
-				awaitCluster(http, trainee, port, "\"link\":\"UP\"", deadline);
+				awaitCluster(http, trainee, SocketBoxTarget.LINK_UP, deadline);
 			}
 			finally {
-				// SIGTERM: the JVM writes the archive as it exits
-				stop(trainee);
+				// SIGTERM: the JVM writes the archive (65-70 MB) as it exits, which a kill would lose
+				trainee.stop(ARCHIVE_WRITE_TIMEOUT);
 			}
 		}
 		finally {
-			stop(peer);
+			peer.stop();
 			deleteRecursively(trainingCache());
 		}
 	}
 
-	private Process start(List<String> command, Path log) throws IOException {
-		return new ProcessBuilder(command).directory(this.directory.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-	}
-
-	private void awaitCluster(HttpClient http, Process node, int port, String part, long deadline)
+	private void awaitCluster(HttpClient http, Node node, String part, long deadline)
 			throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/cluster")).build();
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/api/cluster"))
+			.build();
 		while (true) {
 			if (!node.isAlive()) {
 				throw new IOException("a training node exited with " + node.exitValue() + ", see " + this.directory);
@@ -267,15 +268,11 @@ final class CdsArchive {
 		}
 	}
 
-	private static void stop(Process process) throws InterruptedException {
-		process.destroy();
-		if (!process.waitFor(60, TimeUnit.SECONDS)) {
-			process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-		}
-	}
-
 	private void run(List<String> command, Path log) throws IOException, InterruptedException {
-		Process process = start(command, log);
+		Process process = new ProcessBuilder(command).directory(this.directory.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
 		if (process.waitFor() != 0) {
 			throw new IOException(String.join(" ", command) + " failed, see " + log);
 		}

@@ -3,6 +3,7 @@ package io.socketbox.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
  * One node of a system under test, running as a separate process on 127.0.0.1.
  */
 final class Node {
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
 	private final Process process;
 
@@ -50,6 +53,13 @@ final class Node {
 
 	boolean isAlive() {
 		return this.process.isAlive();
+	}
+
+	/**
+	 * Return the exit value of the process, once it has ended.
+	 */
+	int exitValue() {
+		return this.process.exitValue();
 	}
 
 	/**
@@ -97,9 +107,18 @@ final class Node {
 	 * Stop the process with SIGTERM, then SIGKILL if it does not end within 15 s.
 	 */
 	void stop() {
+		stop(STOP_TIMEOUT);
+	}
+
+	/**
+	 * Stop the process with SIGTERM, then SIGKILL if it does not end within the given
+	 * time.
+	 * @param timeout how long the process may take to exit on its own
+	 */
+	void stop(Duration timeout) {
 		this.process.destroy();
 		try {
-			if (!this.process.waitFor(15, TimeUnit.SECONDS)) {
+			if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
 			}
 		}

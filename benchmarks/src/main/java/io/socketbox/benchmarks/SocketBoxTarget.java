@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  */
 final class SocketBoxTarget extends Target {
 
+	/** How the sample's {@code /api/cluster} shows a member whose link is up. */
+	static final String LINK_UP = "\"link\":\"UP\"";
+
 	private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
 
 	/** Shared by both variants of the sample, so that their namespaces differ too. */
@@ -116,7 +119,7 @@ final class SocketBoxTarget extends Target {
 
 	@Override
 	int linked(Node node) throws IOException {
-		return count(get(node.port(), "/api/cluster"), "\"link\":\"UP\"");
+		return count(get(node.port(), "/api/cluster"), LINK_UP);
 	}
 
 	@Override
