@@ -5,7 +5,7 @@
 # wrapper fetches Maven, the benchmark runs `npm ci` in benchmarks/socketio itself.
 #
 #   benchmarks/run.sh [--quick] [--scenarios 1,2,...] [--repeat N] [--node-jvm-args "..."]
-#                     [--container jetty|tomcat]
+#                     [--container jetty|tomcat] [--warmup SECONDS]
 #
 # The build makes the sample twice: sample-app.jar on Jetty (the sample's container) and
 # sample-app-tomcat.jar on Tomcat; --container tomcat runs the second.

@@ -551,8 +551,9 @@ public final class Benchmark {
 
 	private String header() {
 		return String.format(Locale.ROOT,
-				"Run %s, %s mode, %d round(s); %d cores, Java %s, %s %s; SocketBox on %s (%s%s), node JVM args: %s%n%n",
+				"Run %s, %s mode, %d round(s), warm-up %d s; %d cores, Java %s, %s %s; SocketBox on %s (%s%s), node JVM args: %s%n%n",
 				Instant.now(), this.options.quick() ? "quick" : "full", this.options.repeat(),
+				this.options.warmup().toSeconds(),
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
 				System.getProperty("os.name"), System.getProperty("os.arch"), this.options.container().displayName(),
 				this.options.sampleJar().getFileName(),

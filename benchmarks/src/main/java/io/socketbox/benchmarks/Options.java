@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
+
 /**
  * Command-line options of the benchmark.
  *
@@ -22,10 +23,11 @@ import java.util.TreeSet;
  * @param container the servlet container the sample runs on
  * @param stompSystems the modes of the systems scenario 10 compares ({@code socketbox},
  * {@code relay}, {@code simple})
+ * @param warmupOverride how long a load scenario warms up, or {@code null} for its mode's default
  */
 record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJar, Path socketIoDirectory,
 		Path output, List<String> nodeJvmArguments, Path stompChart, boolean cds, Container container,
-		List<String> stompSystems) {
+		List<String> stompSystems, Duration warmupOverride) {
 
 	/**
 	 * The servlet containers the sample is built for, each with its own jar.
@@ -83,6 +85,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			                          (scenario 7's charts go in the same directory)
 			  --no-cds                SocketBox nodes start with java -jar, not with a CDS archive
 			  --stomp-systems LIST    scenario 10's systems, default socketbox,relay,simple
+			  --warmup SECONDS        warm-up of scenarios 1-4, 8 and 10 before they measure (default
+			                          30, 1 with --quick)
 			""";
 
 	static Options parse(String... args) {
@@ -97,6 +101,7 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		Path stompChart = Path.of("docs/benchmarks-stomp.svg");
 		boolean cds = true;
 		List<String> stompSystems = STOMP_SYSTEMS;
+		Duration warmup = null;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			switch (arg) {
@@ -111,17 +116,21 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 				case "--stomp-chart" -> stompChart = Path.of(value(args, ++i, arg));
 				case "--no-cds" -> cds = false;
 				case "--stomp-systems" -> stompSystems = stompSystems(value(args, ++i, arg));
+				case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
 		if (repeat < 1) {
 			throw new IllegalArgumentException("--repeat needs a positive number");
 		}
+		if (warmup != null && warmup.isNegative()) {
+			throw new IllegalArgumentException("--warmup needs a number of seconds, 0 or more");
+		}
 		if (sampleJar == null) {
 			sampleJar = container.sampleJar();
 		}
 		return new Options(scenarios, quick, repeat, sampleJar.toAbsolutePath(), socketIo.toAbsolutePath(),
-				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds, container, stompSystems);
+				output.toAbsolutePath(), jvm, stompChart.toAbsolutePath(), cds, container, stompSystems, warmup);
 	}
 
 	private static final List<String> STOMP_SYSTEMS = StompScenario.SYSTEMS.stream()
@@ -158,10 +167,16 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	}
 
 	/**
-	 * Return how long a load scenario warms up before it measures.
+	 * Return how long a load scenario warms up before it measures: 30 s in full mode,
+	 * since two fresh node JVMs sharing two cores with the generator were still
+	 * compiling (C2) 20 s after the load began, so that 10 s measured their warm-up as
+	 * much as their deliveries (docs/benchmarks.md, "Scenario 3's spread").
 	 */
 	Duration warmup() {
-		return this.quick ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+		if (this.warmupOverride != null) {
+			return this.warmupOverride;
+		}
+		return this.quick ? Duration.ofSeconds(1) : Duration.ofSeconds(30);
 	}
 
 	/**

@@ -133,4 +133,14 @@ class OptionsTests {
 		assertThat(Options.parse("--quick", "--no-cds").cds()).isFalse();
 	}
 
+	@Test
+	void warmupDependsOnTheModeUnlessGiven() {
+		assertThat(Options.parse().warmup()).hasSeconds(30);
+		assertThat(Options.parse("--quick").warmup()).hasSeconds(1);
+		assertThat(Options.parse("--warmup", "10").warmup()).hasSeconds(10);
+		assertThat(Options.parse("--quick", "--warmup", "0").warmup()).isZero();
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--warmup", "-1"));
+		assertThatIllegalArgumentException().isThrownBy(() -> Options.parse("--warmup"));
+	}
+
 }
