@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
-
 /**
  * Command-line options of the benchmark.
  *
@@ -169,8 +168,8 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 	/**
 	 * Return how long a load scenario warms up before it measures: 30 s in full mode,
 	 * since two fresh node JVMs sharing two cores with the generator were still
-	 * compiling (C2) 20 s after the load began, so that 10 s measured their warm-up as
-	 * much as their deliveries (docs/benchmarks.md, "Scenario 3's spread").
+	 * compiling (C2) through a 10 s warm-up and most of the 20 s measured after it
+	 * (docs/benchmarks.md, "Scenario 3's spread").
 	 */
 	Duration warmup() {
 		if (this.warmupOverride != null) {
