@@ -22,11 +22,14 @@ import java.util.TreeSet;
  * @param container the servlet container the sample runs on
  * @param stompSystems the modes of the systems scenario 10 compares ({@code socketbox},
  * {@code relay}, {@code simple})
- * @param warmupOverride how long a load scenario warms up, or {@code null} for its mode's default
+ * @param warmup how long a load scenario warms up before it measures: 30 s in full mode,
+ * since two fresh node JVMs sharing two cores with the generator were still compiling
+ * (C2) through a 10 s warm-up and most of the 20 s measured after it
+ * (docs/benchmarks.md, "Scenario 3's spread"); 1 s in quick mode
  */
 record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJar, Path socketIoDirectory,
 		Path output, List<String> nodeJvmArguments, Path stompChart, boolean cds, Container container,
-		List<String> stompSystems, Duration warmupOverride) {
+		List<String> stompSystems, Duration warmup) {
 
 	/**
 	 * The servlet containers the sample is built for, each with its own jar.
@@ -122,7 +125,10 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 		if (repeat < 1) {
 			throw new IllegalArgumentException("--repeat needs a positive number");
 		}
-		if (warmup != null && warmup.isNegative()) {
+		if (warmup == null) {
+			warmup = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(30);
+		}
+		else if (warmup.isNegative()) {
 			throw new IllegalArgumentException("--warmup needs a number of seconds, 0 or more");
 		}
 		if (sampleJar == null) {
@@ -163,19 +169,6 @@ record Options(List<Integer> scenarios, boolean quick, int repeat, Path sampleJa
 			throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
 		}
 		return args[index];
-	}
-
-	/**
-	 * Return how long a load scenario warms up before it measures: 30 s in full mode,
-	 * since two fresh node JVMs sharing two cores with the generator were still
-	 * compiling (C2) through a 10 s warm-up and most of the 20 s measured after it
-	 * (docs/benchmarks.md, "Scenario 3's spread").
-	 */
-	Duration warmup() {
-		if (this.warmupOverride != null) {
-			return this.warmupOverride;
-		}
-		return this.quick ? Duration.ofSeconds(1) : Duration.ofSeconds(30);
 	}
 
 	/**
